@@ -1,0 +1,1 @@
+"""yss domain core: models, services, workers and integrations. No HTTP here."""
