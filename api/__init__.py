@@ -1,0 +1,80 @@
+"""The HTTP layer: flask-smorest blueprints under /api/v1, auth, and one error shape."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from flask import Flask, send_from_directory
+from flask_smorest import Api
+
+from api.errors import register_error_handlers
+from api.schemas import ErrorBodySchema
+from app import db
+from app.logs import configure_logging
+from config import get_settings
+
+# Blueprint modules in registration order; each exposes ``blp``.
+BLUEPRINTS: tuple[str, ...] = ("api.system",)
+
+
+class YssApi(Api):
+    ERROR_SCHEMA = ErrorBodySchema
+
+    def _register_error_handlers(self) -> None:
+        register_error_handlers(self._app)
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    app = Flask(__name__, instance_path=str(settings.instance_path))
+    app.config.update(
+        MAX_CONTENT_LENGTH=settings.max_request_bytes,
+        RATE_LIMIT_PER_MINUTE=settings.rate_limit_per_minute,
+        JSON_SORT_KEYS=False,
+        API_TITLE="yss 粤省事后端 API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="/api/swagger-ui/",
+        API_SPEC_OPTIONS={
+            "info": {"description": "Residents, businesses, staff and issuing authorities."},
+            "components": {
+                "securitySchemes": {
+                    "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+                }
+            },
+        },
+    )
+    app.config.update(overrides or {})
+    app.json.ensure_ascii = False  # Chinese stays readable in bodies
+
+    from api import observability
+    from api.health import blp as health_blp
+
+    observability.install(app)
+    app.register_blueprint(health_blp)
+    _serve_swagger_assets(app)
+
+    api = YssApi(app)
+    for module_name in BLUEPRINTS:
+        api.register_blueprint(importlib.import_module(module_name).blp)
+    app.extensions["yss_api"] = api
+
+    app.teardown_appcontext(lambda _exc: db.remove_session())
+
+    from app.cli import register_commands
+
+    register_commands(app.cli)
+    return app
+
+
+def _serve_swagger_assets(app: Flask) -> None:
+    import swagger_ui_bundle
+
+    @app.get("/api/swagger-ui/<path:filename>")
+    def swagger_ui_asset(filename: str):
+        return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename)

@@ -1,0 +1,45 @@
+"""The one clock of yss: aware UTC for storage, Asia/Shanghai (configurable) for business rules.
+
+Tests move time with ``freeze``; nothing else reads the system clock directly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+_frozen: datetime | None = None
+_offset = timedelta(0)
+
+
+def now() -> datetime:
+    if _frozen is not None:
+        return _frozen
+    return datetime.now(UTC) + _offset
+
+
+def local_tz() -> ZoneInfo:
+    from config import get_settings
+
+    return ZoneInfo(get_settings().timezone)
+
+
+def local_now() -> datetime:
+    return now().astimezone(local_tz())
+
+
+def today() -> date:
+    """Today's date where the business rules apply (Asia/Shanghai by default)."""
+    return local_now().date()
+
+
+@contextlib.contextmanager
+def freeze(at: datetime) -> Iterator[None]:
+    global _frozen
+    previous, _frozen = _frozen, at.astimezone(UTC)
+    try:
+        yield
+    finally:
+        _frozen = previous

@@ -1,0 +1,136 @@
+"""The relational store: engine, the declarative base, and the one transaction boundary.
+
+Use cases are wrapped in ``@transactional``: commit on success, roll back on error, and only
+after the commit run the callbacks registered with ``after_commit`` (e.g. enqueueing a job that
+carries a row id, so a job never sees a row that was rolled back).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, ParamSpec, TypeVar
+
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+from config import get_settings
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every backend (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def build_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+@functools.cache
+def get_engine() -> Engine:
+    settings = get_settings()
+    settings.instance_path.mkdir(parents=True, exist_ok=True)
+    return build_engine(settings.sqlalchemy_url)
+
+
+# One session per thread; the API removes it at the end of each request, workers after each job.
+Session_ = scoped_session(sessionmaker(expire_on_commit=False))
+_bound = False
+
+
+def session() -> Session:
+    """The current unit of work's session."""
+    global _bound
+    if not _bound:
+        Session_.configure(bind=get_engine())
+        _bound = True
+    return Session_()
+
+
+def remove_session() -> None:
+    Session_.remove()
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def transactional(func: Callable[P, R]) -> Callable[P, R]:
+    """Commit when the outermost use case returns, roll back when it raises."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        s = session()
+        depth = s.info.get("tx_depth", 0)
+        s.info["tx_depth"] = depth + 1
+        try:
+            result = func(*args, **kwargs)
+            if depth == 0:
+                s.commit()
+                _run_after_commit(s)
+            return result
+        except BaseException:
+            if depth == 0:
+                s.rollback()
+                s.info.pop("after_commit", None)
+            raise
+        finally:
+            s.info["tx_depth"] = depth
+
+    return wrapper
+
+
+def after_commit(callback: Callable[[], Any]) -> None:
+    """Run ``callback`` once the current transaction has committed (dropped on rollback)."""
+    s = session()
+    if s.info.get("tx_depth", 0) == 0:
+        callback()
+        return
+    s.info.setdefault("after_commit", []).append(callback)
+
+
+def _run_after_commit(s: Session) -> None:
+    for callback in s.info.pop("after_commit", []):
+        callback()

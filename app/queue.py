@@ -1,0 +1,33 @@
+"""The job queue: Dramatiq on the Redis broker.
+
+Importing this module sets the broker, so actor modules import ``actor`` from here. Jobs carry
+row ids only; the row is written (and committed) before its job is enqueued. Retries are bounded
+to hours, not Dramatiq's default of weeks.
+"""
+
+from __future__ import annotations
+
+import dramatiq
+from dramatiq.brokers.redis import RedisBroker
+from dramatiq.middleware import Retries
+
+from app.redis_store import redis_url
+
+MAX_RETRIES = 10  # with the backoff below, about four hours of trying
+MIN_BACKOFF_MS = 15_000
+MAX_BACKOFF_MS = 3_600_000
+
+
+def build_broker(url: str) -> RedisBroker:
+    broker = RedisBroker(url=url)
+    for middleware in broker.middleware:
+        if isinstance(middleware, Retries):
+            middleware.max_retries = MAX_RETRIES
+            middleware.min_backoff = MIN_BACKOFF_MS
+            middleware.max_backoff = MAX_BACKOFF_MS
+    return broker
+
+
+broker = build_broker(redis_url())
+dramatiq.set_broker(broker)
+actor = dramatiq.actor

@@ -1,0 +1,62 @@
+"""Periodic jobs: enqueue each actor once per interval, across any number of schedulers.
+
+``python -m app.scheduler`` runs it. The slot lock in Redis (SET NX) makes a second scheduler
+process harmless: only one enqueue per job per slot wins.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import signal
+import time
+
+from app.logs import configure_logging
+from app.redis_store import get_redis
+from config import get_settings
+
+log = logging.getLogger("yss.scheduler")
+
+# (every N seconds, "module:actor", args)
+PERIODIC: tuple[tuple[int, str, tuple], ...] = (
+    (60, "app.system.heartbeat:record_heartbeat", ("scheduler",)),
+)
+
+
+def _resolve(path: str):
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def tick(now: float | None = None) -> list[str]:
+    """Enqueue every job whose slot has started and not yet been claimed; return their names."""
+    now = time.time() if now is None else now
+    enqueued = []
+    for every, path, args in PERIODIC:
+        slot = int(now) // every
+        if get_redis().set(f"sched:{path}:{slot}", "1", nx=True, ex=every * 2):
+            _resolve(path).send(*args)
+            enqueued.append(path)
+    return enqueued
+
+
+def main() -> None:
+    configure_logging(get_settings().log_level)
+    import app.worker  # noqa: F401  (registers every actor with the broker)
+
+    running = True
+
+    def stop(*_args: object) -> None:
+        nonlocal running
+        running = False
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    while running:
+        for path in tick():
+            log.info("enqueued periodic job", extra={"job": path})
+        time.sleep(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Process health: readiness checks and the worker heartbeat."""

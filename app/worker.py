@@ -1,0 +1,27 @@
+"""The worker entry: ``dramatiq app.worker`` (or ``flask worker``) imports every actor here."""
+
+from __future__ import annotations
+
+import dramatiq
+
+from app import db
+from app.logs import configure_logging
+from app.queue import broker
+from config import get_settings
+
+configure_logging(get_settings().log_level)
+
+
+class SessionCleanup(dramatiq.Middleware):
+    """Each job gets a fresh database session, as each HTTP request does."""
+
+    def after_process_message(self, broker, message, *, result=None, exception=None):
+        db.remove_session()
+
+    after_skip_message = after_process_message
+
+
+broker.add_middleware(SessionCleanup())
+
+# Actor modules, imported for their registration with the broker.
+import app.system.heartbeat  # noqa: E402, F401

@@ -1,0 +1,70 @@
+"""Fixtures for the whole suite: real database, real Redis, the app and its test client."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support import environment
+
+environment.prepare()
+
+from sqlalchemy import text  # noqa: E402
+
+from app import db  # noqa: E402
+from app.redis_store import get_redis, stop_embedded_redis  # noqa: E402
+from config import get_settings  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stores() -> Iterator[None]:
+    environment.create_worker_database()
+    from app.migrate import upgrade
+
+    upgrade()
+    get_redis().flushdb()
+    yield
+    db.remove_session()
+    db.get_engine().dispose()
+    environment.drop_worker_database()
+    settings = get_settings()
+    if not settings.redis_url:
+        stop_embedded_redis(settings.instance_path)
+    shutil.rmtree(settings.instance_path, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _clean_stores() -> Iterator[None]:
+    yield
+    db.remove_session()
+    import app.models  # noqa: F401
+
+    tables = [t.name for t in db.Base.metadata.sorted_tables]
+    with db.get_engine().begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in reversed(tables):
+                conn.execute(text(f"DELETE FROM {name}"))
+    get_redis().flushdb()
+
+
+@pytest.fixture(scope="session")
+def app():
+    from api import create_app
+
+    return create_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def instance_path() -> Path:
+    return Path(os.environ["YSS_INSTANCE_PATH"])

@@ -1,0 +1,67 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from config.settings import ConfigurationError, Settings, check_production, load_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+PROD_SECRETS = {
+    "SIGNING_KEYS": "k2026:" + "A" * 43,
+    "FIELD_ENCRYPTION_KEYS": "v1:" + "B" * 43,
+    "BLIND_INDEX_KEY": "C" * 43,
+    "WECHAT_SECRET": "f" * 32,
+    "WECHAT_MESSAGE_TOKEN": "token123",
+    "WECHAT_ENCODING_AES_KEY": "D" * 43,
+    "DATABASE_URL": "postgresql://db/yss",
+    "REDIS_URL": "redis://cache:6379/0",
+}
+
+
+def test_development_keys_are_generated_once_and_reused(tmp_path, monkeypatch):
+    monkeypatch.setenv("YSS_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("YSS_ENV", "development")
+    for name in PROD_SECRETS:
+        monkeypatch.delenv(name, raising=False)
+    first = load_settings()
+    second = load_settings()
+    assert (tmp_path / "dev-keys.json").exists()
+    assert first.signing_keys == second.signing_keys
+    assert first.sqlalchemy_url == f"sqlite:///{tmp_path / 'yss.sqlite3'}"
+    assert len(first.key_list("field_encryption_keys")[0][1]) == 32
+
+
+def test_production_refuses_missing_secrets_and_names_each(monkeypatch):
+    for name in PROD_SECRETS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("YSS_ENV", "production")
+    with pytest.raises(ConfigurationError) as error:
+        check_production(Settings())
+    message = str(error.value)
+    for name in PROD_SECRETS:
+        assert name in message
+
+
+def test_production_refuses_a_development_key(monkeypatch, tmp_path):
+    for name, value in PROD_SECRETS.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("YSS_ENV", "production")
+    check_production(Settings())  # complete real secrets pass
+    from config import devkeys
+
+    monkeypatch.setenv("SIGNING_KEYS", devkeys.generate()["signing_keys"])
+    with pytest.raises(ConfigurationError, match="SIGNING_KEYS is a development key"):
+        check_production(Settings())
+
+
+def test_the_app_process_refuses_to_start_in_production_without_secrets(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in PROD_SECRETS}
+    env.update(YSS_ENV="production", YSS_INSTANCE_PATH=str(tmp_path))
+    result = subprocess.run(
+        [sys.executable, "-c", "import wsgi"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode != 0
+    assert "refusing to start in production" in result.stderr
+    assert "WECHAT_SECRET is not set" in result.stderr

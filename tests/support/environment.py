@@ -1,0 +1,68 @@
+"""Test environment: each xdist worker gets its own instance dir, database and Redis.
+
+Imported by tests/conftest.py before any application module, because settings are read once.
+With DATABASE_URL / REDIS_URL unset the embedded defaults are used (SQLite file, embedded Redis);
+set, each worker uses ``<database>_<worker>`` on that server and Redis database ``<index> + n``.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from urllib.parse import urlsplit, urlunsplit
+
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+WORKER_NUMBER = int(WORKER.removeprefix("gw") or 0)
+
+
+def _worker_database_url(url: str) -> str:
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/") or "test"
+    return urlunsplit(parts._replace(path=f"/{name}_{WORKER}"))
+
+
+def _worker_redis_url(url: str) -> str:
+    parts = urlsplit(url)
+    base = int(parts.path.lstrip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{base + WORKER_NUMBER}"))
+
+
+def prepare() -> None:
+    # Short path: the embedded Redis socket lives here and socket paths are limited to 108 bytes.
+    instance = tempfile.mkdtemp(prefix=f"yss-{WORKER}-", dir="/tmp")
+    os.environ["YSS_INSTANCE_PATH"] = instance
+    os.environ.setdefault("YSS_ENV", "test")
+    os.environ["RATE_LIMIT_PER_MINUTE"] = "0"
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    if os.environ.get("DATABASE_URL"):
+        admin_url = os.environ["DATABASE_URL"]
+        os.environ["YSS_ADMIN_DATABASE_URL"] = admin_url
+        os.environ["DATABASE_URL"] = _worker_database_url(admin_url)
+    if os.environ.get("REDIS_URL"):
+        os.environ["REDIS_URL"] = _worker_redis_url(os.environ["REDIS_URL"])
+
+
+def create_worker_database() -> None:
+    """Recreate this worker's PostgreSQL database (no-op on SQLite)."""
+    admin_url = os.environ.get("YSS_ADMIN_DATABASE_URL")
+    if not admin_url:
+        return
+    import psycopg
+
+    name = urlsplit(os.environ["DATABASE_URL"]).path.lstrip("/")
+    conninfo = admin_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_worker_database() -> None:
+    admin_url = os.environ.get("YSS_ADMIN_DATABASE_URL")
+    if not admin_url:
+        return
+    import psycopg
+
+    name = urlsplit(os.environ["DATABASE_URL"]).path.lstrip("/")
+    conninfo = admin_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
