@@ -8,6 +8,7 @@ carries a row id, so a job never sees a row that was rolled back).
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, ParamSpec, TypeVar
@@ -52,6 +53,8 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # pysqlite's own transaction handling is off so that ``_sqlite_begin`` decides how to begin.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -60,10 +63,22 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+_tx_mode = threading.local()
+
+
+def _sqlite_begin(conn: Any) -> None:
+    # A use case (``transactional``) takes SQLite's write lock up front: one that read first and
+    # wrote later would otherwise fail with SQLITE_BUSY_SNAPSHOT when another connection committed
+    # in between. Plain reads stay deferred so they never block writers.
+    immediate = getattr(_tx_mode, "immediate", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
 def build_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
@@ -104,6 +119,10 @@ def transactional(func: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         s = session()
         depth = s.info.get("tx_depth", 0)
+        if depth == 0:
+            if s.in_transaction():
+                s.commit()  # end the read-only transaction the caller may have started
+            _tx_mode.immediate = True
         s.info["tx_depth"] = depth + 1
         try:
             result = func(*args, **kwargs)
@@ -118,6 +137,8 @@ def transactional(func: Callable[P, R]) -> Callable[P, R]:
             raise
         finally:
             s.info["tx_depth"] = depth
+            if depth == 0:
+                _tx_mode.immediate = False
 
     return wrapper
 
