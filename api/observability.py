@@ -10,7 +10,7 @@ import uuid
 from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import UnsupportedMediaType
 
-from app import ratelimit
+from app import context, ratelimit
 
 log = logging.getLogger("yss.request")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -20,6 +20,7 @@ _BODY_METHODS = {"POST", "PUT", "PATCH"}
 def _start() -> None:
     incoming = request.headers.get("X-Request-ID", "")
     g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+    context.request_id.set(g.request_id)
     g.started = time.perf_counter()
     if request.path.startswith("/api/v1/"):
         _require_json_body()

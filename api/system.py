@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from api.blueprint import Blueprint
 from app import clock
 from app.system.heartbeat import last_heartbeat
 
@@ -20,6 +20,7 @@ class StatusSchema(ma.Schema):
 
 @blp.route("")
 class Status(MethodView):
+    @blp.public
     @blp.response(200, StatusSchema, example={
         "version": "v1", "server_time": "2026-11-28T08:00:00+00:00",
         "worker_last_seen": "2026-11-28T07:59:30+00:00",

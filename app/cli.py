@@ -12,7 +12,7 @@ SEEDERS: tuple[str, ...] = ()
 
 
 def register_commands(group: click.Group) -> None:
-    for command in (migrate, seed, worker):
+    for command in (migrate, seed, worker, audit, keys, intake):
         group.add_command(command)
 
 
@@ -47,3 +47,54 @@ def worker(processes: int, threads: int) -> None:
     argv = [sys.executable, "-m", "dramatiq", "app.worker",
             "--processes", str(processes), "--threads", str(threads)]
     os.execv(sys.executable, argv)
+
+
+@click.group()
+def audit() -> None:
+    """The audit log."""
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Check the audit hash chain; names the first broken row and exits 1 if there is one."""
+    from app.audit.log import verify_chain
+
+    report = verify_chain()
+    if report.ok:
+        click.echo(f"audit chain intact: {report.checked} entries")
+        return
+    click.echo(f"audit chain broken at entry {report.first_broken_id}: {report.reason} "
+               f"({report.checked} entries intact before it)", err=True)
+    raise SystemExit(1)
+
+
+@click.group()
+def keys() -> None:
+    """Encryption keys."""
+
+
+@keys.command("reencrypt")
+def keys_reencrypt() -> None:
+    """Re-encrypt personal data still under an older key with the current one."""
+    from app.security.rotation import reencrypt_all
+
+    for table, count in reencrypt_all().items():
+        click.echo(f"{table}: {count} rows re-encrypted")
+
+
+@click.group()
+def intake() -> None:
+    """Issuing authorities."""
+
+
+@intake.command("register-authority")
+@click.option("--id", "authority_id", required=True, help="e.g. gd-public-security")
+@click.option("--name", required=True, help="e.g. 广东省公安厅")
+@click.option("--types", required=True, help="comma-separated record types it may write")
+def intake_register(authority_id: str, name: str, types: str) -> None:
+    """Register an authority and print its secret (shown this once only)."""
+    from app.intake.authorities import register_authority
+
+    secret = register_authority(authority_id, name, [t.strip() for t in types.split(",") if t.strip()])
+    click.echo(f"authority {authority_id} registered; its secret (shown once, store it now):")
+    click.echo(secret)

@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     registry_base_url: str = Field("http://127.0.0.1:8001/registry", alias="REGISTRY_BASE_URL")
     http_timeout_seconds: float = Field(5.0, alias="HTTP_TIMEOUT_SECONDS")
 
+    l3_max_age_days: int = Field(30, alias="L3_MAX_AGE_DAYS")
+    access_token_minutes: int = Field(15, alias="ACCESS_TOKEN_MINUTES")
+
     timezone: str = Field("Asia/Shanghai", alias="TIMEZONE")
     log_level: str = Field("INFO", alias="LOG_LEVEL")
     max_request_bytes: int = Field(2 * 1024 * 1024, alias="MAX_REQUEST_BYTES")

@@ -68,3 +68,14 @@ def client(app):
 @pytest.fixture(scope="session")
 def instance_path() -> Path:
     return Path(os.environ["YSS_INSTANCE_PATH"])
+
+
+@pytest.fixture
+def emulator():
+    """The WeChat + registry emulator, reset, with our appid registered."""
+    from tests.support.emulator import Emulator
+
+    settings = get_settings()
+    emu = Emulator(os.environ["EMULATOR_URL"])
+    emu.reset(settings.wechat_appid, settings.wechat_secret)
+    return emu

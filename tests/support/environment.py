@@ -34,6 +34,16 @@ def prepare() -> None:
     os.environ.setdefault("YSS_ENV", "test")
     os.environ["RATE_LIMIT_PER_MINUTE"] = "0"
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    # One emulator (WeChat + registries) per worker, over real HTTP; tests reset it between them.
+    from tests.support.emulator import start_emulator
+
+    try:
+        emulator_url = start_emulator()
+    except ImportError:  # TEMPORARY until the emulator lands
+        emulator_url = "http://127.0.0.1:9"
+    os.environ["EMULATOR_URL"] = emulator_url
+    os.environ["WECHAT_API_BASE"] = emulator_url
+    os.environ["REGISTRY_BASE_URL"] = f"{emulator_url}/registry"
     if os.environ.get("DATABASE_URL"):
         admin_url = os.environ["DATABASE_URL"]
         os.environ["YSS_ADMIN_DATABASE_URL"] = admin_url

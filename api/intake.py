@@ -1,0 +1,66 @@
+"""The machine API of issuing authorities: signed batch upserts."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask import g
+from flask.views import MethodView
+
+from api.blueprint import Blueprint
+from app.intake.batches import MAX_BATCH, ingest_batch
+
+blp = Blueprint("intake", __name__, url_prefix="/api/v1/intake", description="发证部门数据接入（机器接口）")
+
+
+class RecordSchema(ma.Schema):
+    # Records are validated one by one in the domain, so one bad record is rejected on its own.
+    class Meta:
+        unknown = ma.INCLUDE
+
+    type = ma.fields.String(metadata={"example": "certificate"})
+    id = ma.fields.Raw(metadata={"description": "机构内唯一的记录编号", "example": "GDPSB-ID-0001"})
+    version = ma.fields.Raw(metadata={"description": "≥1，递增", "example": 1})
+    data = ma.fields.Raw(metadata={"description": "按记录类型校验的内容"})
+
+
+class BatchSchema(ma.Schema):
+    records = ma.fields.List(ma.fields.Dict(), required=True,
+                             metadata={"description": f"最多 {MAX_BATCH} 条"})
+
+
+class RecordResultSchema(ma.Schema):
+    index = ma.fields.Integer()
+    type = ma.fields.String(attribute="record_type", allow_none=True)
+    id = ma.fields.String(attribute="record_id", allow_none=True)
+    version = ma.fields.Integer(allow_none=True)
+    status = ma.fields.String(metadata={"description": "accepted | unchanged | rejected"})
+    reason = ma.fields.String(allow_none=True)
+    details = ma.fields.Dict()
+
+
+class BatchResultSchema(ma.Schema):
+    accepted = ma.fields.Integer()
+    unchanged = ma.fields.Integer()
+    rejected = ma.fields.Integer()
+    results = ma.fields.List(ma.fields.Nested(RecordResultSchema))
+
+
+@blp.route("/batches")
+class Batches(MethodView):
+    @blp.authority()
+    @blp.arguments(BatchSchema, example={"records": [
+        {"type": "certificate", "id": "GDPSB-ID-0001", "version": 1, "data": {"...": "..."}}]})
+    @blp.response(200, BatchResultSchema, example={
+        "accepted": 1, "unchanged": 0, "rejected": 1, "results": [
+            {"index": 0, "type": "certificate", "id": "GDPSB-ID-0001", "version": 1, "status": "accepted",
+             "reason": None, "details": {}},
+            {"index": 1, "type": "licence", "id": "X-1", "version": 1, "status": "rejected",
+             "reason": "type_not_allowed", "details": {}}]})
+    @blp.alt_response(413, description=f"超过 {MAX_BATCH} 条 (batch_too_large)")
+    def post(self, body):
+        """Upsert a batch of records; each gets accepted, unchanged or rejected with a reason."""
+        results = ingest_batch(g.authority, body["records"])
+        return {"accepted": sum(r.status == "accepted" for r in results),
+                "unchanged": sum(r.status == "unchanged" for r in results),
+                "rejected": sum(r.status == "rejected" for r in results),
+                "results": results}

@@ -1,0 +1,76 @@
+"""Session endpoints: refresh, logout, logout everywhere, and the JWKS of our signing keys."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask.views import MethodView
+
+from api.blueprint import Blueprint, current_principal
+from app.identity import sessions
+from app.security.keys import signing_keys
+
+blp = Blueprint("sessions", __name__, url_prefix="/api/v1/auth", description="登录会话")
+
+TOKENS_EXAMPLE = {
+    "access_token": "eyJhbGciOiJFZERTQSIsImtpZCI6ImsxIn0...",
+    "refresh_token": "m3Jx0b6Xk2...",
+    "token_type": "Bearer",
+    "expires_in": 900,
+}
+
+
+class TokenPairSchema(ma.Schema):
+    access_token = ma.fields.String(required=True)
+    refresh_token = ma.fields.String(required=True)
+    token_type = ma.fields.Constant("Bearer")
+    expires_in = ma.fields.Integer(metadata={"description": "访问令牌有效秒数"})
+
+
+class RefreshSchema(ma.Schema):
+    refresh_token = ma.fields.String(required=True, validate=ma.validate.Length(min=10, max=200))
+
+
+class LogoutAllSchema(ma.Schema):
+    sessions_ended = ma.fields.Integer()
+
+
+class JwksSchema(ma.Schema):
+    keys = ma.fields.List(ma.fields.Dict())
+
+
+@blp.route("/refresh")
+class Refresh(MethodView):
+    @blp.public
+    @blp.arguments(RefreshSchema, example={"refresh_token": "m3Jx0b6Xk2..."})
+    @blp.response(200, TokenPairSchema, example=TOKENS_EXAMPLE)
+    @blp.alt_response(401, description="凭证无效、过期，或已被使用（整组会话随之注销）")
+    def post(self, body):
+        """Exchange a refresh token for a new pair (the old one is spent)."""
+        return sessions.refresh(body["refresh_token"])
+
+
+@blp.route("/logout")
+class Logout(MethodView):
+    @blp.auth()
+    @blp.response(204)
+    def post(self):
+        """End this session."""
+        sessions.logout(current_principal())
+
+
+@blp.route("/logout-all")
+class LogoutAll(MethodView):
+    @blp.auth()
+    @blp.response(200, LogoutAllSchema, example={"sessions_ended": 3})
+    def post(self):
+        """End every session of my account, on every device."""
+        return {"sessions_ended": sessions.logout_everywhere(current_principal())}
+
+
+@blp.route("/jwks")
+class Jwks(MethodView):
+    @blp.public
+    @blp.response(200, JwksSchema)
+    def get(self):
+        """Public keys that verify our access tokens and certificate QR payloads."""
+        return signing_keys().jwks()

@@ -1,0 +1,1 @@
+"""People: the person behind each verified resident, household links, addresses, life events."""
