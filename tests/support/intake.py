@@ -15,17 +15,17 @@ BATCH_PATH = "/api/v1/intake/batches"
 
 
 @dataclass
-class TestAuthority:
+class IssuingAuthority:
     id: str
     secret: str
 
 
-def make_authority(types: list[str], authority_id: str | None = None, name: str = "测试发证机关") -> TestAuthority:
+def make_authority(types: list[str], authority_id: str | None = None, name: str = "测试发证机关") -> IssuingAuthority:
     authority_id = authority_id or f"auth-{secrets.token_hex(4)}"
-    return TestAuthority(authority_id, register_authority(authority_id, name, types))
+    return IssuingAuthority(authority_id, register_authority(authority_id, name, types))
 
 
-def signed_headers(authority: TestAuthority, body: bytes, *, method: str = "POST", path: str = BATCH_PATH,
+def signed_headers(authority: IssuingAuthority, body: bytes, *, method: str = "POST", path: str = BATCH_PATH,
                    timestamp: int | None = None, nonce: str | None = None) -> dict[str, str]:
     ts = str(int(time.time()) if timestamp is None else timestamp)
     nonce = nonce or secrets.token_hex(16)
@@ -38,7 +38,7 @@ def signed_headers(authority: TestAuthority, body: bytes, *, method: str = "POST
     }
 
 
-def send_batch(client: Any, authority: TestAuthority, records: list[dict[str, Any]], **header_options: Any) -> Any:
+def send_batch(client: Any, authority: IssuingAuthority, records: list[dict[str, Any]], **header_options: Any) -> Any:
     body = json.dumps({"records": records}, ensure_ascii=False).encode()
     return client.post(BATCH_PATH, data=body, headers=signed_headers(authority, body, **header_options))
 
