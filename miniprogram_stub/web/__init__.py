@@ -1,0 +1,51 @@
+"""The mini program stub's pages: the resident app, the staff console and the verifier page.
+
+Plain HTML/JS/CSS served by the stub server. Same-origin calls to ``/api/*`` are forwarded to the
+yss API (``YSS_API_BASE``), so the pages need no CORS; ``/__emulator__/*`` is the emulator itself,
+standing in for wx.login, the phone button, subscribe consent and face verification.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import requests
+from flask import Blueprint, Response, jsonify, redirect, request, send_from_directory
+
+STATIC = Path(__file__).resolve().parent / "static"
+_HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-encoding", "content-length"}
+
+
+def web_blueprint(api_base: str, appid: str) -> Blueprint:
+    blp = Blueprint("web", __name__)
+    http = requests.Session()
+
+    @blp.get("/shared/config.json")
+    def config() -> Response:
+        return jsonify(appid=appid)
+
+    @blp.get("/")
+    def root() -> Response:
+        return redirect("/app/")
+
+    @blp.get("/<any(app, console, verifier):page>/")
+    def page(page: str) -> Response:
+        return send_from_directory(STATIC / page, "index.html")
+
+    @blp.get("/<any(app, console, verifier, shared):page>/<path:filename>")
+    def asset(page: str, filename: str) -> Response:
+        return send_from_directory(STATIC / page, filename)
+
+    @blp.route("/api/<path:path>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+    def forward(path: str) -> Response:
+        headers = {k: v for k, v in request.headers if k.lower() in {"authorization", "content-type",
+                                                                     "x-request-id", "accept"}}
+        upstream = http.request(request.method, f"{api_base.rstrip('/')}/api/{path}",
+                                params=request.args, data=request.get_data(), headers=headers, timeout=30)
+        out = Response(upstream.content, status=upstream.status_code)
+        for key, value in upstream.headers.items():
+            if key.lower() not in _HOP_BY_HOP:
+                out.headers[key] = value
+        return out
+
+    return blp

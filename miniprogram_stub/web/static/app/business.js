@@ -1,0 +1,87 @@
+// Business pages: bind a company as its legal representative, agents, licences, annual reports.
+import { emulator, esc, toast, fmtDate, badge } from "/shared/api.js";
+import { ctx } from "/app/app.js";
+
+const SCOPES = { view_licences: "查看许可证", manage_tickets: "办理工单", receive_notifications: "接收提醒" };
+
+export const businessRoutes = {
+  async business() {
+    const list = await ctx.api.get("/me/entities");
+    const items = Array.isArray(list) ? list : list.items || [];
+    ctx.view.innerHTML = `
+      <div class="card"><h2>我的企业</h2>${items.length ? items.map((e) => `
+        <div class="row entity"><div><div>${esc(e.name)}</div><div class="muted">${esc(e.uscc)} · ${esc(e.role === "legal_representative" ? "法定代表人" : "经办人")}</div></div>
+        <a class="btn" href="#/entity/${esc(e.uscc)}">进入</a></div>`).join("") : '<p class="muted">尚未绑定企业</p>'}</div>
+      <div class="card"><h2>绑定企业（法定代表人）</h2>
+        <label>统一社会信用代码</label><input id="uscc" placeholder="18 位代码">
+        <button class="block" id="bind">核验并绑定</button><div id="err"></div></div>`;
+    document.getElementById("bind").onclick = async () => {
+      try {
+        await ctx.api.post("/me/entities", { uscc: document.getElementById("uscc").value.trim().toUpperCase() });
+        toast("企业已绑定");
+        businessRoutes.business();
+      } catch (error) {
+        document.getElementById("err").innerHTML = `<div class="error" data-code="${esc(error.code || "")}">${esc(error.message)}</div>`;
+      }
+    };
+  },
+
+  async entity(uscc) {
+    const entity = await ctx.api.get(`/entities/${uscc}`);
+    const licences = await ctx.api.get(`/entities/${uscc}/licences`).catch(() => []);
+    const items = Array.isArray(licences) ? licences : licences.items || [];
+    const reports = entity.annual_reports || [];
+    const isRep = entity.acting_as === "legal_representative" || entity.role === "legal_representative";
+    ctx.view.innerHTML = `
+      <div class="card"><h2>${esc(entity.name)}</h2><div class="muted">${esc(entity.uscc)} · ${esc(entity.stage_name || entity.stage || "")}</div></div>
+      <div class="card"><h2>许可证</h2>${items.map((l) => `
+        <div class="row licence" data-number="${esc(l.number)}"><div><div>${esc(l.type_name || l.type)}</div>
+        <div class="muted">${esc(l.number)} · 有效期至 ${esc(l.valid_until || "长期")}</div></div>${badge(l.status)}</div>`).join("") || '<p class="muted">暂无许可证</p>'}</div>
+      <div class="card"><h2>年报</h2>${reports.map((r) => `<div class="row"><span>${esc(r.year)} 年度</span><span>${esc(r.status_name || r.status)}</span></div>`).join("") || '<p class="muted">暂无年报记录</p>'}</div>
+      ${isRep ? `<div class="card"><h2>经办人</h2><div id="agents"></div>
+        <label>经办人身份证号</label><input id="agent-id">
+        <div class="checks">${Object.entries(SCOPES).map(([k, v]) => `<label><input type="checkbox" name="scope" value="${k}">${v}</label>`).join("")}</div>
+        <label>有效期至</label><input id="agent-until" type="date">
+        <button class="block" id="grant">授权</button><div id="err"></div></div>` : ""}`;
+    if (isRep) {
+      const agents = await ctx.api.get(`/entities/${uscc}/agents`);
+      const grants = Array.isArray(agents) ? agents : agents.items || [];
+      document.getElementById("agents").innerHTML = grants.map((g) => `
+        <div class="row"><div><div>${esc(g.agent_name)}</div><div class="muted">${g.scopes.map((s) => SCOPES[s] || s).join("、")} · 至 ${fmtDate(g.expires_at)}</div></div>
+        ${g.revoked_at ? '<span class="muted">已撤销</span>' : `<button class="ghost" data-revoke="${g.id}">撤销</button>`}</div>`).join("") || '<p class="muted">暂无经办人</p>';
+      document.querySelectorAll("[data-revoke]").forEach((b) => b.onclick = async () => {
+        await ctx.api.del(`/entities/${uscc}/agents/${b.dataset.revoke}`);
+        toast("已撤销");
+        businessRoutes.entity(uscc);
+      });
+      document.getElementById("grant").onclick = async () => {
+        try {
+          const until = document.getElementById("agent-until").value;
+          await ctx.api.post(`/entities/${uscc}/agents`, {
+            agent_id_number: document.getElementById("agent-id").value.trim(),
+            scopes: [...document.querySelectorAll("input[name=scope]:checked")].map((i) => i.value),
+            expires_at: until ? new Date(until + "T23:59:59+08:00").toISOString() : undefined,
+          });
+          toast("已授权");
+          businessRoutes.entity(uscc);
+        } catch (error) {
+          document.getElementById("err").innerHTML = `<div class="error">${esc(error.message)}</div>`;
+        }
+      };
+    }
+  },
+
+  async "licence-check"() {
+    ctx.view.innerHTML = `<div class="card"><h2>许可证状态查询</h2>
+      <label>许可证编号</label><input id="number"><button class="block" id="check">查询</button><div id="result"></div></div>`;
+    document.getElementById("check").onclick = async () => {
+      const out = document.getElementById("result");
+      try {
+        const r = await ctx.api.get(`/licences/check?number=${encodeURIComponent(document.getElementById("number").value.trim())}`);
+        out.innerHTML = `<div class="row"><span>${esc(r.entity_name)}</span>${badge(r.status)}</div>
+          <div class="muted">${esc(r.licence_type_name || r.licence_type)} · 有效期至 ${esc(r.valid_until || "长期")}</div>`;
+      } catch (error) { out.innerHTML = `<div class="error">${esc(error.message)}</div>`; }
+    };
+  },
+};
+export { emulator };

@@ -1,0 +1,82 @@
+// The yss API through the stub's same-origin /api forwarder, with tokens kept per tab.
+export class ApiError extends Error {
+  constructor(status, body) {
+    super((body && body.message) || `请求失败 (${status})`);
+    this.status = status;
+    this.code = body && body.code;
+    this.details = (body && body.details) || {};
+  }
+}
+
+export function makeApi(storageKey) {
+  const load = () => JSON.parse(sessionStorage.getItem(storageKey) || "null");
+  const save = (tokens) => tokens ? sessionStorage.setItem(storageKey, JSON.stringify(tokens))
+                                  : sessionStorage.removeItem(storageKey);
+  async function raw(method, path, body, headers = {}) {
+    const tokens = load();
+    const init = { method, headers: { ...headers } };
+    if (tokens && tokens.access_token) init.headers.Authorization = `Bearer ${tokens.access_token}`;
+    if (body !== undefined) { init.headers["Content-Type"] = "application/json"; init.body = JSON.stringify(body); }
+    const res = await fetch(`/api/v1${path}`, init);
+    const text = await res.text();
+    const data = text ? JSON.parse(text) : null;
+    return { res, data };
+  }
+  async function call(method, path, body) {
+    let { res, data } = await raw(method, path, body);
+    const tokens = load();
+    if (res.status === 401 && tokens && tokens.refresh_token && path !== "/auth/refresh") {
+      const refreshed = await raw("POST", "/auth/refresh", { refresh_token: tokens.refresh_token });
+      if (refreshed.res.ok) {
+        save({ ...tokens, ...refreshed.data });
+        ({ res, data } = await raw(method, path, body));
+      } else {
+        save(null);
+      }
+    }
+    if (!res.ok) throw new ApiError(res.status, data);
+    const pagination = res.headers.get("X-Pagination");
+    if (pagination && data && typeof data === "object") data.__pagination = JSON.parse(pagination);
+    return data;
+  }
+  return {
+    get: (p) => call("GET", p), post: (p, b) => call("POST", p, b ?? {}), put: (p, b) => call("PUT", p, b ?? {}),
+    patch: (p, b) => call("PATCH", p, b ?? {}), del: (p) => call("DELETE", p),
+    tokens: load, setTokens: save,
+  };
+}
+
+export async function emulator(method, path, body) {
+  const init = { method, headers: {} };
+  if (body !== undefined) { init.headers["Content-Type"] = "application/json"; init.body = JSON.stringify(body); }
+  const res = await fetch(`/__emulator__${path}`, init);
+  const data = await res.json().catch(() => null);
+  if (!res.ok) throw new ApiError(res.status, data);
+  return data;
+}
+
+export function esc(value) {
+  return String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+}
+
+export function toast(text) {
+  const el = document.createElement("div");
+  el.className = "toast";
+  el.textContent = text;
+  document.body.appendChild(el);
+  setTimeout(() => el.remove(), 2500);
+}
+
+export function fmtDate(value) {
+  if (!value) return "—";
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) return esc(value);
+  return d.toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false });
+}
+
+export const STATUS_TEXT = { valid: "有效", expiring: "即将到期", expired: "已过期", revoked: "已撤销",
+  suspended: "已暂停", cancelled: "已注销" };
+
+export function badge(status) {
+  return `<span class="badge ${esc(status)}" data-status="${esc(status)}">${esc(STATUS_TEXT[status] || status)}</span>`;
+}
