@@ -1,0 +1,1 @@
+"""Keys, token signing, field encryption, passwords and TOTP."""

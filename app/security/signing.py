@@ -1,0 +1,146 @@
+"""Ed25519 signing key ring: JWTs (EdDSA) and compact signatures over bytes.
+
+The first key of the ring signs; every key verifies, so a new key can be published first, made
+the signer later, and an old one dropped once the tokens it signed have expired. Verifiers outside
+yss need only the published JWKS (``verify_with_jwks``).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import secrets
+import time
+from typing import Any
+
+import jwt
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from app.errors import Unauthenticated
+
+_ALG = "EdDSA"
+_RESERVED = frozenset({"iat", "exp", "aud"})  # set by sign(); a caller's value would be overwritten
+_REQUIRED = ["iat", "exp", "aud", "jti"]
+
+
+def _b64url(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def _token_expired() -> Unauthenticated:
+    return Unauthenticated("登录凭证已过期，请重新登录", code="token_expired")
+
+
+def _token_invalid() -> Unauthenticated:
+    return Unauthenticated("登录凭证无效，请重新登录", code="token_invalid")
+
+
+def _decode(token: str, key: Ed25519PublicKey, audience: str, leeway: int) -> dict[str, Any]:
+    try:
+        return jwt.decode(
+            token,
+            key,
+            algorithms=[_ALG],  # pinned: the token's own header never chooses the algorithm
+            audience=audience,
+            leeway=leeway,
+            options={"require": _REQUIRED},
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise _token_expired() from exc
+    except jwt.InvalidTokenError as exc:
+        raise _token_invalid() from exc
+
+
+def _unverified_kid(token: str) -> str:
+    try:
+        kid = jwt.get_unverified_header(token).get("kid")
+    except jwt.InvalidTokenError as exc:
+        raise _token_invalid() from exc
+    if not isinstance(kid, str):
+        raise _token_invalid()
+    return kid
+
+
+class SigningKeyRing:
+    def __init__(self, keys: list[tuple[str, bytes]]) -> None:
+        if not keys:
+            raise ValueError("a signing key ring needs at least one key")
+        self._private: dict[str, Ed25519PrivateKey] = {}
+        for kid, seed in keys:
+            if not kid or kid in self._private:
+                raise ValueError(f"key ids must be non-empty and unique, got {kid!r}")
+            if len(seed) != 32:
+                raise ValueError(f"Ed25519 seed for {kid!r} must be 32 bytes")
+            self._private[kid] = Ed25519PrivateKey.from_private_bytes(seed)
+        self.signing_kid = keys[0][0]
+        self._public = {kid: key.public_key() for kid, key in self._private.items()}
+
+    def sign(self, claims: dict[str, Any], *, ttl_seconds: int, audience: str, now: int | None = None) -> str:
+        """A JWT with the given claims plus iat, exp, aud and jti (the caller's jti is kept)."""
+        if ttl_seconds <= 0:
+            raise ValueError("ttl_seconds must be positive")
+        if clash := _RESERVED & claims.keys():
+            raise ValueError(f"claims {sorted(clash)} are set by sign()")
+        issued = int(time.time()) if now is None else now
+        payload = {
+            **claims,
+            "iat": issued,
+            "exp": issued + ttl_seconds,
+            "aud": audience,
+            "jti": claims.get("jti") or secrets.token_urlsafe(16),
+        }
+        return jwt.encode(
+            payload, self._private[self.signing_kid], algorithm=_ALG, headers={"kid": self.signing_kid}
+        )
+
+    def verify(self, token: str, *, audience: str, leeway: int = 0) -> dict[str, Any]:
+        """The token's claims; Unauthenticated ``token_expired`` or ``token_invalid`` otherwise."""
+        key = self._public.get(_unverified_kid(token))
+        if key is None:
+            raise _token_invalid()
+        return _decode(token, key, audience, leeway)
+
+    def jwks(self) -> dict[str, list[dict[str, str]]]:
+        return {
+            "keys": [
+                {
+                    "kty": "OKP",
+                    "crv": "Ed25519",
+                    "x": _b64url(key.public_bytes(Encoding.Raw, PublicFormat.Raw)),
+                    "kid": kid,
+                    "use": "sig",
+                    "alg": _ALG,
+                }
+                for kid, key in self._public.items()
+            ]
+        }
+
+    def sign_bytes(self, data: bytes) -> tuple[str, bytes]:
+        """(kid, 64-byte signature) for compact payloads such as QR codes, where a JWT is too long."""
+        return self.signing_kid, self._private[self.signing_kid].sign(data)
+
+    def verify_bytes(self, kid: str, data: bytes, signature: bytes) -> bool:
+        key = self._public.get(kid)
+        if key is None:
+            return False
+        try:
+            key.verify(signature, data)
+        except InvalidSignature:
+            return False
+        return True
+
+
+def verify_with_jwks(token: str, jwks: dict[str, Any], audience: str) -> dict[str, Any]:
+    """Verify a JWT with only a published JWKS, e.g. offline in a verifier's app."""
+    kid = _unverified_kid(token)
+    for jwk in jwks.get("keys", []):
+        if jwk.get("kid") == kid and jwk.get("kty") == "OKP" and jwk.get("crv") == "Ed25519":
+            try:
+                raw = base64.urlsafe_b64decode(jwk["x"] + "=" * (-len(jwk["x"]) % 4))
+                key = Ed25519PublicKey.from_public_bytes(raw)
+            except (KeyError, TypeError, ValueError, binascii.Error) as exc:
+                raise _token_invalid() from exc
+            return _decode(token, key, audience, 0)
+    raise _token_invalid()
