@@ -25,7 +25,7 @@ def mask_phone(value: str) -> str:
     """3 + 4 stars + 4 on the last 11 digits: "13800138000" → "138****8000".
 
     A longer form keeps its country prefix: "+86 138-0013-8000" → "+86 138****8000". Numbers with
-    fewer than 11 digits (landlines) keep only their last 4 digits: "020-12345678" → "*******5678".
+    fewer than 11 digits (local landlines) keep only their last 4 digits: "8765-4321" → "****4321".
     """
     value = value.strip()
     digits = re.sub(r"\D", "", value)
