@@ -1,52 +1,70 @@
-"""Resident ID numbers (GB 11643-1999): 6-digit area, 8-digit birth date, 3-digit sequence
-(odd = male), check character over weights 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2, mod 11 into
-"10X98765432"."""
+"""Resident ID numbers (GB 11643-1999): parsing, validation and the check character.
+
+Layout: 6-digit area code, 8-digit birth date YYYYMMDD, 3-digit sequence (odd = male,
+even = female), check character. Checks run in a fixed order, each failing with its own code, so
+the app can tell the user which part is wrong.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 from app.errors import ValidationFailed
 
-WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-CHECK_CHARS = "10X98765432"
-_FORMAT = re.compile(r"^\d{17}[\dX]$")
-EARLIEST_BIRTH = date(1900, 1, 1)
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK_CHARS = "10X98765432"
+_FORMAT = re.compile(r"\d{17}[\dX]")
+_EARLIEST_BIRTH = date(1900, 1, 1)
 
 
 @dataclass(frozen=True)
 class ParsedIdNumber:
-    number: str
+    number: str  # normalized: upper-case X, no surrounding spaces
     area_code: str
     birth_date: date
-    sex: str  # male | female
+    sex: Literal["male", "female"]
 
-    def age_on(self, day: date) -> int:
-        years = day.year - self.birth_date.year
-        return years - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+    def age_on(self, d: date) -> int:
+        """Full years on ``d``; someone born on 29 February turns a year older on 1 March in common years."""
+        if d < self.birth_date:
+            raise ValueError("date is before the birth date")
+        had_birthday = (d.month, d.day) >= (self.birth_date.month, self.birth_date.day)
+        return d.year - self.birth_date.year - (0 if had_birthday else 1)
 
 
 def compute_check_char(first17: str) -> str:
-    return CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True)) % 11]
+    if len(first17) != 17 or not first17.isascii() or not first17.isdigit():
+        raise ValueError("expected the first 17 digits of an ID number")
+    total = sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True))
+    return _CHECK_CHARS[total % 11]
+
+
+def make_id_number(area: str, birth: date, seq: int) -> str:
+    """A valid ID number (for tests and demo data): seq 0–999, odd for a man, even for a woman."""
+    if len(area) != 6 or not area.isdigit() or not 0 <= seq <= 999:
+        raise ValueError("area must be 6 digits and seq within 0–999")
+    first17 = f"{area}{birth:%Y%m%d}{seq:03d}"
+    return first17 + compute_check_char(first17)
 
 
 def parse_id_number(value: str, *, today: date) -> ParsedIdNumber:
     number = value.strip().upper()
-    if not _FORMAT.match(number):
-        raise ValidationFailed("身份证号应为 18 位（前 17 位为数字，末位为数字或 X）", code="id_number_format")
+    if not number.isascii() or not _FORMAT.fullmatch(number):
+        raise ValidationFailed("身份证号码应为18位：前17位为数字，最后一位为数字或X", code="id_number_format")
     try:
         birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
-        raise ValidationFailed("身份证号中的出生日期无效", code="id_number_birth_date") from None
-    if birth < EARLIEST_BIRTH or birth > today:
-        raise ValidationFailed("身份证号中的出生日期无效", code="id_number_birth_date")
+        birth = None
+    if birth is None or not _EARLIEST_BIRTH <= birth <= today:
+        raise ValidationFailed("身份证号码中的出生日期无效", code="id_number_birth_date")
     if compute_check_char(number[:17]) != number[17]:
-        raise ValidationFailed("身份证号校验位不正确，请检查是否输错", code="id_number_check_digit")
-    return ParsedIdNumber(number, number[:6], birth, "male" if int(number[16]) % 2 else "female")
-
-
-def make_id_number(area: str, birth: date, seq: int) -> str:
-    first17 = f"{area}{birth:%Y%m%d}{seq:03d}"
-    return first17 + compute_check_char(first17)
+        raise ValidationFailed("身份证号码校验位不正确，请检查是否输入有误", code="id_number_check_digit")
+    return ParsedIdNumber(
+        number=number,
+        area_code=number[:6],
+        birth_date=birth,
+        sex="male" if int(number[14:17]) % 2 == 1 else "female",
+    )

@@ -1,1 +1,1 @@
-"""Keys, token signing, field encryption, masking, passwords and TOTP."""
+"""Keys, token signing, field encryption, passwords and TOTP."""

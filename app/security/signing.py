@@ -1,12 +1,14 @@
-"""Ed25519 key ring: JWTs (EdDSA) for access tokens, raw signatures for compact QR payloads.
+"""Ed25519 signing key ring: JWTs (EdDSA) and compact signatures over bytes.
 
-The first key signs; every key verifies and is published in the JWKS, so a new key can be
-added ahead of switching to it and an old one kept until its tokens have lapsed.
+The first key of the ring signs; every key verifies, so a new key can be published first, made
+the signer later, and an old one dropped once the tokens it signed have expired. Verifiers outside
+yss need only the published JWKS (``verify_with_jwks``).
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 import secrets
 import time
@@ -19,48 +21,106 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from app.errors import Unauthenticated
 
-
-def b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def b64url_decode(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+_ALG = "EdDSA"
+_RESERVED = frozenset({"iat", "exp", "aud"})  # set by sign(); a caller's value would be overwritten
+_REQUIRED = ["iat", "exp", "aud", "jti"]
 
 
-class TokenInvalid(Unauthenticated):
-    code, message = "unauthenticated", "登录已失效，请重新登录"
+def _b64url(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def _token_expired() -> Unauthenticated:
+    return Unauthenticated("登录凭证已过期，请重新登录", code="token_expired")
+
+
+def _token_invalid() -> Unauthenticated:
+    return Unauthenticated("登录凭证无效，请重新登录", code="token_invalid")
+
+
+def _decode(token: str, key: Ed25519PublicKey, audience: str, leeway: int) -> dict[str, Any]:
+    try:
+        return jwt.decode(
+            token,
+            key,
+            algorithms=[_ALG],  # pinned: the token's own header never chooses the algorithm
+            audience=audience,
+            leeway=leeway,
+            options={"require": _REQUIRED},
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise _token_expired() from exc
+    except jwt.InvalidTokenError as exc:
+        raise _token_invalid() from exc
+
+
+def _unverified_kid(token: str) -> str:
+    try:
+        kid = jwt.get_unverified_header(token).get("kid")
+    except jwt.InvalidTokenError as exc:
+        raise _token_invalid() from exc
+    if not isinstance(kid, str):
+        raise _token_invalid()
+    return kid
 
 
 class SigningKeyRing:
     def __init__(self, keys: list[tuple[str, bytes]]) -> None:
         if not keys:
-            raise ValueError("at least one signing key is needed")
-        self._private = {kid: Ed25519PrivateKey.from_private_bytes(seed) for kid, seed in keys}
+            raise ValueError("a signing key ring needs at least one key")
+        self._private: dict[str, Ed25519PrivateKey] = {}
+        for kid, seed in keys:
+            if not kid or kid in self._private:
+                raise ValueError(f"key ids must be non-empty and unique, got {kid!r}")
+            if len(seed) != 32:
+                raise ValueError(f"Ed25519 seed for {kid!r} must be 32 bytes")
+            self._private[kid] = Ed25519PrivateKey.from_private_bytes(seed)
+        self.signing_kid = keys[0][0]
         self._public = {kid: key.public_key() for kid, key in self._private.items()}
-        self.current = keys[0][0]
 
     def sign(self, claims: dict[str, Any], *, ttl_seconds: int, audience: str, now: int | None = None) -> str:
+        """A JWT with the given claims plus iat, exp, aud and jti (the caller's jti is kept)."""
+        if ttl_seconds <= 0:
+            raise ValueError("ttl_seconds must be positive")
+        if clash := _RESERVED & claims.keys():
+            raise ValueError(f"claims {sorted(clash)} are set by sign()")
         issued = int(time.time()) if now is None else now
-        payload = {**claims, "iat": issued, "exp": issued + ttl_seconds, "aud": audience,
-                   "jti": secrets.token_hex(8)}
-        return jwt.encode(payload, self._private[self.current], algorithm="EdDSA",
-                          headers={"kid": self.current})
+        payload = {
+            **claims,
+            "iat": issued,
+            "exp": issued + ttl_seconds,
+            "aud": audience,
+            "jti": claims.get("jti") or secrets.token_urlsafe(16),
+        }
+        return jwt.encode(
+            payload, self._private[self.signing_kid], algorithm=_ALG, headers={"kid": self.signing_kid}
+        )
 
     def verify(self, token: str, *, audience: str, leeway: int = 0) -> dict[str, Any]:
-        try:
-            kid = jwt.get_unverified_header(token).get("kid")
-            key = self._public.get(kid)
-            if key is None:
-                raise TokenInvalid()
-            return jwt.decode(token, key, algorithms=["EdDSA"], audience=audience, leeway=leeway)
-        except jwt.ExpiredSignatureError:
-            raise TokenInvalid("登录已过期，请刷新或重新登录", code="token_expired") from None
-        except jwt.PyJWTError:
-            raise TokenInvalid() from None
+        """The token's claims; Unauthenticated ``token_expired`` or ``token_invalid`` otherwise."""
+        key = self._public.get(_unverified_kid(token))
+        if key is None:
+            raise _token_invalid()
+        return _decode(token, key, audience, leeway)
+
+    def jwks(self) -> dict[str, list[dict[str, str]]]:
+        return {
+            "keys": [
+                {
+                    "kty": "OKP",
+                    "crv": "Ed25519",
+                    "x": _b64url(key.public_bytes(Encoding.Raw, PublicFormat.Raw)),
+                    "kid": kid,
+                    "use": "sig",
+                    "alg": _ALG,
+                }
+                for kid, key in self._public.items()
+            ]
+        }
 
     def sign_bytes(self, data: bytes) -> tuple[str, bytes]:
-        return self.current, self._private[self.current].sign(data)
+        """(kid, 64-byte signature) for compact payloads such as QR codes, where a JWT is too long."""
+        return self.signing_kid, self._private[self.signing_kid].sign(data)
 
     def verify_bytes(self, kid: str, data: bytes, signature: bytes) -> bool:
         key = self._public.get(kid)
@@ -68,37 +128,46 @@ class SigningKeyRing:
             return False
         try:
             key.verify(signature, data)
-            return True
         except InvalidSignature:
             return False
-
-    def jwks(self) -> dict[str, Any]:
-        return {"keys": [public_jwk(kid, key) for kid, key in self._public.items()]}
-
-
-def public_jwk(kid: str, key: Ed25519PublicKey) -> dict[str, str]:
-    raw = key.public_bytes(Encoding.Raw, PublicFormat.Raw)
-    return {"kty": "OKP", "crv": "Ed25519", "x": b64url(raw), "kid": kid, "use": "sig", "alg": "EdDSA"}
-
-
-def public_key_from_jwks(jwks: dict[str, Any], kid: str) -> Ed25519PublicKey | None:
-    for jwk in jwks.get("keys", []):
-        if jwk.get("kid") == kid and jwk.get("kty") == "OKP" and jwk.get("crv") == "Ed25519":
-            return Ed25519PublicKey.from_public_bytes(b64url_decode(jwk["x"]))
-    return None
+        return True
 
 
 def verify_with_jwks(token: str, jwks: dict[str, Any], audience: str) -> dict[str, Any]:
-    """Offline verification with nothing but the published JWKS."""
-    kid = jwt.get_unverified_header(token).get("kid")
-    key = public_key_from_jwks(jwks, kid)
-    if key is None:
-        raise TokenInvalid()
-    try:
-        return jwt.decode(token, key, algorithms=["EdDSA"], audience=audience)
-    except jwt.PyJWTError:
-        raise TokenInvalid() from None
+    """Verify a JWT with only a published JWKS, e.g. offline in a verifier's app."""
+    kid = _unverified_kid(token)
+    for jwk in jwks.get("keys", []):
+        if jwk.get("kid") == kid and jwk.get("kty") == "OKP" and jwk.get("crv") == "Ed25519":
+            try:
+                raw = base64.urlsafe_b64decode(jwk["x"] + "=" * (-len(jwk["x"]) % 4))
+                key = Ed25519PublicKey.from_public_bytes(raw)
+            except (KeyError, TypeError, ValueError, binascii.Error) as exc:
+                raise _token_invalid() from exc
+            return _decode(token, key, audience, 0)
+    raise _token_invalid()
+
+
+# --- helpers for compact (non-JWT) signed payloads, e.g. certificate QR codes -------------------
+
+def b64url(data: bytes) -> str:
+    return _b64url(data)
+
+
+def b64url_decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def public_key_from_jwks(jwks: dict[str, Any], kid: str) -> Ed25519PublicKey | None:
+    """The Ed25519 public key with this kid from a published JWKS, for offline verification."""
+    for jwk in jwks.get("keys", []):
+        if jwk.get("kid") == kid and jwk.get("kty") == "OKP" and jwk.get("crv") == "Ed25519":
+            try:
+                return Ed25519PublicKey.from_public_bytes(b64url_decode(jwk["x"]))
+            except (KeyError, TypeError, ValueError, binascii.Error):
+                return None
+    return None
 
 
 def canonical_json(data: Any) -> bytes:
+    """One byte string per JSON value: sorted keys, no spaces, UTF-8."""
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()

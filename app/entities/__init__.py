@@ -1,0 +1,1 @@
+"""Legal entities identified by their unified social credit code."""

@@ -1,0 +1,1 @@
+"""Real-name identity: resident ID numbers and the people behind accounts."""
