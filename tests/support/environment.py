@@ -52,27 +52,28 @@ def prepare() -> None:
         os.environ["REDIS_URL"] = _worker_redis_url(os.environ["REDIS_URL"])
 
 
-def create_worker_database() -> None:
-    """Recreate this worker's PostgreSQL database (no-op on SQLite)."""
+def _on_server(*statements: str) -> None:
+    """Run statements against the admin database of the configured PostgreSQL (no-op on SQLite)."""
     admin_url = os.environ.get("YSS_ADMIN_DATABASE_URL")
     if not admin_url:
         return
     import psycopg
 
-    name = urlsplit(os.environ["DATABASE_URL"]).path.lstrip("/")
     conninfo = admin_url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(conninfo, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+        for statement in statements:
+            conn.execute(statement)
+
+
+def _worker_database_name() -> str:
+    return urlsplit(os.environ.get("DATABASE_URL", "")).path.lstrip("/")
+
+
+def create_worker_database() -> None:
+    """Recreate this worker's PostgreSQL database."""
+    name = _worker_database_name()
+    _on_server(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
 
 
 def drop_worker_database() -> None:
-    admin_url = os.environ.get("YSS_ADMIN_DATABASE_URL")
-    if not admin_url:
-        return
-    import psycopg
-
-    name = urlsplit(os.environ["DATABASE_URL"]).path.lstrip("/")
-    conninfo = admin_url.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(conninfo, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _on_server(f'DROP DATABASE IF EXISTS "{_worker_database_name()}" WITH (FORCE)')
