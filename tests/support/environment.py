@@ -59,7 +59,9 @@ def _on_server(*statements: str) -> None:
         return
     import psycopg
 
-    conninfo = admin_url.replace("postgresql+psycopg://", "postgresql://")
+    # The server's maintenance database, so the configured one need not exist yet.
+    parts = urlsplit(admin_url.replace("postgresql+psycopg://", "postgresql://"))
+    conninfo = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(conninfo, autocommit=True) as conn:
         for statement in statements:
             conn.execute(statement)
