@@ -37,10 +37,7 @@ def prepare() -> None:
     # One emulator (WeChat + registries) per worker, over real HTTP; tests reset it between them.
     from tests.support.emulator import start_emulator
 
-    try:
-        emulator_url = start_emulator()
-    except ImportError:  # TEMPORARY until the emulator lands
-        emulator_url = "http://127.0.0.1:9"
+    emulator_url = start_emulator()
     os.environ["EMULATOR_URL"] = emulator_url
     os.environ["WECHAT_API_BASE"] = emulator_url
     os.environ["REGISTRY_BASE_URL"] = f"{emulator_url}/registry"

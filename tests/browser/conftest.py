@@ -1,0 +1,92 @@
+"""Browser tests: headless Debian Chromium driven by Playwright against the real API and the stub
+pages, both served over HTTP. Each test saves screenshots under artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.support.live_server import start_server
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+PHONE = {"width": 375, "height": 667}
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="session")
+def site(app):
+    """The API and the stub (emulator + pages, forwarding /api to the API) over real HTTP."""
+    from config import get_settings
+    from miniprogram_stub.app import create_app as create_stub
+
+    api_url, stop_api = start_server(app)
+    settings = get_settings()
+    stub = create_stub({"apps": {settings.wechat_appid: settings.wechat_secret}, "api_base": api_url,
+                        "web_appid": settings.wechat_appid})
+    stub_url, stop_stub = start_server(stub)
+    yield {"api": api_url, "stub": stub_url}
+    stop_stub()
+    stop_api()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield chromium
+        chromium.close()
+
+
+class Phone:
+    """One page at 375×667 that records console errors and saves numbered screenshots."""
+
+    def __init__(self, browser, name: str) -> None:
+        self.context = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.name = re.sub(r"[^A-Za-z0-9_-]+", "_", name)
+        self.shots = 0
+
+    def shot(self, label: str) -> Path:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        self.shots += 1
+        path = SHOTS / f"{self.name}-{self.shots:02d}-{label}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def assert_no_horizontal_scroll(self) -> None:
+        width = self.page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"page is {width}px wide at 375px"
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def phone(browser, request):
+    opened: list[Phone] = []
+
+    def open_phone(label: str = "") -> Phone:
+        p = Phone(browser, f"{request.node.name}{'-' + label if label else ''}")
+        opened.append(p)
+        return p
+
+    yield open_phone
+    errors = [e for p in opened for e in p.errors]
+    for p in opened:
+        p.close()
+    assert not errors, f"console errors during the test: {errors}"
