@@ -121,7 +121,7 @@ class MyPhone(MethodView):
 @blp.route("/me/real-name")
 class MyRealName(MethodView):
     @blp.auth(L1)
-    @blp.arguments(RealNameSchema, example={"name": "张三", "id_number": "440106199005170013"})
+    @blp.arguments(RealNameSchema, example={"name": "张三", "id_number": "440106199005170014"})
     @blp.response(200, LevelSchema, example={"level": 2})
     @blp.alt_response(409, description="身份证号已被其他账号认证 (id_number_bound_to_other_account)")
     @blp.alt_response(429, description="今日失败次数已达上限 (real_name_attempts_exceeded)")

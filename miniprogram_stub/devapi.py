@@ -23,7 +23,8 @@ FAULT_KINDS = {"busy", "rate_limit", "slow", "http_500", "blocked"}
 
 
 def bad(message: str, status: int = 400) -> tuple[Response, int]:
-    return jsonify(code="bad_request" if status == 400 else "conflict", message=message), status
+    codes = {400: "bad_request", 404: "not_found", 409: "conflict"}
+    return jsonify(code=codes.get(status, "bad_request"), message=message), status
 
 
 def body() -> dict[str, Any]:

@@ -28,7 +28,7 @@ function showError(el, error) {
 
 const routes = {
   async login() {
-    const demo = { name: "张三", phone: "13800138000", id_number: "440106199005170013" };
+    const demo = { name: "张三", phone: "13800138000", id_number: "440106199005170014" };
     view.innerHTML = `
       <div class="card"><h2>微信登录</h2>
         <p class="muted">模拟器代替微信：填写这位“微信用户”的信息（手机号、姓名、身份证号将由模拟的微信与人口库提供）。</p>
