@@ -7,6 +7,7 @@ run:
 
 test:
 	@scripts/bootstrap.sh
+	@scripts/install-browser.sh
 	@.venv/bin/python -m pytest -n 2 --dist loadgroup $(ARGS)
 
 lint:

@@ -12,7 +12,8 @@ from miniprogram_stub.state import World
 
 def create_app(settings: dict[str, Any] | None = None) -> Flask:
     """``settings``: ``apps`` {appid: secret} registered at start; ``api_base`` (the yss API the
-    pages talk to through /api) and ``web_appid`` turn on the web pages."""
+    pages talk to through /api, also settable later in ``app.config["YSS_API_BASE"]``) and
+    ``web_appid`` (the appid the pages log in to)."""
     settings = settings or {}
     app = Flask(__name__)
     app.json.ensure_ascii = False
@@ -23,8 +24,8 @@ def create_app(settings: dict[str, Any] | None = None) -> Flask:
     app.before_request(wechat.apply_fault)
     for blueprint in (wechat.blp, messages.blp, registries.blp, devapi.blp):
         app.register_blueprint(blueprint)
-    if settings.get("api_base"):
-        from miniprogram_stub.web import web_blueprint
+    from miniprogram_stub.web import web_blueprint
 
-        app.register_blueprint(web_blueprint(settings["api_base"], settings.get("web_appid", "")))
+    app.config.update(YSS_API_BASE=settings.get("api_base"), WEB_APPID=settings.get("web_appid", ""))
+    app.register_blueprint(web_blueprint())
     return app

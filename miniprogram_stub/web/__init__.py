@@ -10,19 +10,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import requests
-from flask import Blueprint, Response, jsonify, redirect, request, send_from_directory
+from flask import Blueprint, Response, current_app, jsonify, redirect, request, send_from_directory
 
 STATIC = Path(__file__).resolve().parent / "static"
 _HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-encoding", "content-length"}
 
 
-def web_blueprint(api_base: str, appid: str) -> Blueprint:
+def web_blueprint() -> Blueprint:
+    """Reads ``YSS_API_BASE`` and ``WEB_APPID`` from the app's config at request time."""
     blp = Blueprint("web", __name__)
     http = requests.Session()
 
     @blp.get("/shared/config.json")
     def config() -> Response:
-        return jsonify(appid=appid)
+        return jsonify(appid=current_app.config.get("WEB_APPID", ""))
 
     @blp.get("/")
     def root() -> Response:
@@ -40,6 +41,10 @@ def web_blueprint(api_base: str, appid: str) -> Blueprint:
     def forward(path: str) -> Response:
         headers = {k: v for k, v in request.headers if k.lower() in {"authorization", "content-type",
                                                                      "x-request-id", "accept"}}
+        api_base = current_app.config.get("YSS_API_BASE")
+        if not api_base:
+            return Response('{"code":"not_configured","message":"YSS_API_BASE is not set"}', status=503,
+                            mimetype="application/json")
         upstream = http.request(request.method, f"{api_base.rstrip('/')}/api/{path}",
                                 params=request.args, data=request.get_data(), headers=headers, timeout=30)
         out = Response(upstream.content, status=upstream.status_code)

@@ -20,19 +20,21 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="session")
-def site(app):
-    """The API and the stub (emulator + pages, forwarding /api to the API) over real HTTP."""
-    from config import get_settings
-    from miniprogram_stub.app import create_app as create_stub
-
+def _served_api(app):
     api_url, stop_api = start_server(app)
-    settings = get_settings()
-    stub = create_stub({"apps": {settings.wechat_appid: settings.wechat_secret}, "api_base": api_url,
-                        "web_appid": settings.wechat_appid})
-    stub_url, stop_stub = start_server(stub)
-    yield {"api": api_url, "stub": stub_url}
-    stop_stub()
+    yield api_url
     stop_api()
+
+
+@pytest.fixture
+def site(_served_api, emulator):
+    """The API over real HTTP, and the stub (the same emulator the API talks to, serving the pages
+    and forwarding /api to the API)."""
+    from config import get_settings
+    from tests.support.emulator import emulator_app
+
+    emulator_app().config.update(YSS_API_BASE=_served_api, WEB_APPID=get_settings().wechat_appid)
+    return {"api": _served_api, "stub": emulator.base_url}
 
 
 @pytest.fixture(scope="session")

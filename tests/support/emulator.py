@@ -8,12 +8,21 @@ import requests
 
 from tests.support.live_server import start_server
 
+_running: dict[str, object] = {}
+
 
 def start_emulator() -> str:
+    """One emulator per test process (it also serves the stub pages for browser tests)."""
     from miniprogram_stub.app import create_app
 
-    base_url, _stop = start_server(create_app())
+    app = create_app()
+    base_url, _stop = start_server(app)
+    _running["app"] = app
     return base_url
+
+
+def emulator_app():
+    return _running["app"]
 
 
 class Emulator:

@@ -32,13 +32,13 @@ const routes = {
     view.innerHTML = `
       <div class="card"><h2>微信登录</h2>
         <p class="muted">模拟器代替微信：填写这位“微信用户”的信息（手机号、姓名、身份证号将由模拟的微信与人口库提供）。</p>
-        <label>姓名</label><input id="name" value="${demo.name}">
-        <label>手机号</label><input id="phone" value="${demo.phone}">
-        <label>身份证号</label><input id="id_number" value="${demo.id_number}">
+        <label>姓名</label><input id="wx-name" value="${demo.name}">
+        <label>手机号</label><input id="wx-phone" value="${demo.phone}">
+        <label>身份证号</label><input id="wx-id_number" value="${demo.id_number}">
         <button class="block" id="login">微信一键登录</button><div id="err"></div>
       </div>`;
     document.getElementById("login").onclick = async () => {
-      const fields = Object.fromEntries(["name", "phone", "id_number"].map((k) => [k, document.getElementById(k).value.trim()]));
+      const fields = Object.fromEntries(["name", "phone", "id_number"].map((k) => [k, document.getElementById(`wx-${k}`).value.trim()]));
       try {
         const appid = (await (await fetch("/shared/config.json")).json()).appid;
         let user = ctx.wxUser();
