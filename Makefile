@@ -16,4 +16,5 @@ lint:
 
 bench:
 	@scripts/bootstrap.sh
+	@scripts/install-bench-tools.sh
 	@.venv/bin/python -m bench $(ARGS)

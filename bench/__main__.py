@@ -1,0 +1,19 @@
+"""``python -m bench <name> [args]`` (``make bench ARGS="api"``)."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+BENCHES = {"api": "bench.api_requests"}
+
+
+def main() -> None:
+    name = sys.argv[1] if len(sys.argv) > 1 else "api"
+    if name not in BENCHES:
+        raise SystemExit(f"unknown bench {name!r}; choose from {', '.join(BENCHES)}")
+    importlib.import_module(BENCHES[name]).main(sys.argv[2:])
+
+
+if __name__ == "__main__":
+    main()

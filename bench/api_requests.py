@@ -1,0 +1,104 @@
+"""API request throughput: authenticated resident reads against the same stack's /healthz.
+
+Starts gunicorn (as `make run` does) on a fresh instance, creates an L3 resident, and drives
+each endpoint with wrk from a second process on loopback. The baseline (/healthz) is the same
+server, workers and middleware answering without touching a store, so the ratios show what auth,
+the session check and the database add.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+from bench.results import write_section
+
+ROOT = Path(__file__).resolve().parent.parent
+PORT = 8765
+DURATION = os.environ.get("BENCH_DURATION", "8s")
+CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "16")
+
+
+def _wrk(url: str, headers: dict[str, str]) -> dict[str, float]:
+    cmd = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", url]
+    for key, value in headers.items():
+        cmd[1:1] = ["-H", f"{key}: {value}"]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+
+    def pct(p: str) -> float:
+        value, unit = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", out).groups()
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    return {"rps": rps, "p50": pct("50"), "p99": pct("99"), "errors": int(errors.group(1)) if errors else 0}
+
+
+def main(_args: list[str]) -> None:
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed: scripts/install-bench-tools.sh")
+    instance = Path(tempfile.mkdtemp(prefix="yss-bench-", dir="/tmp"))
+    env = {**os.environ, "YSS_INSTANCE_PATH": str(instance), "RATE_LIMIT_PER_MINUTE": "0", "LOG_LEVEL": "WARNING"}
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    from app.migrate import upgrade
+    from app.redis_store import redis_url, stop_embedded_redis
+    from tests.support.residents import create_resident
+
+    upgrade()
+    env["REDIS_URL"] = os.environ.get("REDIS_URL") or redis_url()
+    resident = create_resident(level=3)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "--bind", f"127.0.0.1:{PORT}",
+         "--workers", "2", "--threads", "4", "wsgi:app"], cwd=ROOT, env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{PORT}"
+        for _ in range(100):
+            try:
+                if requests.get(f"{base}/healthz", timeout=1).ok:
+                    break
+            except requests.RequestException:
+                time.sleep(0.2)
+        auth = {"Authorization": f"Bearer {resident.tokens.access_token}"}
+        cases = [
+            ("GET /healthz (baseline: same stack, no store)", "/healthz", {}),
+            ("GET /api/v1/status (one query)", "/api/v1/status", {}),
+            ("GET /api/v1/auth/jwks (public)", "/api/v1/auth/jwks", {}),
+            ("GET /api/v1/me (JWT + session check + decrypt, L3)", "/api/v1/me", auth),
+        ]
+        rows = []
+        for label, path, headers in cases:
+            rows.append((label, _wrk(base + path, headers)))
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        if not os.environ.get("REDIS_URL"):
+            stop_embedded_redis(instance)
+        shutil.rmtree(instance, ignore_errors=True)
+    baseline = rows[0][1]["rps"]
+    store = "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite (embedded default)"
+    lines = [
+        f"## API requests ({store})",
+        "",
+        f"`make bench ARGS=api` — gunicorn 2 workers × 4 threads, wrk -t2 -c{CONNECTIONS} -d{DURATION} on loopback; "
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}.",
+        "",
+        "| request | req/s | ratio to baseline | p50 ms | p99 ms | non-2xx |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for label, r in rows:
+        lines.append(f"| {label} | {r['rps']:.0f} | {r['rps'] / baseline:.2f} | {r['p50']:.2f} | {r['p99']:.2f} | "
+                     f"{r['errors']} |")
+    write_section(f"api-{'pg' if os.environ.get('DATABASE_URL') else 'sqlite'}", "\n".join(lines))
+    print("\n".join(lines))
