@@ -70,7 +70,9 @@ class LogoutAll(MethodView):
 @blp.route("/jwks")
 class Jwks(MethodView):
     @blp.public
-    @blp.response(200, JwksSchema)
+    @blp.response(200, JwksSchema, example={"keys": [{"kty": "OKP", "crv": "Ed25519", "kid": "k2026",
+                                                      "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo",
+                                                      "use": "sig", "alg": "EdDSA"}]})
     def get(self):
         """Public keys that verify our access tokens and certificate QR payloads."""
         return signing_keys().jwks()
