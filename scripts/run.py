@@ -89,6 +89,9 @@ def _print_urls() -> None:
                 f"  API            {api}/api/v1",
                 f"  API 文档        {api}/api/docs",
                 f"  健康检查        {api}/healthz   {api}/readyz",
+                f"  居民小程序      {stub}/app/",
+                f"  工作人员控制台   {stub}/console/",
+                f"  亮证核验页      {stub}/verifier/",
                 f"  微信/登记模拟器  {stub}/__emulator__/stats",
                 "",
             ]
