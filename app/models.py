@@ -3,4 +3,7 @@
 from app.audit import models as _audit  # noqa: F401
 from app.identity import models as _identity  # noqa: F401
 from app.intake import models as _intake  # noqa: F401
+from app.ratings import models as _ratings  # noqa: F401
+from app.staff import models as _staff  # noqa: F401
 from app.system import heartbeat as _heartbeat  # noqa: F401
+from app.tickets import models as _tickets  # noqa: F401
