@@ -40,12 +40,14 @@ def upsert_licence(*, number: str, type_code: str, holder: Entity, issued_on: da
         raise ValidationFailed("有效期截止日早于发证日期", code="validity_invalid")
     now = clock.now()
     licence = find_licence(number)
+    created = licence is None
     if licence is None:
         licence = Licence(number=number.strip(), state="valid", created_at=now)
         session().add(licence)
-        _history(licence, None, "valid", "发证", issued_on)
     licence.type_code, licence.entity_id, licence.issued_on = type_code, holder.id, issued_on
     licence.valid_until, licence.issuer, licence.updated_at = valid_until, issuer or kind.issuer, now
+    if created:
+        _history(licence, None, "valid", "发证", issued_on)
     session().flush()
     _forget_cached(licence.number)
     return licence
