@@ -37,7 +37,8 @@ def test_the_legal_representative_binds_the_company_and_sees_it_among_my_entitie
     assert response.status_code == 201
     assert response.json["uscc"] == uscc
     mine = client.get(BIND, headers=me.headers).json
-    assert [(e["uscc"], e["name"], e["role"]) for e in mine] == [(uscc, "深圳市示例科技有限公司", "legal_representative")]
+    assert [(e["uscc"], e["name"], e["role"]) for e in mine] == [
+        (uscc, "深圳市示例科技有限公司", "legal_representative")]
     assert "manage_agents" in mine[0]["scopes"]
     entity = session().scalars(select(Entity).where(Entity.uscc == uscc)).one()
     assert entity.representative_name_masked == "**文"
