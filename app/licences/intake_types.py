@@ -14,7 +14,8 @@ from app.intake.types import RecordContext, RecordType, register
 from app.licences import register as licences
 from app.licences.catalogue import catalogue
 
-NUMBER = ma.validate.Regexp(r"^[0-9A-Za-z\u4e00-\u9fa5()（）\-]{4,64}$", error="许可证编号格式不正确")
+# Numbers mix digits, letters, Chinese characters and brackets (e.g. 粤卫公证字[2024]第0104A0321号).
+NUMBER = ma.validate.Regexp(r"^[0-9A-Za-z\u4e00-\u9fa5()（）\[\]〔〕［］\-]{4,64}$", error="许可证编号格式不正确")
 
 
 class LicenceSchema(ma.Schema):
