@@ -55,13 +55,13 @@ class AnnualReportSchema(ma.Schema):
 
 
 class EntitySchema(ma.Schema):
-    uscc = ma.fields.String()
-    name = ma.fields.String()
-    type = ma.fields.String()
-    registered_address = ma.fields.String()
+    uscc = ma.fields.String(attribute="entity.uscc")
+    name = ma.fields.String(attribute="entity.name")
+    type = ma.fields.String(attribute="entity.type")
+    registered_address = ma.fields.String(attribute="entity.registered_address")
     legal_representative = ma.fields.String(allow_none=True, metadata={"description": "脱敏姓名"})
-    stage = ma.fields.String(metadata={"enum": list(STAGES)})
-    stage_since = ma.fields.Date(allow_none=True)
+    stage = ma.fields.String(attribute="entity.stage", metadata={"enum": list(STAGES)})
+    stage_since = ma.fields.Date(attribute="entity.stage_since", allow_none=True)
     role = ma.fields.String()
     scopes = ma.fields.List(ma.fields.String())
     stage_history = ma.fields.List(ma.fields.Nested(StageChangeSchema))

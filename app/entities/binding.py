@@ -2,8 +2,9 @@
 
 The registry is asked before anything is written: if it cannot answer, nothing changes (503).
 It may say the code is unknown (``entity_not_found``) or name someone else
-(``not_legal_representative``); both refusals are audited. A yes binds, and what the registry
-said about the entity updates our copy (it is fresher than the last intake batch).
+(``not_legal_representative``); both refusals are audited. A yes binds and records the binder as
+the representative (ending anyone else's binding); an entity intake has not reported yet is
+created from the registry's answer.
 """
 
 from __future__ import annotations
@@ -61,13 +62,10 @@ def bind_legal_representative(account_id: int, uscc: str) -> RepresentativeBindi
 def _bind(account_id: int, uscc: str, check: registries.RepresentativeCheck, details: dict,
           name: str, actor: Actor) -> RepresentativeBinding:
     entity = lifecycle.find_entity(uscc)
-    stage = check.status if check.status in STAGES else None
-    if entity is None:
+    if entity is None:  # not yet reported by intake; start from what the registry said (intake stays the source)
         entity = lifecycle.upsert_entity(uscc=uscc, name=check.entity_name, type=details.get("type") or "未知",
-                                         registered_address=details.get("registered_address") or "",
-                                         actor=actor, stage=stage)
-    elif stage is not None and stage != entity.stage:
-        lifecycle.change_stage(entity, stage, clock.today(), "登记机关核验时的状态")
+                                         registered_address=details.get("registered_address") or "", actor=actor,
+                                         stage=check.status if check.status in STAGES else None)
     lifecycle.set_representative(entity, name, get_account(account_id).id_number_hash or "", actor)
     binding = open_binding(entity.id, account_id)
     if binding is None:

@@ -20,10 +20,12 @@ from sqlalchemy import select
 from app import clock
 from app.audit import log as audit_log
 from app.audit.log import Actor
-from app.db import session
+from app.db import after_commit, session
 from app.entities.models import AnnualReport, Entity, EntityStageChange, RepresentativeBinding
 from app.errors import NotFound, ValidationFailed
 from app.identity.models import Account
+from app.licences import public_check
+from app.licences.models import Licence
 from app.security.keys import encrypt, lookup_hash
 from app.security.masking import mask_name
 
@@ -55,6 +57,8 @@ def upsert_entity(*, uscc: str, name: str, type: str, registered_address: str, a
         session().add(EntityStageChange(entity_id=entity.id, from_stage=None, stage=entity.stage,
                                         effective_on=stage_since, reason="登记", recorded_at=now))
     else:
+        if name != entity.name:
+            _forget_public_answers(entity)
         entity.name, entity.type, entity.registered_address = name, type, registered_address
         entity.updated_at = now
         if stage is not None and stage != entity.stage:
@@ -103,3 +107,9 @@ def upsert_annual_report(entity: Entity, year: int, status: str, submitted_on: d
     report.status, report.submitted_on, report.updated_at = status, submitted_on, clock.now()
     session().flush()
     return report
+
+
+def _forget_public_answers(entity: Entity) -> None:
+    """Cached public licence checks show the holder's name; drop them once a rename commits."""
+    numbers = list(session().scalars(select(Licence.number).where(Licence.entity_id == entity.id)))
+    after_commit(lambda: [public_check.forget(number) for number in numbers])

@@ -45,9 +45,6 @@ class EntityOverview:
     stage_history: list[StageChangeView]
     annual_reports: list[AnnualReportView]
 
-    def __getattr__(self, name: str):  # the register fields read straight from the entity
-        return getattr(self.entity, name)
-
 
 def annual_report_window(year: int) -> tuple[date, date]:
     return date(year + 1, 1, 1), date(year + 1, 6, 30)

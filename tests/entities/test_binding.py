@@ -148,3 +148,14 @@ def test_agent_grants_survive_a_change_of_representative_and_the_successor_can_r
     revoked = client.delete(f"/api/v1/entities/{company.uscc}/agents/{grant_id}", headers=successor.headers)
     assert revoked.status_code == 204
     assert client.get(f"/api/v1/entities/{company.uscc}/licences", headers=agent.headers).status_code == 404
+
+
+def test_binding_by_the_person_the_registry_now_names_ends_the_previous_binding(client, emulator, authority):
+    company = bound_entity(client, emulator, authority)
+    successor = create_resident(name="冯二")
+    register_in_registry(emulator, company.uscc, successor)  # the registry knows before our intake does
+
+    assert client.post(BIND, json={"uscc": company.uscc}, headers=successor.headers).status_code == 201
+
+    assert client.get(BIND, headers=company.representative.headers).json == []
+    assert [e["uscc"] for e in client.get(BIND, headers=successor.headers).json] == [company.uscc]

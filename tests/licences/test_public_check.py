@@ -12,6 +12,7 @@ from app.licences.public_check import CHECKS_PER_MINUTE, cache_key
 from app.redis_store import get_redis
 from tests.support.entities import (
     bound_entity,
+    entity_record,
     grant,
     licence_record,
     licence_status_record,
@@ -139,3 +140,10 @@ def test_the_cache_lives_at_most_until_the_next_local_midnight(client, company):
     with clock.freeze(five_to_midnight):
         client.get(CHECK, query_string={"number": NUMBER})
     assert 0 < get_redis().ttl(cache_key(NUMBER)) <= 300
+
+
+def test_a_renamed_holder_is_seen_by_the_next_check(client, company, authority):
+    assert client.get(CHECK, query_string={"number": NUMBER}).json["holder_name"] == "广州市示例贸易有限公司"
+    send_ok(client, authority, entity_record(company.uscc, company.representative, name="广州市新名贸易有限公司",
+                                             version=2))
+    assert client.get(CHECK, query_string={"number": NUMBER}).json["holder_name"] == "广州市新名贸易有限公司"
