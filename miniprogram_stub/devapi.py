@@ -1,252 +1,188 @@
-"""The developer API, under ``/__emulator__/`` and clearly apart from the WeChat paths: create test
-users, mint what the WeChat client would obtain, set face outcomes, inject faults, move the clock,
-read what was sent, and push subscribe events to yss."""
+"""Developer API under /__emulator__/: reset, clock, apps, faults, stats and registry records.
+
+POST   /__emulator__/reset                  forget everything (pre-registered apps stay)
+GET    /__emulator__/clock                  {"now": epoch}
+POST   /__emulator__/clock                  {"advance_seconds": n} → {"now": epoch}
+POST   /__emulator__/apps                   {appid, secret} (upsert)
+POST   /__emulator__/faults                 {path, kind: busy|rate_limit|slow|http_500|blocked,
+                                             count?: 1, delay_seconds?: for slow (default 2)}
+DELETE /__emulator__/faults
+GET    /__emulator__/stats                  {"calls": {path: count}} for WeChat and registry paths
+POST   /__emulator__/registry/persons       {name, id_number, status?: alive|deceased} (upsert)
+POST   /__emulator__/registry/entities      {uscc, name, type?, status?, registered_address?,
+                                             legal_representative?: {name, id_number}} (upsert)
+
+Everything is JSON. Validation errors are 400 {"code": "bad_request", "message"}; unknown records
+404 {"code": "not_found"}; a request that cannot apply in the current state 409 {"code": "conflict"}.
+The users/codes/face part lives in devapi_users.py, messages and pushes in devapi_messages.py.
+"""
 
 from __future__ import annotations
 
-import json
-import secrets
-import time
-from dataclasses import asdict
 from typing import Any
 
-import requests
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Flask, Response, jsonify, request
 
-from miniprogram_stub.crypto import encrypt_message, encrypt_open_data, push_signature
-from miniprogram_stub.messages import record_consent
-from miniprogram_stub.state import Fault, Template, User
-from miniprogram_stub.wechat import world
+from miniprogram_stub.faults import FAULT_KINDS
+from miniprogram_stub.registries import ENTITY_STATUSES, PERSON_STATUSES, public_entity
+from miniprogram_stub.replies import json_body, json_error
+from miniprogram_stub.state import App, Fault, get_state
 
-blp = Blueprint("devapi", __name__, url_prefix="/__emulator__")
-FAULT_KINDS = {"busy", "rate_limit", "slow", "http_500", "blocked"}
+PREFIX = "/__emulator__"
+
+bp = Blueprint("devapi", __name__, url_prefix=PREFIX)
 
 
-def bad(message: str, status: int = 400) -> tuple[Response, int]:
-    codes = {400: "bad_request", 404: "not_found", 409: "conflict"}
-    return jsonify(code=codes.get(status, "bad_request"), message=message), status
+class DevApiError(Exception):
+    """A developer-API request that cannot be served; becomes a JSON error response."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def bad_request(message: str) -> DevApiError:
+    return DevApiError(400, "bad_request", message)
 
 
 def body() -> dict[str, Any]:
-    data = request.get_json(silent=True)
-    return data if isinstance(data, dict) else {}
-
-
-def _user(openid: str) -> User | None:
-    return world().users.get(openid)
-
-
-@blp.post("/reset")
-def reset() -> Response:
-    world().reset()
-    world().apps.update(current_app.extensions["emulator_initial_apps"])  # configured apps stay
-    return jsonify(ok=True)
-
-
-@blp.route("/clock", methods=["GET", "POST"])
-def clock() -> Response:
-    w = world()
-    if request.method == "POST":
-        w.offset += float(body().get("advance_seconds", 0))
-    return jsonify(now=w.now())
-
-
-@blp.post("/apps")
-def add_app() -> Response | tuple[Response, int]:
-    data = body()
-    if not data.get("appid") or not data.get("secret"):
-        return bad("appid and secret are required")
-    world().apps[data["appid"]] = data["secret"]
-    return jsonify(appid=data["appid"])
-
-
-@blp.post("/users")
-def add_user() -> Response | tuple[Response, int]:
-    data, w = body(), world()
-    if data.get("appid") not in w.apps:
-        return bad("unknown appid")
-    openid = data.get("openid") or "o" + secrets.token_urlsafe(20)[:27]
-    user = User(appid=data["appid"], openid=openid, unionid=data.get("unionid"), phone=data.get("phone"),
-                country_code=str(data.get("country_code", "86")), name=data.get("name"),
-                id_number=(data.get("id_number") or "").upper() or None, blocked=bool(data.get("blocked")),
-                country_code_as_number=bool(data.get("country_code_as_number")))
-    with w.lock:
-        w.users[openid] = user
-    return jsonify(_public_user(user))
-
-
-def _public_user(user: User) -> dict[str, Any]:
-    data = asdict(user)
-    data.pop("session_key")
+    data = json_body()
+    if data is None:
+        raise bad_request("body must be a JSON object")
     return data
 
 
-@blp.get("/users/<openid>")
-def get_user(openid: str) -> Response | tuple[Response, int]:
-    user = _user(openid)
-    return jsonify(_public_user(user)) if user else bad("unknown openid", 404)
+def optional_body() -> dict[str, Any]:
+    """Like body(), but an empty request body means no parameters."""
+    return body() if request.get_data() else {}
 
 
-@blp.post("/users/<openid>/login-code")
-def login_code(openid: str) -> Response | tuple[Response, int]:
-    if _user(openid) is None:
-        return bad("unknown openid", 404)
-    return jsonify(code=world().mint_code(openid, "login"))
+def field(data: dict[str, Any], name: str, kind: type | tuple[type, ...] = str, required: bool = True) -> Any:
+    """data[name] checked against `kind`; None when optional and absent."""
+    value = data.get(name)
+    if value is None:
+        if required:
+            raise bad_request(f"{name} is required")
+        return None
+    # bool is an int in Python; refuse it where a number is meant.
+    if not isinstance(value, kind) or (isinstance(value, bool) and bool not in _as_tuple(kind)):
+        raise bad_request(f"{name} has the wrong type")
+    if isinstance(value, str) and required and not value:
+        raise bad_request(f"{name} must not be empty")
+    return value
 
 
-@blp.post("/users/<openid>/phone-code")
-def phone_code(openid: str) -> Response | tuple[Response, int]:
-    user = _user(openid)
-    if user is None or not user.phone:
-        return bad("unknown openid or user without a phone", 404)
-    return jsonify(code=world().mint_code(openid, "phone"))
+def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
+    return kind if isinstance(kind, tuple) else (kind,)
 
 
-@blp.post("/users/<openid>/encrypted-phone")
-def encrypted_phone(openid: str) -> Response | tuple[Response, int]:
-    user = _user(openid)
-    if user is None:
-        return bad("unknown openid", 404)
-    if user.session_key is None:
-        return bad("the user never logged in: no session_key", 409)
-    appid = body().get("appid") or user.appid
-    payload = {"phoneNumber": user.phone, "purePhoneNumber": user.phone, "countryCode": user.country_code,
-               "watermark": {"timestamp": int(world().now()), "appid": appid}}
-    encrypted, iv = encrypt_open_data(user.session_key, payload)
-    return jsonify(encryptedData=encrypted, iv=iv)
+def choice(data: dict[str, Any], name: str, allowed: tuple[str, ...], required: bool = True) -> Any:
+    value = field(data, name, str, required)
+    if value is not None and value not in allowed:
+        raise bad_request(f"{name} must be one of {', '.join(allowed)}")
+    return value
 
 
-@blp.post("/users/<openid>/face-outcome")
-def face_outcome(openid: str) -> Response | tuple[Response, int]:
-    user = _user(openid)
-    if user is None:
-        return bad("unknown openid", 404)
-    user.face_outcome = int(body().get("verify_ret", 10000))
-    return jsonify(verify_ret=user.face_outcome)
+@bp.post("/reset")
+def reset() -> Response:
+    get_state().reset()
+    return jsonify({"ok": True})
 
 
-@blp.post("/face/<verify_id>/run")
-def run_face(verify_id: str) -> Response | tuple[Response, int]:
-    """What wx.requestFacialVerify finishing on the phone does."""
-    w = world()
-    with w.lock:
-        check = w.faces.get(verify_id)
-        if check is None:
-            return bad("unknown verify_id", 404)
-        check.verify_ret = int(body().get("verify_ret") or w.users[check.openid].face_outcome)
-        return jsonify(verify_id=verify_id, verify_ret=check.verify_ret)
+@bp.get("/clock")
+def get_clock() -> Response:
+    return jsonify({"now": int(get_state().now())})
 
 
-@blp.route("/faults", methods=["POST", "DELETE"])
-def faults() -> Response | tuple[Response, int]:
-    w = world()
-    if request.method == "DELETE":
-        w.faults.clear()
-        return jsonify(ok=True)
+@bp.post("/clock")
+def advance_clock() -> Response:
+    seconds = field(body(), "advance_seconds", (int, float))
+    if seconds < 0:
+        raise bad_request("advance_seconds must not be negative")
+    return jsonify({"now": int(get_state().clock.advance(seconds))})
+
+
+@bp.post("/apps")
+def register_app() -> Response:
     data = body()
-    if not str(data.get("path", "")).startswith("/") or data.get("kind") not in FAULT_KINDS:
-        return bad(f"path and kind ({', '.join(sorted(FAULT_KINDS))}) are required")
-    fault = Fault(data["kind"], int(data.get("count", 1)), float(data.get("delay_seconds") or 0))
-    with w.lock:
-        w.faults.setdefault(data["path"], []).append(fault)
-    return jsonify(path=data["path"], kind=fault.kind, count=fault.remaining)
+    appid, secret = field(data, "appid"), field(data, "secret")
+    state = get_state()
+    with state.lock:
+        existing = state.apps.get(appid)
+        if existing is None:
+            state.apps[appid] = App(appid, secret)
+        else:
+            existing.secret = secret
+    return jsonify({"appid": appid, "secret": secret})
 
 
-@blp.get("/stats")
+@bp.post("/faults")
+def add_fault() -> Response:
+    data = body()
+    path = field(data, "path")
+    kind = choice(data, "kind", FAULT_KINDS)
+    count = field(data, "count", int, required=False)
+    count = 1 if count is None else count
+    delay = field(data, "delay_seconds", (int, float), required=False) or 0
+    if count < 1 or delay < 0:
+        raise bad_request("count must be positive and delay_seconds not negative")
+    if kind == "slow" and not delay:
+        delay = 2.0  # a slow answer with no delay would not be slow
+    state = get_state()
+    with state.lock:
+        state.faults.setdefault(path, []).append(Fault(kind, count, float(delay)))
+        queued = [{"kind": f.kind, "remaining": f.remaining} for f in state.faults[path]]
+    return jsonify({"path": path, "queued": queued})
+
+
+@bp.delete("/faults")
+def clear_faults() -> Response:
+    state = get_state()
+    with state.lock:
+        state.faults.clear()
+    return jsonify({"ok": True})
+
+
+@bp.get("/stats")
 def stats() -> Response:
-    return jsonify(calls=dict(world().calls))
+    state = get_state()
+    with state.lock:
+        return jsonify({"calls": dict(state.calls)})
 
 
-@blp.post("/templates")
-def templates() -> Response | tuple[Response, int]:
+@bp.post("/registry/persons")
+def upsert_person() -> Response:
     data = body()
-    if not data.get("template_id") or data.get("kind") not in ("one_time", "long_term") or not isinstance(
-            data.get("keywords"), dict):
-        return bad("template_id, kind (one_time|long_term) and keywords are required")
-    world().templates[data["template_id"]] = Template(data["template_id"], data["kind"], data["keywords"],
-                                                      data.get("enum_values") or {})
-    return jsonify(template_id=data["template_id"])
+    name, id_number = field(data, "name"), field(data, "id_number").upper()
+    status = choice(data, "status", PERSON_STATUSES, required=False) or "alive"
+    state = get_state()
+    with state.lock:
+        state.persons[id_number] = {"name": name, "id_number": id_number, "status": status}
+    return jsonify({"name": name, "id_number": id_number, "status": status})
 
 
-@blp.post("/pages")
-def pages() -> Response | tuple[Response, int]:
-    path = body().get("path")
-    if not path:
-        return bad("path is required")
-    world().pages.add(path)
-    return jsonify(path=path)
-
-
-@blp.route("/consents", methods=["GET", "POST"])
-def consents() -> Response | tuple[Response, int]:
-    w = world()
-    if request.method == "GET":
-        openid = request.args.get("openid")
-        return jsonify([{"openid": o, "template_id": t, **c} for (o, t), c in w.consents.items()
-                        if openid in (None, o)])
+@bp.post("/registry/entities")
+def upsert_entity() -> Response:
     data = body()
-    if data.get("status") not in ("accept", "reject", "ban", "filter") or not data.get("openid"):
-        return bad("openid, template_id and status (accept|reject|ban|filter) are required")
-    return jsonify(record_consent(data["openid"], data["template_id"], data["status"]))
+    uscc = field(data, "uscc").upper()
+    rep = field(data, "legal_representative", dict, required=False)
+    if rep is not None:
+        rep = {"name": field(rep, "name"), "id_number": field(rep, "id_number").upper()}
+    entity = {
+        "uscc": uscc,
+        "name": field(data, "name"),
+        "type": field(data, "type", required=False) or "有限责任公司",
+        "status": choice(data, "status", ENTITY_STATUSES, required=False) or "operating",
+        "registered_address": field(data, "registered_address", required=False) or "",
+        "legal_representative": rep,
+    }
+    state = get_state()
+    with state.lock:
+        state.entities[uscc] = entity
+    return jsonify({**public_entity(entity), "legal_representative": rep})
 
 
-@blp.get("/sent")
-def sent() -> Response:
-    q = request.args
-    return jsonify([m for m in world().sent if q.get("openid") in (None, m["openid"])
-                    and q.get("template_id") in (None, m["template_id"])])
-
-
-@blp.post("/quota")
-def quota() -> Response:
-    world().quota_limit = int(body().get("daily_limit", 10_000_000))
-    return jsonify(daily_limit=world().quota_limit)
-
-
-@blp.post("/registry/persons")
-def add_person() -> Response | tuple[Response, int]:
-    data = body()
-    if not data.get("name") or not data.get("id_number") or data.get("status", "alive") not in ("alive", "deceased"):
-        return bad("name, id_number and status (alive|deceased) are required")
-    world().persons[data["id_number"].upper()] = {"name": data["name"], "status": data.get("status", "alive")}
-    return jsonify(ok=True)
-
-
-@blp.post("/registry/entities")
-def add_entity() -> Response | tuple[Response, int]:
-    data = body()
-    if not data.get("uscc") or not data.get("name"):
-        return bad("uscc and name are required")
-    entity = {"uscc": data["uscc"].upper(), "name": data["name"], "type": data.get("type", "有限责任公司"),
-              "status": data.get("status", "operating"), "registered_address": data.get("registered_address", ""),
-              "legal_representative": data.get("legal_representative") or {}}
-    world().entities[entity["uscc"]] = entity
-    return jsonify(uscc=entity["uscc"])
-
-
-@blp.post("/push-event")
-def push_event() -> Response | tuple[Response, int]:
-    """Push a subscribe event to yss's message endpoint, signed (and in safe mode encrypted)."""
-    data = body()
-    for key in ("url", "token", "appid", "event", "openid"):
-        if not data.get(key):
-            return bad(f"{key} is required")
-    w = world()
-    items = data.get("items") or []
-    message = {"ToUserName": data["appid"], "FromUserName": data["openid"], "CreateTime": int(w.now()),
-               "MsgType": "event", "Event": data["event"]}
-    message["List"] = items[0] if len(items) == 1 else items  # WeChat: an object for one item
-    if data["event"] == "subscribe_msg_popup_event":
-        for item in items:
-            if item.get("SubscribeStatusString") in ("accept", "reject"):
-                record_consent(data["openid"], item["TemplateId"], item["SubscribeStatusString"])
-    timestamp, nonce = str(int(time.time())), secrets.token_hex(5)
-    params = {"timestamp": timestamp, "nonce": nonce,
-              "signature": push_signature(data["token"], timestamp, nonce)}
-    payload: dict[str, Any] = message
-    if data.get("safe_mode"):
-        encrypted = encrypt_message(data["encoding_aes_key"], json.dumps(message, ensure_ascii=False), data["appid"])
-        params.update(encrypt_type="aes", msg_signature=push_signature(data["token"], timestamp, nonce, encrypted))
-        payload = {"ToUserName": data["appid"], "Encrypt": encrypted}
-    answer = requests.post(data["url"], params=params, json=payload, timeout=10)
-    return jsonify(status=answer.status_code, body=answer.text)
+def install(app: Flask) -> None:
+    @app.errorhandler(DevApiError)
+    def _dev_api_error(error: DevApiError) -> tuple[Response, int]:
+        return json_error(error.status, error.code, error.message)

@@ -1,26 +1,45 @@
-"""The emulator's in-memory world: apps, users, codes, tokens, consents, registries, faults.
+"""In-memory state of one emulator instance, guarded by one lock.
 
-One ``World`` per app instance, guarded by one lock; every expiry reads the world's own clock,
-which the developer API can move forward.
+State hangs off the Flask app (not module globals), so several emulators can live in one process.
+Handlers take `state.lock` around every read-modify-write; nothing slow runs under the lock.
 """
 
 from __future__ import annotations
 
-import base64
 import secrets
+import string
 import threading
-import time
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
-CODE_TTL = 300
-TOKEN_TTL = 7200
-SUPERSEDE_OVERLAP = 300
-VERIFY_TTL = 3600
+from flask import current_app
+
+from miniprogram_stub.clock import EmulatorClock
+
+EXTENSION_KEY = "miniprogram_stub"
+SUBSCRIBE_SEND_PATH = "/cgi-bin/message/subscribe/send"
+DEFAULT_DAILY_LIMIT = 10_000_000
+CHINA_OFFSET_SECONDS = 8 * 3600  # WeChat's daily quotas roll over at midnight Beijing time
+
+_URLSAFE = string.ascii_letters + string.digits + "-_"
 
 
-def rid() -> str:
-    return secrets.token_hex(12)
+@dataclass
+class App:
+    appid: str
+    secret: str
+    current_token: str | None = None  # the latest /cgi-bin/token answer
+    stable_token: str | None = None  # the latest /cgi-bin/stable_token answer (independent)
+    force_refreshes: list[float] = field(default_factory=list)
+
+
+@dataclass
+class Token:
+    value: str
+    appid: str
+    expires_at: float
+    superseded_at: float | None = None
 
 
 @dataclass
@@ -28,45 +47,39 @@ class User:
     appid: str
     openid: str
     unionid: str | None = None
-    phone: str | None = None
+    phone: str = ""
     country_code: str = "86"
     name: str | None = None
     id_number: str | None = None
     blocked: bool = False
     country_code_as_number: bool = False
     session_key: str | None = None
-    face_outcome: int = 10000
+    face_outcome: int | None = None  # outcome of the next face step; None means pass (10000)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 @dataclass
-class Code:
-    value: str
+class OneTimeCode:
+    code: str
+    appid: str
     openid: str
-    kind: str  # login | phone
-    issued: float
+    expires_at: float
     used: bool = False
 
 
 @dataclass
-class Token:
-    value: str
-    appid: str
-    issued: float
-    expires: float
-    superseded_at: float | None = None
-    stable: bool = False
-
-
-@dataclass
-class FaceCheck:
+class Verify:
     verify_id: str
     appid: str
     openid: str
     out_seq_no: str
+    cert_type: str
     cert_name: str
     cert_no: str
-    issued: float
-    verify_ret: int | None = None  # set when the client's face step has run
+    expires_at: float
+    verify_ret: int | None = None  # set once the client's face step has finished
 
 
 @dataclass
@@ -78,87 +91,92 @@ class Template:
 
 
 @dataclass
+class Consent:
+    openid: str
+    template_id: str
+    status: str = "filter"  # the last answer: accept | reject | ban | filter
+    credits: int = 0  # one-time templates: unused accepts
+    banned: bool = False  # switched off in settings ("always refuse"): nothing sends
+    long_term_allowed: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
 class Fault:
-    kind: str
+    kind: str  # busy | rate_limit | slow | http_500 | blocked
     remaining: int
     delay_seconds: float = 0.0
 
 
-class World:
-    def __init__(self) -> None:
+class State:
+    """Everything one emulator instance remembers."""
+
+    def __init__(self, clock: EmulatorClock, preset_apps: dict[str, str]) -> None:
+        self.clock = clock
+        self.preset_apps = dict(preset_apps)
         self.lock = threading.RLock()
-        self.offset = 0.0
         self.reset()
 
     def reset(self) -> None:
         with self.lock:
-            self.apps: dict[str, str] = {}
-            self.users: dict[str, User] = {}
-            self.codes: dict[str, Code] = {}
+            self.clock.reset()
+            self.apps: dict[str, App] = {a: App(a, s) for a, s in self.preset_apps.items()}
             self.tokens: dict[str, Token] = {}
-            self.stable_force: dict[str, list[float]] = {}
-            self.faces: dict[str, FaceCheck] = {}
+            self.users: dict[str, User] = {}
+            self.login_codes: dict[str, OneTimeCode] = {}
+            self.phone_codes: dict[str, OneTimeCode] = {}
+            self.verifies: dict[str, Verify] = {}
             self.out_seq_nos: set[tuple[str, str]] = set()
             self.templates: dict[str, Template] = {}
-            self.pages: set[str] = set()
-            self.consents: dict[tuple[str, str], dict[str, Any]] = {}
+            self.pages: list[str] = []
+            self.consents: dict[tuple[str, str], Consent] = {}
             self.sent: list[dict[str, Any]] = []
-            self.quota_limit = 10_000_000
+            self.daily_limit = DEFAULT_DAILY_LIMIT
+            self.daily_usage: Counter[tuple[int, str]] = Counter()
+            self.faults: dict[str, list[Fault]] = {}
+            self.calls: Counter[str] = Counter()
             self.persons: dict[str, dict[str, str]] = {}
             self.entities: dict[str, dict[str, Any]] = {}
-            self.faults: dict[str, list[Fault]] = {}
-            self.calls: dict[str, int] = {}
-            self.offset = 0.0
+            self.next_msgid = 1_000_000
 
     def now(self) -> float:
-        return time.time() + self.offset
+        return self.clock.now()
 
-    # --- codes and tokens ----------------------------------------------------------------------
-    def mint_code(self, openid: str, kind: str) -> str:
-        with self.lock:
-            value = secrets.token_hex(16)
-            self.codes[value] = Code(value, openid, kind, self.now())
-            return value
+    def today(self) -> int:
+        """Index of the current Beijing calendar day on the emulator clock."""
+        return int((self.now() + CHINA_OFFSET_SECONDS) // 86400)
 
-    def new_session_key(self, user: User) -> str:
-        user.session_key = base64.b64encode(secrets.token_bytes(16)).decode()
-        return user.session_key
+    def consent(self, openid: str, template_id: str) -> Consent:
+        key = (openid, template_id)
+        if key not in self.consents:
+            self.consents[key] = Consent(openid, template_id)
+        return self.consents[key]
 
-    def issue_token(self, appid: str, *, stable: bool = False) -> Token:
-        now = self.now()
-        for token in self.tokens.values():
-            if token.appid == appid and token.stable == stable and token.superseded_at is None:
-                token.superseded_at = now
-        token = Token(secrets.token_urlsafe(48), appid, now, now + TOKEN_TTL, stable=stable)
-        self.tokens[token.value] = token
-        return token
 
-    def token_error(self, value: str | None) -> int | None:
-        """None when the token is good, else WeChat's errcode."""
-        if not value:
-            return 41001
-        token = self.tokens.get(value)
-        if token is None:
-            return 40014
-        now = self.now()
-        if token.superseded_at is not None and now > token.superseded_at + SUPERSEDE_OVERLAP:
-            return 40001
-        if now >= token.expires:
-            return 42001
-        return None
+def get_state() -> State:
+    """The state of the emulator serving the current request."""
+    return current_app.extensions[EXTENSION_KEY]
 
-    def app_of(self, value: str) -> str:
-        return self.tokens[value].appid
 
-    # --- faults and counting -------------------------------------------------------------------
-    def take_fault(self, path: str) -> Fault | None:
-        with self.lock:
-            self.calls[path] = self.calls.get(path, 0) + 1
-            queue = self.faults.get(path) or []
-            while queue and queue[0].remaining <= 0:
-                queue.pop(0)
-            if not queue:
-                return None
-            fault = queue[0]
-            fault.remaining -= 1
-            return fault
+def new_openid() -> str:
+    # Real openids are 28 characters starting with "o".
+    return "o" + "".join(secrets.choice(_URLSAFE) for _ in range(27))
+
+
+def new_token() -> str:
+    # Real access tokens are long opaque strings; the prefix lets us tell malformed from unknown.
+    return "ACCESS_" + secrets.token_urlsafe(96)
+
+
+def new_code() -> str:
+    return secrets.token_hex(16)
+
+
+def new_verify_id() -> str:
+    return secrets.token_hex(20)
+
+
+def new_rid() -> str:
+    return f"{secrets.token_hex(4)}-{secrets.token_hex(4)}-{secrets.token_hex(4)}"

@@ -1,213 +1,234 @@
-"""The WeChat server paths yss calls, with WeChat's bodies, errcodes and semantics
-(shared/WECHAT.md). HTTP 200 even for business errors; errmsg carries a ``rid`` suffix."""
+"""WeChat login, access_token, phone number, login-state check and API quota endpoints.
+
+Paths, parameters and errcodes are WeChat's own (see /work/shared/WECHAT.md). Business errors are
+HTTP 200 with `{"errcode", "errmsg"}`. Where WeChat documents no code, the emulator's choice is
+noted beside the check.
+
+Tokens: each /cgi-bin/token answer supersedes the app's previous one, which keeps working for
+5 minutes (40001 after). /cgi-bin/stable_token keeps its own token, independent of /cgi-bin/token,
+as WeChat documents. Every access_token API answers 41001 missing, 40014 unknown or malformed,
+40001 superseded, 42001 expired.
+"""
 
 from __future__ import annotations
 
-import re
-import secrets
-import time
-from typing import Any
-
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from miniprogram_stub.crypto import cert_hash
-from miniprogram_stub.state import CODE_TTL, VERIFY_TTL, FaceCheck, World, rid
+from miniprogram_stub.crypto import new_session_key, session_signature
+from miniprogram_stub.replies import json_body, wechat_error, wechat_ok
+from miniprogram_stub.state import (
+    SUBSCRIBE_SEND_PATH,
+    App,
+    State,
+    Token,
+    get_state,
+    new_token,
+)
 
-blp = Blueprint("wechat", __name__)
-_OUT_SEQ = re.compile(r"^[0-9A-Za-z_-]{5,32}$")
-_FAULTED_PREFIXES = ("/sns/", "/cgi-bin/", "/wxa/", "/cityservice/", "/registry/")
+TOKEN_TTL = 7200
+OVERLAP_SECONDS = 300  # a superseded token keeps working this long; stable_token renews in it
+FORCE_REFRESH_PER_DAY = 20
+FORCE_REFRESH_GAP = 30
 
-
-def world() -> World:
-    return current_app.extensions["emulator_world"]
-
-
-def err(errcode: int, errmsg: str) -> Response:
-    return jsonify(errcode=errcode, errmsg=f"{errmsg} rid: {rid()}")
-
-
-def ok(**body: Any) -> Response:
-    return jsonify(errcode=0, errmsg="ok", **body)
-
-
-def apply_fault() -> Response | None:
-    """Injected faults for the next calls to a path (developer API ``/faults``)."""
-    if not request.path.startswith(_FAULTED_PREFIXES):
-        return None
-    fault = world().take_fault(request.path)
-    if fault is None:
-        return None
-    if fault.kind == "slow":
-        time.sleep(fault.delay_seconds or 2.0)
-        return None
-    if fault.kind == "http_500":
-        return Response("upstream error", status=500, mimetype="text/plain")
-    if fault.kind == "busy":
-        return err(-1, "system error")
-    if fault.kind == "rate_limit":
-        if request.path.endswith("/subscribe/send"):
-            return err(45009, "reach max api daily quota limit")
-        return err(45011, "api minute-quota reach limit  mustslower  retry next minute")
-    if fault.kind == "blocked":
-        return err(40226, "invalid user, high risk")
-    return None
+bp = Blueprint("wechat", __name__)
 
 
-def _token_check() -> tuple[str | None, Response | None]:
-    value = request.args.get("access_token")
-    errcode = world().token_error(value)
-    if errcode:
-        messages = {41001: "access_token missing", 40014: "invalid access_token",
-                    40001: "invalid credential, access_token is invalid or not latest",
-                    42001: "access_token expired"}
-        return None, err(errcode, messages[errcode])
-    return world().app_of(value), None
+def authorize(state: State) -> str | Response:
+    """Check `?access_token=`; return the token's appid or the WeChat error to answer."""
+    value = request.args.get("access_token", "")
+    if not value:
+        return wechat_error(41001, "access_token missing")
+    with state.lock:
+        token = state.tokens.get(value)
+        now = state.now()
+        if token is None:
+            return wechat_error(40014, "invalid access_token")
+        if token.superseded_at is not None and now >= token.superseded_at + OVERLAP_SECONDS:
+            return wechat_error(40001, "invalid credential, access_token is invalid or not latest")
+        if now >= token.expires_at:
+            return wechat_error(42001, "access_token expired")
+        return token.appid
 
 
-def _json() -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    return body if isinstance(body, dict) else {}
+def _check_app(state: State, appid: str, secret: str) -> App | Response:
+    app = state.apps.get(appid)
+    if app is None:
+        return wechat_error(40013, "invalid appid")
+    if app.secret != secret:
+        return wechat_error(40125, "invalid appsecret")
+    return app
 
 
-@blp.get("/sns/jscode2session")
+def _issue(state: State, app: App, previous: str | None) -> Token:
+    """A fresh token; the one it replaces stays usable for the overlap, then answers 40001."""
+    now = state.now()
+    if previous and previous in state.tokens:
+        old = state.tokens[previous]
+        if old.superseded_at is None:
+            old.superseded_at = now
+    token = Token(new_token(), app.appid, now + TOKEN_TTL)
+    state.tokens[token.value] = token
+    return token
+
+
+@bp.get("/sns/jscode2session")
 def jscode2session() -> Response:
-    w, q = world(), request.args
-    with w.lock:
-        appid = q.get("appid", "")
-        if appid not in w.apps:
-            return err(40013, "invalid appid")
-        if w.apps[appid] != q.get("secret"):
-            return err(40125, "invalid appsecret")
-        code = w.codes.get(q.get("js_code", ""))
-        if code is None or code.kind != "login" or w.now() - code.issued > CODE_TTL:
-            return err(40029, "invalid code")
+    state = get_state()
+    args = request.args
+    if args.get("grant_type") != "authorization_code":
+        return wechat_error(40002, "invalid grant_type")
+    with state.lock:
+        app = _check_app(state, args.get("appid", ""), args.get("secret", ""))
+        if isinstance(app, Response):
+            return app
+        code = state.login_codes.get(args.get("js_code", ""))
+        if code is None or code.appid != app.appid:
+            return wechat_error(40029, "invalid code")
         if code.used:
-            return err(40163, "code been used")
+            return wechat_error(40163, "code been used")
+        if state.now() >= code.expires_at:
+            return wechat_error(40029, "invalid code")
         code.used = True
-        user = w.users[code.openid]
+        user = state.users[code.openid]
         if user.blocked:
-            return err(40226, "invalid user, high risk")
-        body = {"openid": user.openid, "session_key": w.new_session_key(user)}
+            return wechat_error(40226, "invalid high risk user")
+        user.session_key = new_session_key()  # rotated on every login
+        body = {"openid": user.openid, "session_key": user.session_key}
         if user.unionid:
             body["unionid"] = user.unionid
-        return jsonify(body)
+    # The real endpoint has no errcode on success.
+    return jsonify(body)
 
 
-@blp.get("/cgi-bin/token")
+@bp.get("/cgi-bin/token")
 def token() -> Response:
-    w, q = world(), request.args
-    with w.lock:
-        if q.get("grant_type") != "client_credential":
-            return err(40002, "invalid grant_type")
-        appid = q.get("appid", "")
-        if appid not in w.apps:
-            return err(40013, "invalid appid")
-        if w.apps[appid] != q.get("secret"):
-            return err(40125, "invalid appsecret")
-        issued = w.issue_token(appid)
-        return jsonify(access_token=issued.value, expires_in=int(issued.expires - w.now()))
+    state = get_state()
+    args = request.args
+    if args.get("grant_type") != "client_credential":
+        return wechat_error(40002, "invalid grant_type")
+    with state.lock:
+        app = _check_app(state, args.get("appid", ""), args.get("secret", ""))
+        if isinstance(app, Response):
+            return app
+        fresh = _issue(state, app, app.current_token)
+        app.current_token = fresh.value
+    return jsonify({"access_token": fresh.value, "expires_in": TOKEN_TTL})
 
 
-@blp.post("/cgi-bin/stable_token")
+@bp.post("/cgi-bin/stable_token")
 def stable_token() -> Response:
-    w, body = world(), _json()
-    with w.lock:
-        appid = body.get("appid", "")
-        if appid not in w.apps:
-            return err(40013, "invalid appid")
-        if w.apps[appid] != body.get("secret"):
-            return err(40125, "invalid appsecret")
-        now = w.now()
-        current = next((t for t in w.tokens.values() if t.appid == appid and t.stable and t.superseded_at is None
-                        and t.expires > now), None)
-        if body.get("force_refresh"):
-            recent = [t for t in w.stable_force.get(appid, []) if now - t < 86400]
-            if len(recent) >= 20 or (recent and now - recent[-1] < 30):
-                return err(45009, "reach max api daily quota limit")
-            w.stable_force[appid] = [*recent, now]
-            current = None
-        if current is None or current.expires - now <= 300:
-            current = w.issue_token(appid, stable=True)
-        return jsonify(access_token=current.value, expires_in=int(current.expires - now))
+    """Same token while it has more than 5 minutes left; a new one in its last 5 minutes.
+
+    force_refresh always issues a new token (the old one gets the 5-minute overlap) and is
+    limited to 20 a day and 30 s apart: 45009 beyond that.
+    """
+    state = get_state()
+    body = json_body()
+    if body is None:
+        return wechat_error(47001, "data format error")
+    if body.get("grant_type") != "client_credential":
+        return wechat_error(40002, "invalid grant_type")
+    force = body.get("force_refresh", False)
+    if not isinstance(force, bool):
+        return wechat_error(47001, "data format error: force_refresh")
+    with state.lock:
+        app = _check_app(state, str(body.get("appid", "")), str(body.get("secret", "")))
+        if isinstance(app, Response):
+            return app
+        now = state.now()
+        current = state.tokens.get(app.stable_token or "")
+        if force:
+            today = [t for t in app.force_refreshes if t > now - 86400]
+            if len(today) >= FORCE_REFRESH_PER_DAY or (today and now - today[-1] < FORCE_REFRESH_GAP):
+                return wechat_error(45009, "reach max api daily quota limit")
+            app.force_refreshes = [*today, now]
+            current = _issue(state, app, app.stable_token)
+        elif current is None or current.expires_at - now <= OVERLAP_SECONDS:
+            # Renewal in the last minutes leaves the old token to expire on its own.
+            current = Token(new_token(), app.appid, now + TOKEN_TTL)
+            state.tokens[current.value] = current
+        app.stable_token = current.value
+        expires_in = int(current.expires_at - now)
+    return jsonify({"access_token": current.value, "expires_in": expires_in})
 
 
-@blp.post("/wxa/business/getuserphonenumber")
+@bp.post("/wxa/business/getuserphonenumber")
 def getuserphonenumber() -> Response:
-    w = world()
-    with w.lock:
-        appid, error = _token_check()
-        if error:
-            return error
-        code = w.codes.get(_json().get("code", ""))
-        if code is None or code.kind != "phone" or code.used or w.now() - code.issued > CODE_TTL:
-            return err(40029, "invalid code")
+    state = get_state()
+    appid = authorize(state)
+    if isinstance(appid, Response):
+        return appid
+    body = json_body()
+    if body is None or not isinstance(body.get("code"), str):
+        return wechat_error(47001, "data format error")
+    with state.lock:
+        code = state.phone_codes.get(body["code"])
+        # Unknown, used, expired, another app's, or another user's code: all 40029.
+        if (
+            code is None
+            or code.used
+            or code.appid != appid
+            or state.now() >= code.expires_at
+            or (body.get("openid") and body["openid"] != code.openid)
+        ):
+            return wechat_error(40029, "invalid code")
         code.used = True
-        user = w.users[code.openid]
-        country = int(user.country_code) if user.country_code_as_number else user.country_code
-        return ok(phone_info={
-            "phoneNumber": f"+{user.country_code}{user.phone}" if user.country_code != "86" else user.phone,
-            "purePhoneNumber": user.phone, "countryCode": country,
-            "watermark": {"timestamp": int(w.now()), "appid": appid},
-        })
+        user = state.users[code.openid]
+        phone_info = phone_payload(user.phone, user.country_code, user.country_code_as_number, appid, state)
+    return wechat_ok(phone_info=phone_info)
 
 
-@blp.get("/wxa/checksession")
+def phone_payload(
+    phone: str, country_code: str, as_number: bool, appid: str, state: State
+) -> dict[str, object]:
+    """The phone fields WeChat returns (and encrypts as open data), watermark included."""
+    full = phone if country_code == "86" else f"+{country_code}{phone}"
+    return {
+        "phoneNumber": full,
+        "purePhoneNumber": phone,
+        # WeChat sends the country code both ways; a per-user flag picks the number form.
+        "countryCode": int(country_code) if as_number else country_code,
+        "watermark": {"timestamp": int(state.now()), "appid": appid},
+    }
+
+
+@bp.get("/wxa/checksession")
 def checksession() -> Response:
-    import hashlib
-    import hmac
-
-    w, q = world(), request.args
-    with w.lock:
-        _appid, error = _token_check()
-        if error:
-            return error
-        user = w.users.get(q.get("openid", ""))
-        if user is None or user.session_key is None:
-            return err(87009, "invalid signature")
-        expected = hmac.new(user.session_key.encode(), b"", hashlib.sha256).hexdigest()
-        return ok() if hmac.compare_digest(expected, q.get("signature", "")) else err(87009, "invalid signature")
-
-
-@blp.post("/cityservice/face/identify/getverifyid")
-def getverifyid() -> Response:
-    w, body = world(), _json()
-    with w.lock:
-        appid, error = _token_check()
-        if error:
-            return error
-        out_seq_no = str(body.get("out_seq_no", ""))
-        cert = body.get("cert_info") or {}
-        user = w.users.get(body.get("openid", ""))
-        if not _OUT_SEQ.match(out_seq_no) or (appid, out_seq_no) in w.out_seq_nos:
-            return err(47001, "data format error: out_seq_no invalid or duplicated")
-        if user is None:
-            return err(40003, "invalid openid")
-        if cert.get("cert_type") != "IDENTITY_CARD" or not cert.get("cert_name") or not cert.get("cert_no"):
-            return err(47001, "data format error: cert_info")
-        w.out_seq_nos.add((appid, out_seq_no))
-        verify_id = secrets.token_urlsafe(24)
-        w.faces[verify_id] = FaceCheck(verify_id, appid, user.openid, out_seq_no, cert["cert_name"],
-                                       cert["cert_no"], w.now())
-        return ok(verify_id=verify_id, expires_in=VERIFY_TTL)
+    state = get_state()
+    appid = authorize(state)
+    if isinstance(appid, Response):
+        return appid
+    args = request.args
+    with state.lock:
+        user = state.users.get(args.get("openid", ""))
+        if user is None or user.appid != appid:
+            return wechat_error(40003, "invalid openid")
+        session_key = user.session_key
+    if args.get("sig_method") != "hmac_sha256" or session_key is None:
+        return wechat_error(87009, "invalid signature")
+    if args.get("signature", "") != session_signature(session_key):
+        return wechat_error(87009, "invalid signature")
+    return wechat_ok()
 
 
-@blp.post("/cityservice/face/identify/queryverifyinfo")
-def queryverifyinfo() -> Response:
-    w, body = world(), _json()
-    with w.lock:
-        _appid, error = _token_check()
-        if error:
-            return error
-        check = w.faces.get(body.get("verify_id", ""))
-        if check is None or w.now() - check.issued > VERIFY_TTL:
-            return err(89302, "verify_id invalid or expired")
-        user = w.users[check.openid]
-        expected_hash = cert_hash("IDENTITY_CARD", check.cert_name, check.cert_no)
-        if (body.get("out_seq_no") != check.out_seq_no or body.get("openid") != check.openid
-                or body.get("cert_hash") != expected_hash):
-            return ok(verify_ret=10001)
-        if check.verify_ret is None:
-            return ok(verify_ret=90017)  # the client never finished the face step
-        if check.verify_ret == 10000 and (check.cert_no != user.id_number or check.cert_name != user.name):
-            return ok(verify_ret=10003)
-        return ok(verify_ret=check.verify_ret)
+@bp.post("/cgi-bin/openapi/quota/get")
+def quota_get() -> Response:
+    """Daily quota of one API; subscribe/send counts successful sends, others count calls.
+
+    Unknown cgi_path: 76021 (WeChat's "cgi_path not found").
+    """
+    state = get_state()
+    appid = authorize(state)
+    if isinstance(appid, Response):
+        return appid
+    body = json_body()
+    path = body.get("cgi_path") if body else None
+    if not isinstance(path, str):
+        return wechat_error(47001, "data format error")
+    known = {rule.rule for rule in current_app.url_map.iter_rules() if not rule.rule.startswith("/__")}
+    if path not in known:
+        return wechat_error(76021, "cgi_path not found")
+    with state.lock:
+        used = state.daily_usage[(state.today(), path)]
+        limit = state.daily_limit if path == SUBSCRIBE_SEND_PATH else 10_000_000
+    return wechat_ok(quota={"daily_limit": limit, "used": used, "remain": max(limit - used, 0)})
