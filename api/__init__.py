@@ -15,8 +15,10 @@ from app.logs import configure_logging
 from config import get_settings
 
 # Blueprint modules in registration order; each exposes ``blp``.
-BLUEPRINTS: tuple[str, ...] = ("api.system", "api.sessions", "api.identity", "api.intake", "api.staff",
-                               "api.tickets", "api.ratings")
+BLUEPRINTS: tuple[str, ...] = (
+    "api.system", "api.sessions", "api.identity", "api.intake", "api.entities", "api.licences",
+    "api.staff", "api.tickets", "api.ratings",
+)
 
 
 class YssApi(Api):
