@@ -15,6 +15,8 @@ class NewTicketSchema(ma.Schema):
     title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
     description = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=5000))
     contact_preference = ma.fields.String(load_default="message", validate=ma.validate.OneOf(CONTACT_PREFERENCES))
+    entity_uscc = ma.fields.String(validate=ma.validate.Length(equal=18), metadata={
+        "description": "为企业办理时填写其统一社会信用代码（需为法定代表人或有 manage_tickets 授权的经办人）"})
 
 
 class NamedRefSchema(ma.Schema):
@@ -41,6 +43,7 @@ class TicketSchema(ma.Schema):
     resolved_at = ma.fields.DateTime(allow_none=True)
     reopen_until = ma.fields.DateTime(allow_none=True)
     closed_at = ma.fields.DateTime(allow_none=True)
+    entity_uscc = ma.fields.String(allow_none=True, metadata={"description": "代企业办理时的企业代码"})
     overdue = ma.fields.Boolean()
     first_response_overdue = ma.fields.Boolean()
     resolution_overdue = ma.fields.Boolean()
@@ -48,7 +51,6 @@ class TicketSchema(ma.Schema):
 
 class StaffTicketSchema(TicketSchema):
     assignee_id = ma.fields.Integer(allow_none=True)
-    entity_uscc = ma.fields.String(allow_none=True)
     at_risk = ma.fields.Boolean(metadata={"description": "仅 SLA 监控：未超期但下一个工作日内到期"})
 
 

@@ -64,7 +64,13 @@ def move(ticket: Ticket, action: str, actor_type: str, actor_id: int | None,
 
 @transactional
 def open_ticket(account_id: int, *, kind: str, service_id: int, title: str, description: str,
-                contact_preference: str) -> Ticket:
+                contact_preference: str, entity_uscc: str | None = None) -> Ticket:
+    """Open a ticket; with ``entity_uscc``, for that entity, as its legal representative or an agent
+    holding ``manage_tickets`` (anyone else gets the same 404 as an unknown entity)."""
+    if entity_uscc is not None:
+        from app.entities.acting import require_acting
+
+        entity_uscc = require_acting(account_id, entity_uscc, "manage_tickets").entity.uscc
     if kind not in sla.KINDS:
         raise ValidationFailed("工单类型无效", details={"kind": kind})
     if contact_preference not in CONTACT_PREFERENCES:
@@ -74,13 +80,15 @@ def open_ticket(account_id: int, *, kind: str, service_id: int, title: str, desc
     first, resolution = sla.first_response_deadline(now), sla.resolution_deadline(kind, now)
     ticket = Ticket(requester_id=account_id, kind=kind, service_id=service.id, department_id=service.department_id,
                     title=title, description=description, contact_preference=contact_preference, state=NEW,
+                    entity_uscc=entity_uscc,
                     created_at=now, updated_at=now, first_response_due=first.due, resolution_due=resolution.due,
                     sla_estimated=first.estimated or resolution.estimated)
     session().add(ticket)
     session().flush()
     session().add(TicketEvent(ticket_id=ticket.id, at=now, actor_type="requester", actor_id=account_id,
                               kind="opened", from_state=None, to_state=NEW,
-                              details={"department_id": service.department_id, "service_id": service.id}))
+                              details={"department_id": service.department_id, "service_id": service.id,
+                                       **({"entity_uscc": entity_uscc} if entity_uscc else {})}))
     return ticket
 
 

@@ -44,6 +44,7 @@ def _common(ticket: Ticket) -> dict[str, Any]:
         "first_response_due": ticket.first_response_due, "first_response_at": ticket.first_response_at,
         "resolution_due": ticket.resolution_due, "sla_estimated": ticket.sla_estimated,
         "resolved_at": ticket.resolved_at, "reopen_until": reopen_until(ticket), "closed_at": ticket.closed_at,
+        "entity_uscc": ticket.entity_uscc,
         **sla_flags(ticket, clock.now()),
     }
 
@@ -53,7 +54,7 @@ def for_requester(ticket: Ticket) -> dict[str, Any]:
 
 
 def for_staff(ticket: Ticket) -> dict[str, Any]:
-    return {**_common(ticket), "assignee_id": ticket.assignee_id, "entity_uscc": ticket.entity_uscc}
+    return {**_common(ticket), "assignee_id": ticket.assignee_id}
 
 
 def requester_view(account_id: int, ticket_id: int) -> dict[str, Any]:
