@@ -49,6 +49,16 @@ class TicketSchema(ma.Schema):
     resolution_overdue = ma.fields.Boolean()
 
 
+class MyRatingSchema(ma.Schema):
+    score = ma.fields.Integer()
+    comment = ma.fields.String(allow_none=True)
+    tags = ma.fields.List(ma.fields.String())
+
+
+class RequesterTicketSchema(TicketSchema):
+    rating = ma.fields.Nested(MyRatingSchema, allow_none=True, metadata={"description": "我的评价（未评价为 null）"})
+
+
 class StaffTicketSchema(TicketSchema):
     assignee_id = ma.fields.Integer(allow_none=True)
     at_risk = ma.fields.Boolean(metadata={"description": "仅 SLA 监控：未超期但下一个工作日内到期"})

@@ -17,6 +17,7 @@ from api.ticket_schemas import (
     QueueQuerySchema,
     ReasonSchema,
     RequesterDetailsSchema,
+    RequesterTicketSchema,
     StaffTicketSchema,
     StepSchema,
     TicketEventSchema,
@@ -58,7 +59,7 @@ class MyTickets(MethodView):
 @blp.route("/tickets/<int:ticket_id>")
 class MyTicket(MethodView):
     @blp.auth(L1)
-    @blp.response(200, TicketSchema, example=TICKET_EXAMPLE)
+    @blp.response(200, RequesterTicketSchema, example={**TICKET_EXAMPLE, "rating": None})
     @blp.alt_response(404, description=NOT_FOUND)
     def get(self, ticket_id):
         """One of my tickets, with its deadlines."""

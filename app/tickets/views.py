@@ -50,7 +50,11 @@ def _common(ticket: Ticket) -> dict[str, Any]:
 
 
 def for_requester(ticket: Ticket) -> dict[str, Any]:
-    return _common(ticket)
+    from app.ratings.models import Rating
+
+    rating = session().scalars(select(Rating).where(Rating.ticket_id == ticket.id)).first()
+    mine = None if rating is None else {"score": rating.score, "comment": rating.comment, "tags": rating.tags}
+    return {**_common(ticket), "rating": mine}
 
 
 def for_staff(ticket: Ticket) -> dict[str, Any]:

@@ -46,7 +46,7 @@ export const serviceRoutes = {
 
   async ticket(id) {
     const [t, messages] = await Promise.all([ctx.api.get(`/tickets/${id}`), ctx.api.get(`/tickets/${id}/messages`)]);
-    const rating = t.state === "resolved" || t.state === "closed" ? await ctx.api.get(`/tickets/${id}/rating`).catch(() => null) : null;
+    const rating = t.rating;
     ctx.view.innerHTML = `<div class="card"><h2>${esc(t.title)}</h2>
         <div class="muted">${esc(KINDS[t.kind] || t.kind)} · <span id="ticket-state">${esc(STATES[t.state] || t.state)}</span>${t.handler ? " · 承办人 " + esc(t.handler) : ""}</div>
         <p>${esc(t.description)}</p></div>
