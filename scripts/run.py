@@ -55,6 +55,7 @@ def main() -> int:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
+    _register_demo_in_stub()
     _print_urls()
     code = 0
     while not stopping:
@@ -77,6 +78,31 @@ def main() -> int:
         stop_embedded_redis(settings.instance_path)
     print("已停止", flush=True)
     return code
+
+
+def _register_demo_in_stub() -> None:
+    """The demo companies and people exist in the emulated registries too, so the demo resident
+    can verify their real name and bind their company end to end."""
+    import requests
+
+    from app.entities.demo import DEMO_ENTITIES
+
+    base = f"http://127.0.0.1:{STUB_PORT}/__emulator__"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            requests.get(f"{base}/stats", timeout=1)
+            break
+        except requests.RequestException:
+            if time.monotonic() > deadline:
+                print("the stub did not come up; demo registry entries were not added", flush=True)
+                return
+            time.sleep(0.3)
+    people = {e["legal_representative"]["id_number"]: e["legal_representative"]["name"] for e in DEMO_ENTITIES}
+    for entity in DEMO_ENTITIES:
+        requests.post(f"{base}/registry/entities", json=entity, timeout=5)
+    for id_number, name in people.items():
+        requests.post(f"{base}/registry/persons", json={"name": name, "id_number": id_number}, timeout=5)
 
 
 def _print_urls() -> None:
