@@ -15,7 +15,8 @@ from app.logs import configure_logging
 from config import get_settings
 
 # Blueprint modules in registration order; each exposes ``blp``.
-BLUEPRINTS: tuple[str, ...] = ("api.system", "api.sessions", "api.identity", "api.intake")
+BLUEPRINTS: tuple[str, ...] = ("api.system", "api.sessions", "api.identity", "api.intake", "api.push.inbox",
+                               "api.push.preferences", "api.push.consent", "api.push.wechat_messages")
 
 
 class YssApi(Api):
@@ -51,6 +52,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(overrides or {})
     app.json.ensure_ascii = False  # Chinese stays readable in bodies
+
+    from app.push.rules import rules
+
+    rules()  # push rules are data: a bad rule file stops the start, naming the file and field
 
     from api import observability
     from api.health import blp as health_blp

@@ -3,4 +3,5 @@
 from app.audit import models as _audit  # noqa: F401
 from app.identity import models as _identity  # noqa: F401
 from app.intake import models as _intake  # noqa: F401
+from app.push import models as _push  # noqa: F401
 from app.system import heartbeat as _heartbeat  # noqa: F401
