@@ -36,3 +36,13 @@ def person(wechat):
 
 def sent_to(emulator, openid: str) -> list[dict]:
     return emulator._get("/sent", openid=openid)["sent"]
+
+
+@pytest.fixture(scope="session")
+def live_api(app):
+    """Our API over real HTTP, for WeChat (the emulator) to push messages to."""
+    from tests.support.live_server import start_server
+
+    base_url, stop = start_server(app)
+    yield base_url
+    stop()
