@@ -15,8 +15,11 @@ from app.logs import configure_logging
 from config import get_settings
 
 # Blueprint modules in registration order; each exposes ``blp``.
-BLUEPRINTS: tuple[str, ...] = ("api.system", "api.sessions", "api.identity", "api.intake", "api.push.inbox",
-                               "api.push.preferences", "api.push.consent", "api.push.wechat_messages")
+BLUEPRINTS: tuple[str, ...] = (
+    "api.system", "api.sessions", "api.identity", "api.intake", "api.entities", "api.licences",
+    "api.staff", "api.tickets", "api.ratings",
+    "api.push.inbox", "api.push.preferences", "api.push.consent", "api.push.wechat_messages",
+)
 
 
 class YssApi(Api):

@@ -2,7 +2,8 @@
 
 Every view under /api/v1 declares a policy — ``@blp.auth(level=...)`` for residents,
 ``@blp.public`` for anyone — and a test walks all routes to prove none is left without one.
-Other principals (staff, issuing authorities) add their own decorators here.
+Staff use ``@blp.staff(role=...)`` (their own tokens, audience ``yss:staff``), issuing
+authorities ``@blp.authority()``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from app.identity.errors import LevelRequired, TokenInvalid
 from app.identity.models import L0
 from app.identity.sessions import Principal, authenticate
 from app.intake.signing import authenticate_request
+from app.staff import auth as staff_auth
+from app.staff.errors import RoleRequired
+from app.staff.models import AGENT
 
 LEVEL_NAMES = {0: "微信登录", 1: "绑定手机号", 2: "实名认证", 3: "人脸识别"}
 
@@ -31,6 +35,13 @@ def bearer_token() -> str | None:
 
 def current_principal() -> Principal:
     return g.principal
+
+
+def current_staff() -> staff_auth.StaffPrincipal:
+    return g.staff
+
+
+ROLE_NAMES = {"agent": "工作人员", "supervisor": "主管", "admin": "管理员"}
 
 
 class Blueprint(flask_smorest.Blueprint):
@@ -62,6 +73,33 @@ class Blueprint(flask_smorest.Blueprint):
                     403, schema=ErrorBodySchema, description=f"需要 L{level}"
                 )(documented)
             return documented
+
+        return decorator
+
+    def staff(self, role: str = AGENT) -> Callable[[Callable], Callable]:
+        """Require a staff session with ``role`` or a higher one (401 / 403 ``role_required``)."""
+
+        def decorator(func: Callable) -> Callable:
+            @functools.wraps(func)
+            def wrapper(*args: Any, **kwargs: Any) -> Any:
+                token = bearer_token()
+                if token is None:
+                    raise TokenInvalid("请先登录工作台", code="unauthenticated")
+                principal = staff_auth.authenticate(token)
+                if not principal.has_role(role):
+                    raise RoleRequired(f"此操作需要{ROLE_NAMES[role]}角色",
+                                       details={"required_role": role, "current_role": principal.role})
+                g.staff = principal
+                return func(*args, **kwargs)
+
+            wrapper.auth_policy = f"staff:{role}"
+            documented = self.doc(security=[{"bearerAuth": []}])(wrapper)
+            documented = self.alt_response(401, schema=ErrorBodySchema, description="工作人员未登录或登录已失效")(
+                documented
+            )
+            return self.alt_response(403, schema=ErrorBodySchema, description=f"需要{ROLE_NAMES[role]}角色")(
+                documented
+            )
 
         return decorator
 

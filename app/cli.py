@@ -8,11 +8,11 @@ import sys
 import click
 
 # Modules with a ``seed() -> None`` that loads idempotent demo data, in order.
-SEEDERS: tuple[str, ...] = ()
+SEEDERS: tuple[str, ...] = ("app.staff.demo", "app.entities.demo")
 
 
 def register_commands(group: click.Group) -> None:
-    for command in (migrate, seed, worker, audit, keys, intake):
+    for command in (migrate, seed, worker, audit, keys, intake, staff):
         group.add_command(command)
 
 
@@ -98,3 +98,40 @@ def intake_register(authority_id: str, name: str, types: str) -> None:
     secret = register_authority(authority_id, name, [t.strip() for t in types.split(",") if t.strip()])
     click.echo(f"authority {authority_id} registered; its secret (shown once, store it now):")
     click.echo(secret)
+
+
+@click.group()
+def staff() -> None:
+    """Staff accounts."""
+
+
+@staff.command("create-admin")
+@click.option("--username", required=True)
+@click.option("--display-name", required=True, help="shown to residents, e.g. 系统管理员")
+@click.option("--department", "departments", multiple=True, help="department code, e.g. gd-gat (repeatable)")
+def staff_create_admin(username: str, display_name: str, departments: tuple[str, ...]) -> None:
+    """Create an admin; prints a generated password and the TOTP provisioning URI (shown once)."""
+    import secrets
+
+    from app.staff.accounts import create_staff
+    from app.staff.models import ADMIN
+
+    password = secrets.token_urlsafe(18)
+    created = create_staff(username, display_name, ADMIN, password, department_codes=list(departments))
+    click.echo(f"admin {username} created (id {created.staff.id}); shown once, store them now:")
+    click.echo(f"password: {password}")
+    click.echo(f"TOTP (scan in an authenticator app): {created.provisioning_uri}")
+
+
+@staff.command("unlock")
+@click.option("--username", required=True)
+def staff_unlock(username: str) -> None:
+    """Lift a staff member's login lockout."""
+    from app.audit.log import SYSTEM
+    from app.staff.accounts import find_by_username, unlock
+
+    member = find_by_username(username)
+    if member is None:
+        raise click.ClickException(f"no staff member {username}")
+    unlock(member.id, SYSTEM)
+    click.echo(f"{username} unlocked")

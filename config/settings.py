@@ -59,6 +59,8 @@ class Settings(BaseSettings):
 
     l3_max_age_days: int = Field(30, alias="L3_MAX_AGE_DAYS")
     access_token_minutes: int = Field(15, alias="ACCESS_TOKEN_MINUTES")
+    # 好差评: a bad rating's rectification is due in this many working days (5 or 15 by province).
+    rectification_working_days: int = Field(15, alias="RECTIFICATION_WORKING_DAYS")
 
     timezone: str = Field("Asia/Shanghai", alias="TIMEZONE")
     log_level: str = Field("INFO", alias="LOG_LEVEL")

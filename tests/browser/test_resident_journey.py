@@ -15,9 +15,9 @@ def test_first_login_to_l3_in_the_browser(site, phone, emulator):
     page.fill("#wx-id_number", id_number)
     p.shot("login")
     page.click("#login")
-    page.wait_for_selector("#phone")  # the phone-number button of step ①
+    page.wait_for_selector("button#phone")  # the phone-number button of step ①
     p.shot("verify-l0")
-    page.click("#phone")
+    page.click("button#phone")
     page.wait_for_selector("#realname-go")
     page.click("#realname-go")
     page.click("#rn-submit")

@@ -1,5 +1,5 @@
 // Business pages: bind a company as its legal representative, agents, licences, annual reports.
-import { emulator, esc, toast, fmtDate, badge } from "/shared/api.js";
+import { esc, toast, fmtDate, badge } from "/shared/api.js";
 import { ctx } from "/app/app.js";
 
 const SCOPES = { view_licences: "查看许可证", manage_tickets: "办理工单", receive_notifications: "接收提醒" };
@@ -31,13 +31,15 @@ export const businessRoutes = {
     const licences = await ctx.api.get(`/entities/${uscc}/licences`).catch(() => []);
     const items = Array.isArray(licences) ? licences : licences.items || [];
     const reports = entity.annual_reports || [];
-    const isRep = entity.acting_as === "legal_representative" || entity.role === "legal_representative";
+    const isRep = entity.role === "legal_representative";
+    const STAGES = { establishment: "设立", operating: "存续（在营）", in_liquidation: "清算中", deregistered: "已注销" };
+    const REPORTS = { not_submitted: "未报送", submitted: "已报送", overdue: "逾期未报" };
     ctx.view.innerHTML = `
-      <div class="card"><h2>${esc(entity.name)}</h2><div class="muted">${esc(entity.uscc)} · ${esc(entity.stage_name || entity.stage || "")}</div></div>
+      <div class="card"><h2>${esc(entity.name)}</h2><div class="muted">${esc(entity.uscc)} · ${esc(STAGES[entity.stage] || entity.stage)} · 法定代表人 ${esc(entity.legal_representative || "")}</div></div>
       <div class="card"><h2>许可证</h2>${items.map((l) => `
-        <div class="row licence" data-number="${esc(l.number)}"><div><div>${esc(l.type_name || l.type)}</div>
+        <div class="row licence" data-number="${esc(l.number)}"><div><div>${esc(l.licence_type_name)}</div>
         <div class="muted">${esc(l.number)} · 有效期至 ${esc(l.valid_until || "长期")}</div></div>${badge(l.status)}</div>`).join("") || '<p class="muted">暂无许可证</p>'}</div>
-      <div class="card"><h2>年报</h2>${reports.map((r) => `<div class="row"><span>${esc(r.year)} 年度</span><span>${esc(r.status_name || r.status)}</span></div>`).join("") || '<p class="muted">暂无年报记录</p>'}</div>
+      <div class="card"><h2>年报</h2>${reports.map((r) => `<div class="row"><span>${esc(r.year)} 年度（报送期 ${esc(r.window_opens)} 至 ${esc(r.window_closes)}）</span><span>${esc(REPORTS[r.status] || r.status)}</span></div>`).join("") || '<p class="muted">暂无年报记录</p>'}</div>
       ${isRep ? `<div class="card"><h2>经办人</h2><div id="agents"></div>
         <label>经办人身份证号</label><input id="agent-id">
         <div class="checks">${Object.entries(SCOPES).map(([k, v]) => `<label><input type="checkbox" name="scope" value="${k}">${v}</label>`).join("")}</div>
@@ -47,8 +49,8 @@ export const businessRoutes = {
       const agents = await ctx.api.get(`/entities/${uscc}/agents`);
       const grants = Array.isArray(agents) ? agents : agents.items || [];
       document.getElementById("agents").innerHTML = grants.map((g) => `
-        <div class="row"><div><div>${esc(g.agent_name)}</div><div class="muted">${g.scopes.map((s) => SCOPES[s] || s).join("、")} · 至 ${fmtDate(g.expires_at)}</div></div>
-        ${g.revoked_at ? '<span class="muted">已撤销</span>' : `<button class="ghost" data-revoke="${g.id}">撤销</button>`}</div>`).join("") || '<p class="muted">暂无经办人</p>';
+        <div class="row agent"><div><div>${esc(g.agent_name)} ${esc(g.agent_id_number)}</div><div class="muted">${g.scopes.map((s) => SCOPES[s] || s).join("、")} · 至 ${fmtDate(g.expires_at)}</div></div>
+        ${g.status !== "active" ? `<span class="muted">${g.status === "revoked" ? "已撤销" : "已过期"}</span>` : `<button class="ghost" data-revoke="${g.id}">撤销</button>`}</div>`).join("") || '<p class="muted">暂无经办人</p>';
       document.querySelectorAll("[data-revoke]").forEach((b) => b.onclick = async () => {
         await ctx.api.del(`/entities/${uscc}/agents/${b.dataset.revoke}`);
         toast("已撤销");
@@ -58,9 +60,9 @@ export const businessRoutes = {
         try {
           const until = document.getElementById("agent-until").value;
           await ctx.api.post(`/entities/${uscc}/agents`, {
-            agent_id_number: document.getElementById("agent-id").value.trim(),
+            id_number: document.getElementById("agent-id").value.trim(),
             scopes: [...document.querySelectorAll("input[name=scope]:checked")].map((i) => i.value),
-            expires_at: until ? new Date(until + "T23:59:59+08:00").toISOString() : undefined,
+            expires_at: new Date((until || new Date(Date.now() + 90 * 864e5).toISOString().slice(0, 10)) + "T23:59:59+08:00").toISOString(),
           });
           toast("已授权");
           businessRoutes.entity(uscc);
@@ -78,10 +80,10 @@ export const businessRoutes = {
       const out = document.getElementById("result");
       try {
         const r = await ctx.api.get(`/licences/check?number=${encodeURIComponent(document.getElementById("number").value.trim())}`);
-        out.innerHTML = `<div class="row"><span>${esc(r.entity_name)}</span>${badge(r.status)}</div>
-          <div class="muted">${esc(r.licence_type_name || r.licence_type)} · 有效期至 ${esc(r.valid_until || "长期")}</div>`;
+        out.innerHTML = r.found === false ? '<p class="muted" id="check-none">未查到该许可证</p>'
+          : `<div class="row" id="check-result"><span>${esc(r.holder_name)}</span>${badge(r.status)}</div>
+          <div class="muted">${esc(r.licence_type_name)} · ${esc(r.issuer)} · 有效期至 ${esc(r.valid_until || "长期")}</div>`;
       } catch (error) { out.innerHTML = `<div class="error">${esc(error.message)}</div>`; }
     };
   },
 };
-export { emulator };

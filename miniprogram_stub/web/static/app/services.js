@@ -3,6 +3,7 @@ import { esc, toast, fmtDate } from "/shared/api.js";
 import { ctx } from "/app/app.js";
 
 const KINDS = { consultation: "咨询", complaint: "投诉", suggestion: "建议", help: "求助" };
+const STATES = { new: "已受理", assigned: "已分派", in_progress: "办理中", awaiting_requester: "待您补充", resolved: "已办结", closed: "已关闭" };
 const RATINGS = { 5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意" };
 const items = (data) => (Array.isArray(data) ? data : (data && data.items) || []);
 
@@ -20,22 +21,22 @@ export const serviceRoutes = {
   },
 
   async tickets() {
-    const [mine, services] = await Promise.all([ctx.api.get("/me/tickets"), ctx.api.get("/services")]);
+    const [mine, services] = await Promise.all([ctx.api.get("/tickets"), ctx.api.get("/services")]);
     ctx.view.innerHTML = `
       <div class="card"><h2>我的工单</h2>${items(mine).map((t) => `
-        <div class="row ticket"><div><div>${esc(t.title)}</div><div class="muted">${esc(KINDS[t.kind] || t.kind)} · ${esc(t.state_name || t.state)}</div></div>
+        <div class="row ticket"><div><div>${esc(t.title)}</div><div class="muted">${esc(KINDS[t.kind] || t.kind)} · ${esc(STATES[t.state] || t.state)}</div></div>
         <a class="btn" href="#/ticket/${t.id}">查看</a></div>`).join("") || '<p class="muted">暂无工单</p>'}</div>
       <div class="card"><h2>新建咨询/投诉</h2>
         <label>类型</label><select id="kind">${Object.entries(KINDS).map(([k, v]) => `<option value="${k}">${v}</option>`).join("")}</select>
-        <label>事项</label><select id="service">${items(services).map((s) => `<option value="${s.id}">${esc(s.name)}（${esc(s.department_name || "")}）</option>`).join("")}</select>
+        <label>事项</label><select id="service">${items(services).map((s) => `<option value="${s.id}">${esc(s.name)}</option>`).join("")}</select>
         <label>标题</label><input id="title"><label>描述</label><textarea id="description"></textarea>
         <button class="block" id="open">提交</button><div id="err"></div></div>`;
     document.getElementById("open").onclick = async () => {
       try {
-        const t = await ctx.api.post("/me/tickets", {
+        const t = await ctx.api.post("/tickets", {
           kind: document.getElementById("kind").value, service_id: Number(document.getElementById("service").value),
           title: document.getElementById("title").value, description: document.getElementById("description").value,
-          contact_preference: "inbox",
+          contact_preference: "message",
         });
         toast("已提交");
         location.hash = `#/ticket/${t.id}`;
@@ -44,24 +45,24 @@ export const serviceRoutes = {
   },
 
   async ticket(id) {
-    const t = await ctx.api.get(`/me/tickets/${id}`);
-    const messages = t.messages || [];
+    const [t, messages] = await Promise.all([ctx.api.get(`/tickets/${id}`), ctx.api.get(`/tickets/${id}/messages`)]);
+    const rating = t.state === "resolved" || t.state === "closed" ? await ctx.api.get(`/tickets/${id}/rating`).catch(() => null) : null;
     ctx.view.innerHTML = `<div class="card"><h2>${esc(t.title)}</h2>
-        <div class="muted">${esc(KINDS[t.kind] || t.kind)} · <span id="ticket-state">${esc(t.state_name || t.state)}</span></div>
+        <div class="muted">${esc(KINDS[t.kind] || t.kind)} · <span id="ticket-state">${esc(STATES[t.state] || t.state)}</span>${t.handler ? " · 承办人 " + esc(t.handler) : ""}</div>
         <p>${esc(t.description)}</p></div>
-      <div class="card thread"><h2>沟通记录</h2>${messages.map((m) => `<div class="msg ${m.from_requester ? "mine" : ""}">
-        <div class="muted">${esc(m.author || (m.from_requester ? "我" : "工作人员"))} · ${fmtDate(m.created_at)}</div>${esc(m.body)}</div>`).join("") || '<p class="muted">暂无消息</p>'}
+      <div class="card thread"><h2>沟通记录</h2>${items(messages).map((m) => `<div class="msg ${m.author_type === "requester" ? "mine" : ""}">
+        <div class="muted">${esc(m.author_name)} · ${fmtDate(m.at)}</div>${esc(m.body)}</div>`).join("") || '<p class="muted">暂无消息</p>'}
         <textarea id="reply"></textarea><button class="block ghost" id="send">发送</button></div>
       ${t.state === "resolved" || t.state === "closed" ? `<div class="card"><h2>评价（好差评）</h2>
-        ${t.rating ? `<p id="rated">已评价：${RATINGS[t.rating.score]}</p>` : `<div class="stars">${[5, 4, 3, 2, 1].map((s) => `<button data-score="${s}">${RATINGS[s]}</button>`).join(" ")}</div>
+        ${rating && rating.score ? `<p id="rated">已评价：${RATINGS[rating.score]}</p>` : `<div class="stars">${[5, 4, 3, 2, 1].map((s) => `<button data-score="${s}">${RATINGS[s]}</button>`).join(" ")}</div>
         <textarea id="comment" placeholder="意见（选填）"></textarea>`}<div id="err"></div></div>` : ""}`;
     document.getElementById("send").onclick = async () => {
-      await ctx.api.post(`/me/tickets/${id}/messages`, { body: document.getElementById("reply").value });
+      await ctx.api.post(`/tickets/${id}/messages`, { body: document.getElementById("reply").value });
       serviceRoutes.ticket(id);
     };
     document.querySelectorAll("[data-score]").forEach((b) => b.onclick = async () => {
       try {
-        await ctx.api.put(`/me/tickets/${id}/rating`, { score: Number(b.dataset.score), comment: document.getElementById("comment").value });
+        await ctx.api.put(`/tickets/${id}/rating`, { score: Number(b.dataset.score), comment: document.getElementById("comment").value });
         toast("感谢您的评价");
         serviceRoutes.ticket(id);
       } catch (error) { document.getElementById("err").innerHTML = `<div class="error">${esc(error.message)}</div>`; }

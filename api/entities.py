@@ -1,0 +1,168 @@
+"""Businesses: binding an entity as its legal representative, the entities I act for, agents."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask.views import MethodView
+
+from api.blueprint import Blueprint, current_principal
+from app.entities import agents, binding, overview
+from app.entities.models import SCOPES, STAGES
+from app.identity.models import L2, L3
+
+blp = Blueprint("entities", __name__, url_prefix="/api/v1", description="法人：主体绑定、经办人授权")
+
+USCC_EXAMPLE = "91440106MA59B8XK7A"
+NOT_FOUND = "主体不存在或您无权代其办理 (not_found)；与未知代码的答复相同"
+
+
+class BindSchema(ma.Schema):
+    uscc = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=32),
+                            metadata={"description": "统一社会信用代码"})
+
+
+class ActingEntrySchema(ma.Schema):
+    uscc = ma.fields.String(attribute="entity.uscc")
+    name = ma.fields.String(attribute="entity.name")
+    stage = ma.fields.String(attribute="entity.stage", metadata={"enum": list(STAGES)})
+    role = ma.fields.String(metadata={"description": "legal_representative | agent"})
+    scopes = ma.fields.List(ma.fields.String())
+    since = ma.fields.DateTime()
+    expires_at = ma.fields.DateTime(allow_none=True)
+    grant_id = ma.fields.Integer(allow_none=True)
+
+
+class BindingSchema(ma.Schema):
+    id = ma.fields.Integer()
+    uscc = ma.fields.String()
+    started_at = ma.fields.DateTime()
+
+
+class StageChangeSchema(ma.Schema):
+    stage = ma.fields.String()
+    from_stage = ma.fields.String(allow_none=True)
+    effective_on = ma.fields.Date(allow_none=True)
+    reason = ma.fields.String(allow_none=True)
+    recorded_at = ma.fields.DateTime()
+
+
+class AnnualReportSchema(ma.Schema):
+    year = ma.fields.Integer()
+    status = ma.fields.String(metadata={"description": "not_submitted | submitted | overdue"})
+    submitted_on = ma.fields.Date(allow_none=True)
+    window_opens = ma.fields.Date()
+    window_closes = ma.fields.Date()
+
+
+class EntitySchema(ma.Schema):
+    uscc = ma.fields.String(attribute="entity.uscc")
+    name = ma.fields.String(attribute="entity.name")
+    type = ma.fields.String(attribute="entity.type")
+    registered_address = ma.fields.String(attribute="entity.registered_address")
+    legal_representative = ma.fields.String(allow_none=True, metadata={"description": "脱敏姓名"})
+    stage = ma.fields.String(attribute="entity.stage", metadata={"enum": list(STAGES)})
+    stage_since = ma.fields.Date(attribute="entity.stage_since", allow_none=True)
+    role = ma.fields.String()
+    scopes = ma.fields.List(ma.fields.String())
+    stage_history = ma.fields.List(ma.fields.Nested(StageChangeSchema))
+    annual_reports = ma.fields.List(ma.fields.Nested(AnnualReportSchema))
+
+
+class GrantCreateSchema(ma.Schema):
+    id_number = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=32),
+                                 metadata={"description": "经办人身份证号（须已在本平台实名认证）"})
+    scopes = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(SCOPES)), required=True,
+                            validate=ma.validate.Length(min=1, max=len(SCOPES)))
+    expires_at = ma.fields.AwareDateTime(required=True, metadata={"description": "授权截止时间（最长三年）"})
+
+
+class GrantSchema(ma.Schema):
+    id = ma.fields.Integer()
+    agent_name = ma.fields.String(metadata={"description": "脱敏姓名"})
+    agent_id_number = ma.fields.String(metadata={"description": "脱敏身份证号"})
+    scopes = ma.fields.List(ma.fields.String())
+    status = ma.fields.String(metadata={"description": "active | expired | revoked"})
+    created_at = ma.fields.DateTime()
+    expires_at = ma.fields.DateTime()
+    revoked_at = ma.fields.DateTime(allow_none=True)
+
+
+GRANT_EXAMPLE = {"id": 7, "agent_name": "*四", "agent_id_number": "4****************2",
+                 "scopes": ["view_licences", "manage_tickets"], "status": "active",
+                 "created_at": "2026-11-28T08:00:00+00:00", "expires_at": "2027-11-28T00:00:00+00:00",
+                 "revoked_at": None}
+
+
+@blp.route("/me/entities")
+class MyEntities(MethodView):
+    @blp.auth(L2)
+    @blp.response(200, ActingEntrySchema(many=True), example=[
+        {"uscc": USCC_EXAMPLE, "name": "广州市越秀区示例餐饮有限公司", "stage": "operating",
+         "role": "legal_representative", "scopes": [*SCOPES, "manage_agents"],
+         "since": "2026-11-28T08:00:00+00:00", "expires_at": None, "grant_id": None}])
+    def get(self):
+        """Entities I act for, as legal representative or agent, with my scopes."""
+        return binding.entities_i_act_for(current_principal().account_id)
+
+    @blp.auth(L3)
+    @blp.arguments(BindSchema, example={"uscc": USCC_EXAMPLE})
+    @blp.response(201, BindingSchema, example={"id": 1, "uscc": USCC_EXAMPLE,
+                                               "started_at": "2026-11-28T08:00:00+00:00"})
+    @blp.alt_response(403, description="登记机关记载的法定代表人不是本人 (not_legal_representative)")
+    @blp.alt_response(404, description="登记机关未查到该代码 (entity_not_found)")
+    @blp.alt_response(422, description="代码格式或校验位错误 (uscc_format / uscc_check_char)")
+    @blp.alt_response(503, description="市场监管登记系统暂不可用，未作任何更改 (upstream_unavailable)")
+    def post(self, body):
+        """Bind an entity as its legal representative, verified with the market-regulation registry."""
+        found = binding.bind_legal_representative(current_principal().account_id, body["uscc"])
+        return {"id": found.id, "uscc": body["uscc"].strip().upper(), "started_at": found.started_at}
+
+
+@blp.route("/entities/<uscc>")
+class EntityItem(MethodView):
+    @blp.auth(L2)
+    @blp.response(200, EntitySchema, example={
+        "uscc": USCC_EXAMPLE, "name": "广州市越秀区示例餐饮有限公司", "type": "有限责任公司",
+        "registered_address": "广州市越秀区中山五路1号", "legal_representative": "*三", "stage": "operating",
+        "stage_since": "2020-03-01", "role": "agent", "scopes": ["view_licences"],
+        "stage_history": [{"stage": "operating", "from_stage": "establishment", "effective_on": "2020-03-01",
+                           "reason": "设立登记完成", "recorded_at": "2026-11-28T08:00:00+00:00"}],
+        "annual_reports": [{"year": 2025, "status": "submitted", "submitted_on": "2026-03-15",
+                            "window_opens": "2026-01-01", "window_closes": "2026-06-30"}]})
+    @blp.alt_response(404, description=NOT_FOUND)
+    def get(self, uscc):
+        """The entity I act for: register entry, stage and its history, annual reports."""
+        return overview.entity_overview(current_principal().account_id, uscc)
+
+
+@blp.route("/entities/<uscc>/agents")
+class Agents(MethodView):
+    @blp.auth(L2)
+    @blp.response(200, GrantSchema(many=True), example=[GRANT_EXAMPLE])
+    @blp.alt_response(404, description=NOT_FOUND + "；仅法定代表人可管理经办人")
+    def get(self, uscc):
+        """The entity's agent grants (legal representative only)."""
+        return agents.list_grants(current_principal().account_id, uscc)
+
+    @blp.auth(L3)
+    @blp.arguments(GrantCreateSchema, example={"id_number": "440106199001010012",
+                                               "scopes": ["view_licences", "manage_tickets"],
+                                               "expires_at": "2027-11-28T00:00:00+08:00"})
+    @blp.response(201, GrantSchema, example=GRANT_EXAMPLE)
+    @blp.alt_response(404, description=NOT_FOUND + "；仅法定代表人可授权")
+    @blp.alt_response(409, description="该经办人已有有效授权 (agent_already_granted)")
+    @blp.alt_response(422, description="经办人未实名 (agent_not_verified)、有效期无效 (expiry_invalid) …")
+    def post(self, body, uscc):
+        """Grant a verified resident scoped authority to act for the entity until a date."""
+        principal = current_principal()
+        return agents.grant_agent(principal.account_id, uscc, body["id_number"], body["scopes"], body["expires_at"])
+
+
+@blp.route("/entities/<uscc>/agents/<int:grant_id>")
+class AgentItem(MethodView):
+    @blp.auth(L2)
+    @blp.response(204)
+    @blp.alt_response(404, description=NOT_FOUND)
+    def delete(self, uscc, grant_id):
+        """Revoke an agent's grant (legal representative only)."""
+        agents.revoke_grant(current_principal().account_id, uscc, grant_id)

@@ -1,0 +1,138 @@
+"""Licences: an entity's own licences (acting for it), and the public status check."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask import request
+from flask.views import MethodView
+
+from api.blueprint import Blueprint, current_principal
+from app.identity.models import L2
+from app.licences import holdings, public_check
+from app.licences.catalogue import catalogue
+from app.licences.status import STATUSES
+
+catalogue()  # a broken catalogue file stops start-up, naming the file and field
+
+blp = Blueprint("licences", __name__, url_prefix="/api/v1", description="许可证：状态查询与公开核验")
+
+NOT_FOUND = "主体不存在或您无权查看其许可证 (not_found)；与未知代码的答复相同"
+USCC_EXAMPLE = "91440106MA59B8XK7A"
+
+
+class LicenceQuerySchema(ma.Schema):
+    status = ma.fields.String(validate=ma.validate.OneOf(STATUSES),
+                              metadata={"description": "按状态筛选（expiring / expired 按当日推算）"})
+
+
+class StatusChangeSchema(ma.Schema):
+    state = ma.fields.String()
+    from_state = ma.fields.String(allow_none=True)
+    reason = ma.fields.String(allow_none=True)
+    effective_on = ma.fields.Date(allow_none=True)
+    recorded_at = ma.fields.DateTime()
+
+
+class LicenceSchema(ma.Schema):
+    id = ma.fields.Integer()
+    number = ma.fields.String()
+    licence_type = ma.fields.String()
+    licence_type_name = ma.fields.String()
+    issuer = ma.fields.String()
+    issued_on = ma.fields.Date()
+    valid_until = ma.fields.Date(allow_none=True)
+    status = ma.fields.String(metadata={"enum": list(STATUSES)})
+    status_reason = ma.fields.String(allow_none=True)
+    renewal_opens_on = ma.fields.Date(allow_none=True, metadata={"description": "可申请延续的起始日"})
+
+
+class LicenceDetailSchema(LicenceSchema):
+    history = ma.fields.List(ma.fields.Nested(StatusChangeSchema))
+
+
+class CheckQuerySchema(ma.Schema):
+    number = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64))
+    uscc = ma.fields.String(validate=ma.validate.Length(max=32), metadata={"description": "可选：持证主体代码"})
+
+
+class BulkCheckSchema(ma.Schema):
+    numbers = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=64)), required=True,
+                             validate=ma.validate.Length(min=1, max=public_check.MAX_BULK))
+    uscc = ma.fields.String(validate=ma.validate.Length(max=32))
+
+
+class PublicLicenceSchema(ma.Schema):
+    number = ma.fields.String()
+    found = ma.fields.Boolean()
+    licence_type = ma.fields.String()
+    licence_type_name = ma.fields.String()
+    issuer = ma.fields.String()
+    holder_name = ma.fields.String()
+    holder_uscc = ma.fields.String()
+    status = ma.fields.String(metadata={"enum": list(STATUSES)})
+    issued_on = ma.fields.String()
+    valid_until = ma.fields.String(allow_none=True)
+
+
+class BulkResultSchema(ma.Schema):
+    results = ma.fields.List(ma.fields.Nested(PublicLicenceSchema))
+
+
+LICENCE_EXAMPLE = {"id": 3, "number": "JY14401040012345", "licence_type": "food_business_licence",
+                   "licence_type_name": "食品经营许可证", "issuer": "广州市越秀区市场监督管理局",
+                   "issued_on": "2022-01-10", "valid_until": "2027-01-09", "status": "expiring",
+                   "status_reason": None, "renewal_opens_on": "2026-12-10"}
+PUBLIC_EXAMPLE = {"number": "JY14401040012345", "found": True, "licence_type": "food_business_licence",
+                  "licence_type_name": "食品经营许可证", "issuer": "广州市越秀区市场监督管理局",
+                  "holder_name": "广州市越秀区示例餐饮有限公司", "holder_uscc": USCC_EXAMPLE, "status": "valid",
+                  "issued_on": "2022-01-10", "valid_until": "2027-01-09"}
+
+
+@blp.route("/entities/<uscc>/licences")
+class EntityLicences(MethodView):
+    @blp.auth(L2)
+    @blp.arguments(LicenceQuerySchema, location="query")
+    @blp.response(200, LicenceSchema(many=True), example=[LICENCE_EXAMPLE])
+    @blp.alt_response(404, description=NOT_FOUND)
+    @blp.paginate()
+    def get(self, query, uscc, pagination_parameters):
+        """The entity's licences with their status today, optionally filtered by status."""
+        items, pagination_parameters.item_count = holdings.entity_licences(
+            current_principal().account_id, uscc, query.get("status"), pagination_parameters.first_item,
+            pagination_parameters.page_size)
+        return items
+
+
+@blp.route("/entities/<uscc>/licences/<int:licence_id>")
+class EntityLicence(MethodView):
+    @blp.auth(L2)
+    @blp.response(200, LicenceDetailSchema, example={**LICENCE_EXAMPLE, "history": [
+        {"state": "valid", "from_state": None, "reason": "发证", "effective_on": "2022-01-10",
+         "recorded_at": "2026-11-28T08:00:00+00:00"}]})
+    @blp.alt_response(404, description=NOT_FOUND)
+    def get(self, uscc, licence_id):
+        """One of the entity's licences with its status history."""
+        return holdings.entity_licence(current_principal().account_id, uscc, licence_id)
+
+
+@blp.route("/licences/check")
+class LicenceCheck(MethodView):
+    @blp.public
+    @blp.arguments(CheckQuerySchema, location="query")
+    @blp.response(200, PublicLicenceSchema, example=PUBLIC_EXAMPLE)
+    @blp.alt_response(404, description="未查到该许可证 (licence_not_found)")
+    @blp.alt_response(429, description="查询过于频繁 (rate_limited)")
+    def get(self, query):
+        """Check one licence's status by its number (public fields only, no login)."""
+        return public_check.check_licence(query["number"], query.get("uscc"), request.remote_addr or "")
+
+    @blp.public
+    @blp.arguments(BulkCheckSchema, example={"numbers": ["JY14401040012345", "GD-NOT-KNOWN"]})
+    @blp.response(200, BulkResultSchema, example={"results": [PUBLIC_EXAMPLE,
+                                                              {"number": "GD-NOT-KNOWN", "found": False}]})
+    @blp.alt_response(422, description=f"编号为空或超过 {public_check.MAX_BULK} 个 (validation_error)")
+    @blp.alt_response(429, description="查询过于频繁 (rate_limited)")
+    def post(self, body):
+        """Check up to 100 licences at once (public fields only, no login)."""
+        return {"results": public_check.check_licences(body["numbers"], body.get("uscc"),
+                                                       request.remote_addr or "")}

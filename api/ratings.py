@@ -1,0 +1,203 @@
+"""Ratings (好差评): residents rate tickets and services; supervisors follow up bad ratings
+(rectification) and read the aggregates."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask.views import MethodView
+
+from api.blueprint import Blueprint, current_principal, current_staff
+from app.identity.models import L2
+from app.ratings import aggregates, ratings, rectification
+from app.ratings.errors import SCALE
+from app.staff.models import SUPERVISOR
+
+blp = Blueprint("ratings", __name__, url_prefix="/api/v1", description="好差评")
+
+SCALE_TEXT = " · ".join(f"{score} {name}" for score, name in SCALE.items())
+
+
+class RateSchema(ma.Schema):
+    score = ma.fields.Integer(required=True, validate=ma.validate.Range(1, 5), metadata={"description": SCALE_TEXT})
+    comment = ma.fields.String(validate=ma.validate.Length(max=1000), load_default=None)
+    tags = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=20)),
+                          validate=ma.validate.Length(max=10), load_default=list)
+
+
+class RatingSchema(ma.Schema):
+    id = ma.fields.Integer()
+    ticket_id = ma.fields.Integer(allow_none=True)
+    service_id = ma.fields.Integer()
+    score = ma.fields.Integer()
+    comment = ma.fields.String(allow_none=True)
+    tags = ma.fields.List(ma.fields.String())
+    created_at = ma.fields.DateTime()
+    updated_at = ma.fields.DateTime()
+
+
+class FollowUpSchema(ma.Schema):
+    at = ma.fields.DateTime()
+    staff = ma.fields.String()
+    note = ma.fields.String()
+
+
+class CaseRatingSchema(ma.Schema):
+    id = ma.fields.Integer()
+    score = ma.fields.Integer()
+    comment = ma.fields.String(allow_none=True)
+    tags = ma.fields.List(ma.fields.String())
+    ticket_id = ma.fields.Integer(allow_none=True)
+    service_id = ma.fields.Integer()
+
+
+class CaseSchema(ma.Schema):
+    id = ma.fields.Integer()
+    state = ma.fields.String(metadata={"description": "open 整改中 · rectified 已整改"})
+    department_id = ma.fields.Integer()
+    opened_at = ma.fields.DateTime()
+    due = ma.fields.DateTime()
+    due_estimated = ma.fields.Boolean()
+    overdue = ma.fields.Boolean()
+    rating = ma.fields.Nested(CaseRatingSchema)
+    follow_ups = ma.fields.List(ma.fields.Nested(FollowUpSchema))
+    outcome = ma.fields.String(allow_none=True)
+    outcome_at = ma.fields.DateTime(allow_none=True)
+
+
+class CaseQuerySchema(ma.Schema):
+    state = ma.fields.String(validate=ma.validate.OneOf([rectification.OPEN, rectification.RECTIFIED]))
+
+
+class NoteSchema(ma.Schema):
+    note = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000))
+
+
+class OutcomeSchema(ma.Schema):
+    outcome = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000))
+
+
+class AggregateQuerySchema(ma.Schema):
+    group_by = ma.fields.String(required=True, validate=ma.validate.OneOf(aggregates.GROUPS))
+    month = ma.fields.String(validate=ma.validate.Regexp(r"^\d{4}-\d{2}$"), metadata={"description": "YYYY-MM"})
+    department_id = ma.fields.Integer()
+
+
+class AggregateSchema(ma.Schema):
+    key = ma.fields.Raw(allow_none=True, metadata={"description": "部门/事项/工作人员 id，或月份 YYYY-MM"})
+    label = ma.fields.String(allow_none=True)
+    count = ma.fields.Integer()
+    average = ma.fields.Float()
+    bad = ma.fields.Integer()
+    bad_share = ma.fields.Float()
+    rectification_cases = ma.fields.Integer()
+    rectified_on_time = ma.fields.Integer()
+    rectified_on_time_share = ma.fields.Float(allow_none=True)
+
+
+RATE_EXAMPLE = {"score": 2, "comment": "回复太慢", "tags": ["响应慢"]}
+RATING_EXAMPLE = {"id": 7, "ticket_id": 12, "service_id": 1, "score": 2, "comment": "回复太慢", "tags": ["响应慢"],
+                  "created_at": "2025-10-10T02:00:00+00:00", "updated_at": "2025-10-10T02:00:00+00:00"}
+CASE_EXAMPLE = {"id": 3, "state": "open", "department_id": 1, "opened_at": "2025-10-10T02:00:00+00:00",
+                "due": "2025-10-31T15:59:59.999999+00:00", "due_estimated": False, "overdue": False,
+                "rating": {"id": 7, "score": 2, "comment": "回复太慢", "tags": ["响应慢"], "ticket_id": 12,
+                           "service_id": 1},
+                "follow_ups": [], "outcome": None, "outcome_at": None}
+NOT_YOURS = "不存在，或不属于您（或您的部门）"
+
+
+@blp.route("/tickets/<int:ticket_id>/rating")
+class TicketRating(MethodView):
+    @blp.auth(L2)
+    @blp.response(200, RatingSchema, example=RATING_EXAMPLE)
+    @blp.alt_response(404, description="工单不存在或尚未评价")
+    def get(self, ticket_id):
+        """My rating of my ticket."""
+        return ratings.ticket_rating(current_principal().account_id, ticket_id)
+
+    @blp.auth(L2)
+    @blp.arguments(RateSchema, example=RATE_EXAMPLE)
+    @blp.response(200, RatingSchema, example=RATING_EXAMPLE)
+    @blp.alt_response(404, description=NOT_YOURS)
+    @blp.alt_response(409, description="工单未办结 (ticket_not_resolved)，或评价已超过24小时 (rating_locked)")
+    def put(self, body, ticket_id):
+        """Rate my resolved ticket once; I may change it for 24 hours. 1–2 opens a rectification."""
+        return ratings.rate_ticket(current_principal().account_id, ticket_id, **body)
+
+
+@blp.route("/services/<int:service_id>/ratings")
+class ServiceRatings(MethodView):
+    @blp.auth(L2)
+    @blp.arguments(RateSchema, example={"score": 5, "comment": "窗口办理很快", "tags": ["效率高"]})
+    @blp.response(201, RatingSchema, example={**RATING_EXAMPLE, "ticket_id": None, "score": 5})
+    @blp.alt_response(404, description="服务事项不存在")
+    def post(self, body, service_id):
+        """Rate a service I have used."""
+        return ratings.rate_service(current_principal().account_id, service_id, **body)
+
+
+@blp.route("/ratings/<int:rating_id>")
+class MyRating(MethodView):
+    @blp.auth(L2)
+    @blp.arguments(RateSchema, example=RATE_EXAMPLE)
+    @blp.response(200, RatingSchema, example=RATING_EXAMPLE)
+    @blp.alt_response(404, description=NOT_YOURS)
+    @blp.alt_response(409, description="评价已超过24小时 (rating_locked)")
+    def put(self, body, rating_id):
+        """Change my rating within 24 hours."""
+        return ratings.edit_rating(current_principal().account_id, rating_id, **body)
+
+
+@blp.route("/staff/rectifications")
+class Rectifications(MethodView):
+    @blp.staff(role=SUPERVISOR)
+    @blp.arguments(CaseQuerySchema, location="query")
+    @blp.response(200, CaseSchema(many=True), example=[CASE_EXAMPLE])
+    def get(self, args):
+        """Rectification cases of my departments, earliest deadline first (supervisor)."""
+        return rectification.cases(current_staff(), args.get("state"))
+
+
+@blp.route("/staff/rectifications/<int:case_id>")
+class Rectification(MethodView):
+    @blp.staff(role=SUPERVISOR)
+    @blp.response(200, CaseSchema, example=CASE_EXAMPLE)
+    @blp.alt_response(404, description=NOT_YOURS)
+    def get(self, case_id):
+        """One rectification case."""
+        return rectification.case_view(current_staff(), case_id)
+
+
+@blp.route("/staff/rectifications/<int:case_id>/follow-ups")
+class RectificationFollowUps(MethodView):
+    @blp.staff(role=SUPERVISOR)
+    @blp.arguments(NoteSchema, example={"note": "已约谈承办人，复核答复口径"})
+    @blp.response(201, CaseSchema, example=CASE_EXAMPLE)
+    @blp.alt_response(404, description=NOT_YOURS)
+    def post(self, body, case_id):
+        """Record a supervisor's follow-up."""
+        return rectification.follow_up(current_staff(), case_id, body["note"])
+
+
+@blp.route("/staff/rectifications/<int:case_id>/outcome")
+class RectificationOutcome(MethodView):
+    @blp.staff(role=SUPERVISOR)
+    @blp.arguments(OutcomeSchema, example={"outcome": "已补充办理指引并电话回访申请人"})
+    @blp.response(200, CaseSchema, example={**CASE_EXAMPLE, "state": "rectified"})
+    @blp.alt_response(404, description=NOT_YOURS)
+    @blp.alt_response(409, description="已登记结果 (case_already_rectified)")
+    def put(self, body, case_id):
+        """Record the outcome; the requester is told of it."""
+        return rectification.record_outcome(current_staff(), case_id, body["outcome"])
+
+
+@blp.route("/staff/ratings/aggregates")
+class RatingAggregates(MethodView):
+    @blp.staff(role=SUPERVISOR)
+    @blp.arguments(AggregateQuerySchema, location="query")
+    @blp.response(200, AggregateSchema(many=True), example=[
+        {"key": 2, "label": "公安厅工作人员 001号", "count": 4, "average": 3.5, "bad": 1, "bad_share": 0.25,
+         "rectification_cases": 1, "rectified_on_time": 1, "rectified_on_time_share": 1.0}])
+    def get(self, args):
+        """Satisfaction of my departments by department, service, staff member or month (supervisor)."""
+        return aggregates.aggregate(current_staff(), args["group_by"], month=args.get("month"),
+                                    department_id=args.get("department_id"))

@@ -1,0 +1,160 @@
+"""Staff accounts: login with password + TOTP, logout, who am I, and admin management;
+plus the public service catalogue (departments and services)."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask import request
+from flask.views import MethodView
+
+from api.blueprint import Blueprint, current_staff
+from app.audit.log import Actor
+from app.staff import accounts, auth, catalogue
+from app.staff.models import ADMIN, ROLE_RANK
+
+blp = Blueprint("staff", __name__, url_prefix="/api/v1", description="工作人员与服务事项")
+
+
+class StaffLoginSchema(ma.Schema):
+    username = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64))
+    password = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=256))
+    totp = ma.fields.String(required=True, validate=ma.validate.Length(min=6, max=6),
+                            metadata={"description": "身份验证器 App 上的6位动态验证码"})
+
+
+class StaffMeSchema(ma.Schema):
+    id = ma.fields.Integer(attribute="staff_id")
+    display_name = ma.fields.String()
+    role = ma.fields.String(metadata={"description": "agent · supervisor · admin"})
+    department_ids = ma.fields.List(ma.fields.Integer())
+
+
+class StaffSessionSchema(ma.Schema):
+    access_token = ma.fields.String()
+    token_type = ma.fields.Constant("Bearer")
+    expires_in = ma.fields.Integer(metadata={"description": "有效秒数（一个班次）"})
+    staff = ma.fields.Nested(StaffMeSchema, attribute="principal")
+
+
+class NewStaffSchema(ma.Schema):
+    username = ma.fields.String(required=True, validate=ma.validate.Regexp(r"^[a-z0-9._-]{3,64}$"))
+    display_name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64),
+                                    metadata={"description": "向群众显示的称呼（不显示用户名）"})
+    role = ma.fields.String(required=True, validate=ma.validate.OneOf(list(ROLE_RANK)))
+    password = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(min=12, max=256))
+    department_ids = ma.fields.List(ma.fields.Integer(), required=True, validate=ma.validate.Length(min=1))
+
+
+class CreatedStaffSchema(ma.Schema):
+    id = ma.fields.Integer()
+    username = ma.fields.String()
+    display_name = ma.fields.String()
+    role = ma.fields.String()
+    totp_provisioning_uri = ma.fields.String(metadata={"description": "仅此一次返回：用身份验证器扫码"})
+
+
+class DepartmentSchema(ma.Schema):
+    id = ma.fields.Integer()
+    code = ma.fields.String()
+    name = ma.fields.String()
+    level = ma.fields.String(metadata={"description": "province 省级 · city 市级"})
+    region = ma.fields.String()
+
+
+class ServiceSchema(ma.Schema):
+    id = ma.fields.Integer()
+    code = ma.fields.String()
+    name = ma.fields.String()
+    department_id = ma.fields.Integer()
+
+
+class ServiceQuerySchema(ma.Schema):
+    department_id = ma.fields.Integer()
+
+
+ME_EXAMPLE = {"id": 2, "display_name": "公安厅工作人员 001号", "role": "agent", "department_ids": [1]}
+
+
+@blp.route("/staff/sessions")
+class StaffSessions(MethodView):
+    @blp.public
+    @blp.arguments(StaffLoginSchema, example={"username": "demo.agent", "password": "demo-agent-pass-2025",
+                                              "totp": "492039"})
+    @blp.response(201, StaffSessionSchema, example={"access_token": "eyJhbGciOiJFZERTQSJ9...",
+                                                    "token_type": "Bearer", "expires_in": 36000,
+                                                    "staff": ME_EXAMPLE})
+    @blp.alt_response(401, description="用户名、密码或动态验证码错误，或验证码已用过 (invalid_credentials)")
+    @blp.alt_response(423, description="连续5次失败，锁定15分钟 (staff_locked)，见 Retry-After")
+    @blp.alt_response(429, description="登录尝试过于频繁")
+    def post(self, body):
+        """Staff login with username, password and a TOTP code (each code works once)."""
+        return auth.log_in(body["username"], body["password"], body["totp"], request.remote_addr)
+
+
+@blp.route("/staff/sessions/current")
+class CurrentStaffSession(MethodView):
+    @blp.staff()
+    @blp.response(204)
+    def delete(self):
+        """Log out of the staff console (this session ends at once)."""
+        auth.log_out(current_staff())
+
+
+@blp.route("/staff/me")
+class StaffMe(MethodView):
+    @blp.staff()
+    @blp.response(200, StaffMeSchema, example=ME_EXAMPLE)
+    def get(self):
+        """Who I am: display name, role, departments."""
+        return current_staff()
+
+
+@blp.route("/staff/members")
+class StaffMembers(MethodView):
+    @blp.staff(role=ADMIN)
+    @blp.arguments(NewStaffSchema, example={"username": "li.si", "display_name": "社保窗口 李工",
+                                            "role": "agent", "password": "a-long-initial-pass",
+                                            "department_ids": [2]})
+    @blp.response(201, CreatedStaffSchema, example={"id": 4, "username": "li.si", "display_name": "社保窗口 李工",
+                                                    "role": "agent",
+                                                    "totp_provisioning_uri": "otpauth://totp/yss:li.si?secret=..."})
+    @blp.alt_response(409, description="用户名已存在 (username_taken)")
+    def post(self, body):
+        """Create a staff account (admin); returns its TOTP provisioning URI once."""
+        created = accounts.create_staff(body["username"], body["display_name"], body["role"], body["password"],
+                                        department_ids_=body["department_ids"],
+                                        actor=Actor("staff", str(current_staff().staff_id)))
+        staff = created.staff
+        return {"id": staff.id, "username": staff.username, "display_name": staff.display_name,
+                "role": staff.role, "totp_provisioning_uri": created.provisioning_uri}
+
+
+@blp.route("/staff/members/<int:staff_id>/unlock")
+class StaffUnlock(MethodView):
+    @blp.staff(role=ADMIN)
+    @blp.response(204)
+    @blp.alt_response(404, description="无此工作人员")
+    def post(self, staff_id):
+        """Lift a login lockout (admin)."""
+        accounts.unlock(staff_id, Actor("staff", str(current_staff().staff_id)))
+
+
+@blp.route("/departments")
+class Departments(MethodView):
+    @blp.public
+    @blp.response(200, DepartmentSchema(many=True), example=[
+        {"id": 1, "code": "gd-gat", "name": "广东省公安厅", "level": "province", "region": "广东省"}])
+    def get(self):
+        """Departments that own services."""
+        return catalogue.departments()
+
+
+@blp.route("/services")
+class Services(MethodView):
+    @blp.public
+    @blp.arguments(ServiceQuerySchema, location="query")
+    @blp.response(200, ServiceSchema(many=True), example=[
+        {"id": 1, "code": "gd-gat-sfz-hl", "name": "居民身份证换领", "department_id": 1}])
+    def get(self, args):
+        """The service catalogue (事项), optionally one department's."""
+        return catalogue.services(args.get("department_id"))

@@ -1,0 +1,74 @@
+"""Acting for an entity: the one check every entity endpoint makes, on every request.
+
+The legal representative (an open binding) holds every scope, including ``manage_agents`` which
+no agent can hold. An agent holds the scopes of an unexpired, unrevoked grant. Anyone else, and
+any code that is unknown or malformed, gets the same 404 ``not_found``: the answer never tells
+whether an entity exists or who is bound to it. Each use of an agent grant is audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from app import clock
+from app.audit import log as audit_log
+from app.audit.log import Actor
+from app.db import session, transactional
+from app.entities.lifecycle import find_entity
+from app.entities.models import SCOPES, AgentGrant, Entity, RepresentativeBinding
+from app.errors import NotFound
+
+MANAGE_AGENTS = "manage_agents"
+ANY_SCOPE = None  # acting for the entity in any capacity (e.g. to see its register entry)
+
+
+@dataclass(frozen=True)
+class ActingAs:
+    entity: Entity
+    account_id: int
+    role: str  # legal_representative | agent
+    scopes: tuple[str, ...]
+    grant_id: int | None = None
+
+
+def open_binding(entity_id: int, account_id: int) -> RepresentativeBinding | None:
+    return session().scalars(select(RepresentativeBinding).where(
+        RepresentativeBinding.entity_id == entity_id, RepresentativeBinding.account_id == account_id,
+        RepresentativeBinding.ended_at.is_(None))).first()
+
+
+def live_grants_query(now: datetime):
+    return select(AgentGrant).where(AgentGrant.revoked_at.is_(None), AgentGrant.expires_at > now)
+
+
+@transactional
+def require_acting(account_id: int, uscc: str, scope: str | None) -> ActingAs:
+    """Who ``account_id`` is for the entity ``uscc``, if they hold ``scope``; else 404 ``not_found``."""
+    entity = find_entity(uscc) if len(uscc) <= 18 else None
+    if entity is None:
+        raise NotFound()
+    if open_binding(entity.id, account_id) is not None:
+        return ActingAs(entity, account_id, "legal_representative", (*SCOPES, MANAGE_AGENTS))
+    grants = session().scalars(live_grants_query(clock.now()).where(
+        AgentGrant.entity_id == entity.id, AgentGrant.agent_account_id == account_id)
+        .order_by(AgentGrant.id)).all()
+    grant = next((g for g in grants if scope is ANY_SCOPE or scope in g.scopes), None)
+    if grant is None:
+        raise NotFound()
+    audit_log.record("entity.agent_use", actor=Actor("resident", str(account_id)), subject_type="entity",
+                     subject_id=entity.uscc, details={"grant_id": grant.id, "scope": scope or "any"})
+    return ActingAs(entity, account_id, "agent", tuple(grant.scopes), grant.id)
+
+
+def accounts_acting_for(entity_id: int, scope: str) -> list[int]:
+    """Accounts to reach for ``scope`` (e.g. receive_notifications): the representative and agents holding it."""
+    s = session()
+    ids = list(s.scalars(select(RepresentativeBinding.account_id).where(
+        RepresentativeBinding.entity_id == entity_id, RepresentativeBinding.ended_at.is_(None))))
+    for grant in s.scalars(live_grants_query(clock.now()).where(AgentGrant.entity_id == entity_id)):
+        if scope in grant.scopes and grant.agent_account_id not in ids:
+            ids.append(grant.agent_account_id)
+    return ids

@@ -1,0 +1,1 @@
+"""Licences held by legal entities: the type catalogue, status and its history, public status checks."""

@@ -1,0 +1,75 @@
+"""An entity's own licences, for its legal representative and agents holding ``view_licences``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+
+from app import clock
+from app.db import session
+from app.entities.acting import require_acting
+from app.errors import NotFound
+from app.licences.catalogue import licence_type
+from app.licences.models import Licence, LicenceStatusChange
+from app.licences.status import licence_status, status_condition, window_opens
+
+VIEW_LICENCES = "view_licences"
+
+
+@dataclass(frozen=True)
+class StatusChangeView:
+    state: str
+    from_state: str | None
+    reason: str | None
+    effective_on: date | None
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class LicenceView:
+    id: int
+    number: str
+    licence_type: str
+    licence_type_name: str
+    issuer: str
+    issued_on: date
+    valid_until: date | None
+    status: str
+    status_reason: str | None
+    renewal_opens_on: date | None
+    history: list[StatusChangeView] = field(default_factory=list)
+
+
+def licence_view(licence: Licence, today: date, history: list[StatusChangeView] | None = None) -> LicenceView:
+    kind = licence_type(licence.type_code)
+    opens = None if licence.valid_until is None else window_opens(licence.valid_until, kind.renewal_window_days)
+    return LicenceView(licence.id, licence.number, kind.code, kind.name, licence.issuer, licence.issued_on,
+                       licence.valid_until, licence_status(licence, today), licence.state_reason, opens,
+                       history or [])
+
+
+def entity_licences(account_id: int, uscc: str, status: str | None, offset: int,
+                    limit: int) -> tuple[list[LicenceView], int]:
+    entity = require_acting(account_id, uscc, VIEW_LICENCES).entity
+    today = clock.today()
+    where = [Licence.entity_id == entity.id]
+    if status:
+        where.append(status_condition(status, today))
+    s = session()
+    total = s.scalar(select(func.count()).select_from(Licence).where(*where)) or 0
+    rows = s.scalars(select(Licence).where(*where).order_by(Licence.valid_until.is_(None), Licence.valid_until,
+                                                           Licence.id).offset(offset).limit(limit))
+    return [licence_view(licence, today) for licence in rows], total
+
+
+def entity_licence(account_id: int, uscc: str, licence_id: int) -> LicenceView:
+    entity = require_acting(account_id, uscc, VIEW_LICENCES).entity
+    licence = session().get(Licence, licence_id)
+    if licence is None or licence.entity_id != entity.id:
+        raise NotFound()
+    history = session().scalars(select(LicenceStatusChange).where(LicenceStatusChange.licence_id == licence.id)
+                                .order_by(LicenceStatusChange.id.desc()))
+    return licence_view(licence, clock.today(), [
+        StatusChangeView(h.state, h.from_state, h.reason, h.effective_on, h.recorded_at) for h in history])

@@ -1,0 +1,92 @@
+"""The public licence check: anyone, no login, by licence number (optionally with the holder's code).
+
+Answers carry public fields only — the holder's name and code, the licence type, issuer, status
+and validity — never the legal representative or anyone else's personal data. They are cached
+in Redis per licence number for up to 10 minutes, never past the next local midnight (a derived
+status such as ``expiring`` changes at midnight), and tagged with the day they were computed for;
+a status change drops the entry after its commit (register.py). Callers are rate-limited per IP.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from app import clock, ratelimit
+from app.db import session
+from app.entities.models import Entity
+from app.errors import NotFound
+from app.licences.catalogue import licence_type
+from app.licences.models import Licence
+from app.licences.status import licence_status
+from app.redis_store import get_redis
+
+CACHE_SECONDS = 600
+CHECKS_PER_MINUTE = 60
+MAX_BULK = 100
+
+
+def cache_key(number: str) -> str:
+    return f"licence:check:{number}"
+
+
+def forget(number: str) -> None:
+    get_redis().delete(cache_key(number))
+
+
+def _seconds_to_local_midnight() -> int:
+    local = clock.local_now()
+    midnight = datetime.combine(local.date() + timedelta(days=1), time.min, tzinfo=local.tzinfo)
+    return max(1, int((midnight - local).total_seconds()))
+
+
+def public_answer(licence: Licence, holder: Entity) -> dict[str, Any]:
+    kind = licence_type(licence.type_code)
+    return {"number": licence.number, "found": True, "licence_type": kind.code, "licence_type_name": kind.name,
+            "issuer": licence.issuer, "holder_name": holder.name, "holder_uscc": holder.uscc,
+            "status": licence_status(licence, clock.today()), "issued_on": licence.issued_on.isoformat(),
+            "valid_until": None if licence.valid_until is None else licence.valid_until.isoformat()}
+
+
+def _answers(numbers: list[str]) -> dict[str, dict[str, Any]]:
+    redis, today = get_redis(), clock.today().isoformat()
+    found: dict[str, dict[str, Any]] = {}
+    for number, cached in zip(numbers, redis.mget([cache_key(n) for n in numbers]) if numbers else [], strict=True):
+        entry = json.loads(cached) if cached else None
+        if entry and entry["as_of"] == today:
+            found[number] = entry["answer"]
+    missing = [n for n in numbers if n not in found]
+    if missing:
+        rows = session().execute(select(Licence, Entity).join(Entity, Entity.id == Licence.entity_id)
+                                 .where(Licence.number.in_(missing)))
+        ttl = min(CACHE_SECONDS, _seconds_to_local_midnight())
+        pipe = redis.pipeline()
+        for licence, holder in rows:
+            answer = found[licence.number] = public_answer(licence, holder)
+            pipe.set(cache_key(licence.number), json.dumps({"as_of": today, "answer": answer}, ensure_ascii=False),
+                     ex=ttl)
+        pipe.execute()
+    return found
+
+
+def _matches(answer: dict[str, Any] | None, uscc: str | None) -> bool:
+    return answer is not None and (not uscc or answer["holder_uscc"] == uscc.strip().upper())
+
+
+def check_licence(number: str, uscc: str | None, client: str) -> dict[str, Any]:
+    ratelimit.hit(f"licence-check:{client}", limit=CHECKS_PER_MINUTE, window_seconds=60)
+    number = number.strip()
+    answer = _answers([number]).get(number)
+    if not _matches(answer, uscc):
+        raise NotFound("未查到该许可证，请核对编号", code="licence_not_found")
+    return answer  # type: ignore[return-value]
+
+
+def check_licences(numbers: list[str], uscc: str | None, client: str) -> list[dict[str, Any]]:
+    ratelimit.hit(f"licence-check:{client}", limit=CHECKS_PER_MINUTE, window_seconds=60)
+    numbers = [n.strip() for n in numbers]
+    answers = _answers(list(dict.fromkeys(numbers)))
+    return [answers[n] if _matches(answers.get(n), uscc) else {"number": n, "found": False} for n in numbers]

@@ -1,0 +1,1 @@
+"""Staff accounts (password + TOTP), their departments, and the service catalogue."""

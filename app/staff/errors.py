@@ -1,0 +1,24 @@
+"""Staff errors: stable codes with the console's Chinese text."""
+
+from app.errors import AppError, Forbidden, Unauthenticated
+
+
+class InvalidCredentials(Unauthenticated):
+    # One answer for an unknown user, a wrong password, a wrong or replayed code: no oracle.
+    code, message = "invalid_credentials", "用户名、密码或动态验证码错误"
+
+
+class StaffLocked(AppError):
+    status, code, message = 423, "staff_locked", "连续登录失败次数过多，账号已临时锁定"
+
+
+class StaffTokenInvalid(Unauthenticated):
+    code, message = "unauthenticated", "工作人员登录已失效，请重新登录"
+
+
+class StaffSessionRevoked(Unauthenticated):
+    code, message = "session_revoked", "已退出登录，请重新登录"
+
+
+class RoleRequired(Forbidden):
+    code, message = "role_required", "当前角色无权执行此操作"

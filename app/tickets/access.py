@@ -1,0 +1,26 @@
+"""Who may see a ticket: its requester, and staff of the department that holds it.
+
+Anyone else gets ``not_found``, the same answer as for a ticket that does not exist, so the
+answer never reveals another department's (or another resident's) tickets.
+"""
+
+from __future__ import annotations
+
+from app.db import session
+from app.errors import NotFound
+from app.staff.auth import StaffPrincipal
+from app.tickets.models import Ticket
+
+
+def staff_ticket(staff: StaffPrincipal, ticket_id: int) -> Ticket:
+    ticket = session().get(Ticket, ticket_id)
+    if ticket is None or ticket.department_id not in staff.department_ids:
+        raise NotFound()
+    return ticket
+
+
+def requester_ticket(account_id: int, ticket_id: int) -> Ticket:
+    ticket = session().get(Ticket, ticket_id)
+    if ticket is None or ticket.requester_id != account_id:
+        raise NotFound()
+    return ticket

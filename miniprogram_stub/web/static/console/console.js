@@ -1,0 +1,166 @@
+// Staff console: password + TOTP login, department queues, a ticket with its thread, SLA watch,
+// the ratings dashboard and rectification cases. Staff tokens are kept apart from residents'.
+import { makeApi, esc, toast, fmtDate } from "/shared/api.js";
+
+const api = makeApi("yss-staff");
+const view = document.getElementById("view");
+const STATES = { new: "新建", assigned: "已分派", in_progress: "办理中", awaiting_requester: "待补充", resolved: "已办结", closed: "已关闭" };
+const KINDS = { consultation: "咨询", complaint: "投诉", suggestion: "建议", help: "求助" };
+const STEPS = { start: "开始办理", await_requester: "请申请人补充", resume: "继续办理", resolve: "办结", close: "关闭" };
+const GROUPS = { department: "按部门", service: "按事项", staff: "按工作人员", month: "按月份" };
+const list = (data) => (Array.isArray(data) ? data : (data && data.items) || []);
+let me = null;
+
+function fail(el, error) {
+  el.innerHTML = `<div class="error" data-code="${esc(error.code || "")}">${esc(error.message)}</div>`;
+}
+
+function sla(t) {
+  if (t.overdue) return '<span class="badge expired">已超期</span>';
+  if (t.at_risk) return '<span class="badge expiring">即将超期</span>';
+  return '<span class="badge valid">正常</span>';
+}
+
+const routes = {
+  async login() {
+    view.innerHTML = `<div class="card"><h2>工作人员登录</h2>
+      <label>用户名</label><input id="username" autocomplete="username">
+      <label>密码</label><input id="password" type="password" autocomplete="current-password">
+      <label>动态验证码（TOTP）</label><input id="totp" inputmode="numeric" maxlength="6">
+      <button class="block" id="login">登录</button><div id="err"></div></div>`;
+    document.getElementById("login").onclick = async () => {
+      try {
+        const session = await api.post("/staff/sessions", {
+          username: document.getElementById("username").value.trim(),
+          password: document.getElementById("password").value,
+          totp: document.getElementById("totp").value.trim(),
+        });
+        api.setTokens(session);
+        location.hash = "#/queue";
+      } catch (error) { fail(document.getElementById("err"), error); }
+    };
+  },
+
+  async queue() {
+    const state = new URLSearchParams(location.hash.split("?")[1] || "").get("state") || "";
+    const tickets = list(await api.get(`/staff/tickets${state ? `?state=${state}` : ""}`));
+    view.innerHTML = `<div class="card"><h2>工单队列</h2>
+      <select id="state-filter"><option value="">全部状态</option>${Object.entries(STATES).map(([k, v]) => `<option value="${k}" ${k === state ? "selected" : ""}>${v}</option>`).join("")}</select>
+      ${tickets.map((t) => `<div class="row queue-item" data-id="${t.id}"><div><div>#${t.id} ${esc(t.title)}</div>
+        <div class="muted">${esc(KINDS[t.kind] || t.kind)} · ${esc(STATES[t.state] || t.state)} · ${esc(t.department.name)} · 期限 ${fmtDate(t.resolution_due)}</div></div>
+        <div>${sla(t)} <a class="btn" href="#/ticket/${t.id}">处理</a></div></div>`).join("") || '<p class="muted">队列为空</p>'}</div>`;
+    document.getElementById("state-filter").onchange = (e) => { location.hash = `#/queue?state=${e.target.value}`; };
+  },
+
+  async ticket(id) {
+    const [t, messages, events, departments] = await Promise.all([
+      api.get(`/staff/tickets/${id}`), api.get(`/staff/tickets/${id}/messages`),
+      api.get(`/staff/tickets/${id}/events`), api.get("/departments")]);
+    view.innerHTML = `
+      <div class="card"><h2>#${t.id} ${esc(t.title)}</h2>
+        <div class="muted">${esc(KINDS[t.kind] || t.kind)} · <span id="ticket-state">${esc(STATES[t.state] || t.state)}</span> · ${esc(t.service.name)} ${sla(t)}</div>
+        <p>${esc(t.description)}</p>
+        <div class="muted">首次响应期限 ${fmtDate(t.first_response_due)} · 办结期限 ${fmtDate(t.resolution_due)}${t.sla_estimated ? "（估算）" : ""}</div>
+        <div id="actions" style="margin-top:8px;display:flex;flex-wrap:wrap;gap:6px">
+          ${t.state === "new" ? '<button id="claim">认领</button>' : ""}
+          ${Object.entries(STEPS).map(([k, v]) => `<button class="ghost" data-step="${k}">${v}</button>`).join("")}
+          <button class="ghost" id="requester">查看申请人联系方式</button>
+        </div><div id="requester-details"></div><div id="err"></div></div>
+      <div class="card thread"><h2>沟通记录</h2>${list(messages).map((m) => `<div class="msg ${m.author_type === "staff" ? "mine" : ""}">
+          <div class="muted">${esc(m.author_name)} · ${fmtDate(m.at)}</div>${esc(m.body)}</div>`).join("") || '<p class="muted">暂无消息</p>'}
+        <textarea id="reply" placeholder="回复申请人"></textarea><button class="block" id="send">回复</button></div>
+      <div class="card"><h2>转办</h2><select id="department">${list(departments).map((d) => `<option value="${d.id}">${esc(d.name)}</option>`).join("")}</select>
+        <input id="transfer-reason" placeholder="转办理由"><button class="block ghost" id="transfer">转办</button></div>
+      <div class="card"><h2>工单日志</h2>${list(events).map((e) => `<div class="row"><span>${esc(e.kind)} ${esc(e.to_state ? "→ " + (STATES[e.to_state] || e.to_state) : "")}</span>
+        <span class="muted">${esc(e.actor || "")} ${fmtDate(e.at)}</span></div>`).join("")}</div>`;
+    const err = document.getElementById("err");
+    const act = async (fn, message) => {
+      try { await fn(); toast(message); routes.ticket(id); } catch (error) { fail(err, error); }
+    };
+    const claim = document.getElementById("claim");
+    if (claim) claim.onclick = () => act(() => api.post(`/staff/tickets/${id}/claim`), "已认领");
+    document.querySelectorAll("[data-step]").forEach((b) => b.onclick = () =>
+      act(() => api.post(`/staff/tickets/${id}/transitions`, { action: b.dataset.step }), STEPS[b.dataset.step]));
+    document.getElementById("send").onclick = () =>
+      act(() => api.post(`/staff/tickets/${id}/messages`, { body: document.getElementById("reply").value }), "已回复");
+    document.getElementById("transfer").onclick = () => act(() => api.post(`/staff/tickets/${id}/transfer`, {
+      department_id: Number(document.getElementById("department").value),
+      reason: document.getElementById("transfer-reason").value }), "已转办");
+    document.getElementById("requester").onclick = async () => {
+      try {
+        const r = await api.get(`/staff/tickets/${id}/requester`);
+        document.getElementById("requester-details").innerHTML = `<p class="muted">（本次查看已记入申请人的数据访问记录）</p>
+          <div class="row"><span>姓名</span><span>${esc(r.name || "—")}</span></div><div class="row"><span>手机</span><span>${esc(r.phone || "—")}</span></div>`;
+      } catch (error) { fail(err, error); }
+    };
+  },
+
+  async sla() {
+    const tickets = list(await api.get("/staff/sla-watch"));
+    view.innerHTML = `<div class="card"><h2>SLA 监控（已超期与即将超期）</h2>${tickets.map((t) => `
+      <div class="row sla-item"><div><div>#${t.id} ${esc(t.title)}</div><div class="muted">${esc(t.department.name)} · 办结期限 ${fmtDate(t.resolution_due)}</div></div>
+      <div>${sla(t)} <a class="btn" href="#/ticket/${t.id}">处理</a></div></div>`).join("") || '<p class="muted">没有超期或即将超期的工单</p>'}</div>`;
+  },
+
+  async ratings() {
+    const group = new URLSearchParams(location.hash.split("?")[1] || "").get("group_by") || "department";
+    const rows = list(await api.get(`/staff/ratings/aggregates?group_by=${group}`));
+    const max = Math.max(1, ...rows.map((r) => r.count));
+    view.innerHTML = `<div class="card"><h2>好差评统计</h2>
+      <select id="group">${Object.entries(GROUPS).map(([k, v]) => `<option value="${k}" ${k === group ? "selected" : ""}>${v}</option>`).join("")}</select>
+      <canvas id="chart" width="340" height="${Math.max(60, rows.length * 34)}" aria-label="评价数量与平均分"></canvas>
+      <table id="aggregates"><tr><th>${esc(GROUPS[group])}</th><th>评价数</th><th>平均分</th><th>差评率</th><th>按期整改</th></tr>
+      ${rows.map((r) => `<tr class="aggregate" data-key="${esc(r.key)}"><td>${esc(r.label ?? r.key)}</td><td class="count">${r.count}</td><td>${r.average.toFixed(2)}</td>
+        <td>${(r.bad_share * 100).toFixed(0)}%</td><td>${r.rectified_on_time}/${r.rectification_cases}</td></tr>`).join("")}</table></div>`;
+    const ctx = document.getElementById("chart").getContext("2d");
+    ctx.font = "12px sans-serif";
+    rows.forEach((r, i) => {
+      const y = i * 34 + 6;
+      ctx.fillStyle = "#4e5969";
+      ctx.fillText(String(r.label ?? r.key).slice(0, 10), 0, y + 14);
+      ctx.fillStyle = r.bad_share > 0.2 ? "#f53f3f" : "#1a6fe8";
+      ctx.fillRect(130, y, (190 * r.count) / max, 20);
+      ctx.fillStyle = "#1d2129";
+      ctx.fillText(`${r.count} · ${r.average.toFixed(1)}分`, 134, y + 14);
+    });
+    document.getElementById("group").onchange = (e) => { location.hash = `#/ratings?group_by=${e.target.value}`; };
+  },
+
+  async rectifications() {
+    const cases = list(await api.get("/staff/rectifications"));
+    view.innerHTML = `<div class="card"><h2>差评整改</h2>${cases.map((c) => `
+      <div class="card case" data-id="${c.id}"><div class="row"><strong>整改 #${c.id}</strong>
+        <span class="badge ${c.state === "rectified" ? "valid" : c.overdue ? "expired" : "expiring"}">${c.state === "rectified" ? "已整改" : c.overdue ? "已超期" : "整改中"}</span></div>
+        <div class="muted">评分 ${c.rating.score} · ${esc(c.rating.comment || "")} · 期限 ${fmtDate(c.due)}</div>
+        ${c.follow_ups.map((f) => `<div class="muted">跟进：${esc(f.note)}（${esc(f.staff)}）</div>`).join("")}
+        ${c.outcome ? `<div>整改结果：${esc(c.outcome)}</div>` : `<input placeholder="跟进记录" data-note="${c.id}"><button class="ghost" data-follow="${c.id}">记录跟进</button>
+          <input placeholder="整改结果" data-outcome-text="${c.id}"><button data-outcome="${c.id}">提交整改结果</button>`}</div>`).join("") || '<p class="muted">暂无整改工单</p>'}</div>`;
+    document.querySelectorAll("[data-follow]").forEach((b) => b.onclick = async () => {
+      await api.post(`/staff/rectifications/${b.dataset.follow}/follow-ups`, { note: document.querySelector(`[data-note="${b.dataset.follow}"]`).value });
+      routes.rectifications();
+    });
+    document.querySelectorAll("[data-outcome]").forEach((b) => b.onclick = async () => {
+      await api.put(`/staff/rectifications/${b.dataset.outcome}/outcome`, { outcome: document.querySelector(`[data-outcome-text="${b.dataset.outcome}"]`).value });
+      routes.rectifications();
+    });
+  },
+};
+
+async function render() {
+  const [name, ...args] = (location.hash.replace(/^#\//, "").split("?")[0] || "queue").split("/");
+  if (!api.tokens() && name !== "login") { location.hash = "#/login"; return; }
+  document.querySelectorAll("nav.tabs a").forEach((a) => a.classList.toggle("on", a.dataset.tab === name));
+  try {
+    if (name !== "login" && !me) {
+      me = await api.get("/staff/me");
+      document.getElementById("who").textContent = `${me.display_name}`;
+    }
+    await (routes[name] || routes.queue)(...args);
+  } catch (error) {
+    if (error.status === 401) { api.setTokens(null); me = null; location.hash = "#/login"; return; }
+    view.innerHTML = `<div class="card"><div class="error" data-code="${esc(error.code || "")}">${esc(error.message)}</div></div>`;
+  }
+}
+
+window.addEventListener("hashchange", render);
+render();
