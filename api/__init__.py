@@ -19,6 +19,7 @@ BLUEPRINTS: tuple[str, ...] = (
     "api.system", "api.sessions", "api.identity", "api.intake", "api.entities", "api.licences",
     "api.staff", "api.tickets", "api.ratings",
     "api.push.inbox", "api.push.preferences", "api.push.consent", "api.push.wechat_messages",
+    "api.push.operations",
 )
 
 

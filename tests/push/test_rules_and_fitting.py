@@ -60,7 +60,7 @@ def test_a_bad_rule_file_is_refused_naming_the_file_and_the_field(tmp_path: Path
 def test_a_file_that_is_not_toml_and_a_duplicate_id_are_refused(tmp_path: Path):
     (tmp_path / "a.toml").write_text(GOOD, encoding="utf-8")
     (tmp_path / "b.toml").write_text(GOOD, encoding="utf-8")
-    with pytest.raises(RuleError, match="b.toml: id: x_rule is also defined in a.toml"):
+    with pytest.raises(RuleError, match=r"b\.toml: id: x_rule is also defined in a\.toml"):
         load_rules(tmp_path, TEMPLATES_FILE)
     (tmp_path / "b.toml").write_text("id = ", encoding="utf-8")
     with pytest.raises(RuleError, match=r"b.toml: \(file\): not valid TOML"):
