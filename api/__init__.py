@@ -18,6 +18,8 @@ from config import get_settings
 BLUEPRINTS: tuple[str, ...] = (
     "api.system", "api.sessions", "api.identity", "api.intake", "api.entities", "api.licences",
     "api.staff", "api.tickets", "api.ratings",
+    "api.push.inbox", "api.push.preferences", "api.push.consent", "api.push.wechat_messages",
+    "api.push.operations",
 )
 
 
@@ -54,6 +56,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(overrides or {})
     app.json.ensure_ascii = False  # Chinese stays readable in bodies
+
+    from app.push.rules import rules
+
+    rules()  # push rules are data: a bad rule file stops the start, naming the file and field
 
     from api import observability
     from api.health import blp as health_blp

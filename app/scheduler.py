@@ -20,6 +20,8 @@ log = logging.getLogger("yss.scheduler")
 # (every N seconds, "module:actor", args)
 PERIODIC: tuple[tuple[int, str, tuple], ...] = (
     (60, "app.system.heartbeat:record_heartbeat", ("scheduler",)),
+    (60, "app.push.delivery:sweep_deliveries", ()),
+    (60, "app.push.outbox:sweep_outbox", ()),
 )
 
 

@@ -1,0 +1,1 @@
+"""Push over HTTP, one module per resource: inbox, preferences, consent, WeChat messages, operations."""

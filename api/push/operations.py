@@ -1,0 +1,66 @@
+"""Staff operations on push delivery: figures per rule and state, dead letters, requeue."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask.views import MethodView
+
+from api.blueprint import Blueprint, current_staff
+from app.push import operations
+from app.staff.models import SUPERVISOR
+
+blp = Blueprint("push_operations", __name__, url_prefix="/api/v1/staff/push", description="推送运营（工作人员）")
+
+DELIVERY_EXAMPLE = {"id": 7, "notification_id": 12, "rule_id": "id_card_expiring", "template_id": "tmpl-notice-0004",
+                    "state": "failed", "reason": "retries_exhausted:errcode_-1", "attempts": 10,
+                    "updated_at": "2026-07-03T04:00:00+00:00"}
+
+
+class FigureSchema(ma.Schema):
+    rule_id = ma.fields.String()
+    state = ma.fields.String()
+    count = ma.fields.Integer()
+
+
+class DeliverySchema(ma.Schema):
+    id = ma.fields.Integer()
+    notification_id = ma.fields.Integer()
+    rule_id = ma.fields.String(allow_none=True)
+    template_id = ma.fields.String()
+    state = ma.fields.String()
+    reason = ma.fields.String(allow_none=True)
+    attempts = ma.fields.Integer()
+    updated_at = ma.fields.DateTime()
+
+
+@blp.route("/figures")
+class Figures(MethodView):
+    @blp.staff(role=SUPERVISOR)
+    @blp.response(200, FigureSchema(many=True), example=[{"rule_id": "id_card_expiring", "state": "sent",
+                                                          "count": 1280}])
+    def get(self):
+        """Delivery counts per rule and state."""
+        return operations.delivery_figures()
+
+
+@blp.route("/dead-letters")
+class DeadLetters(MethodView):
+    @blp.staff(role=SUPERVISOR)
+    @blp.response(200, DeliverySchema(many=True), example=[DELIVERY_EXAMPLE])
+    @blp.paginate()
+    def get(self, pagination_parameters):
+        """Deliveries that gave up (retries exhausted, interrupted mid-send)."""
+        rows, total = operations.dead_letters(pagination_parameters.first_item, pagination_parameters.page_size)
+        pagination_parameters.item_count = total
+        return rows
+
+
+@blp.route("/dead-letters/<int:delivery_id>/requeue")
+class Requeue(MethodView):
+    @blp.staff(role=SUPERVISOR)
+    @blp.response(200, DeliverySchema, example={**DELIVERY_EXAMPLE, "state": "pending", "reason": "requeued",
+                                                 "attempts": 0})
+    @blp.alt_response(404, description="不是死信 (not_found)")
+    def post(self, delivery_id):
+        """Requeue one dead letter for a fresh round of attempts."""
+        return operations.requeue(delivery_id, current_staff().staff_id)

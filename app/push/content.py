@@ -1,0 +1,55 @@
+"""Rendering a rule over matched facts: title, body, page, dedupe key and fitted WeChat values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from app.push.fitting import fit_value, format_date
+from app.push.rules import PLACEHOLDER, Rule
+
+
+@dataclass(frozen=True)
+class WeChatMessage:
+    """A subscribe message ready to send: every value already fitted to its keyword type."""
+
+    template_id: str
+    kind: str  # one_time | long_term
+    data: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    title: str
+    body: str
+    page: str
+    dedupe_key: str
+    message: WeChatMessage | None
+
+
+def _text(value: Any) -> str:
+    return format_date(value) if isinstance(value, date) else str(value)
+
+
+def fill(template: str, facts: dict[str, Any], *, raw: bool = False) -> str:
+    """Replace ``{a.b}`` placeholders; ``raw`` keeps dates ISO (for keys and keyword fitting)."""
+    def one(match) -> str:
+        value = facts.get(match.group(1), "")
+        return value.isoformat() if raw and isinstance(value, date) else _text(value)
+
+    return PLACEHOLDER.sub(one, template)
+
+
+def render(rule: Rule, facts: dict[str, Any]) -> Rendered:
+    message = None
+    if rule.template is not None:
+        data = {}
+        for keyword, text in rule.template_data.items():
+            kind = rule.template.keywords[keyword]
+            whole = PLACEHOLDER.fullmatch(text)
+            value = facts.get(whole.group(1)) if whole else fill(text, facts, raw=kind in ("date", "time"))
+            data[keyword] = fit_value(kind, value, rule.template.enum_values.get(keyword))
+        message = WeChatMessage(rule.template.template_id, rule.template.kind, data)
+    return Rendered(fill(rule.title, facts)[:120], fill(rule.body, facts), fill(rule.page, facts, raw=True),
+                    fill(rule.dedupe_key, facts, raw=True)[:200], message)

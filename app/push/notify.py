@@ -1,0 +1,109 @@
+"""Writing notifications exactly once and planning their WeChat delivery.
+
+``notify`` is the entry for other areas (tickets: category ``tickets``); scans and the outbox use
+``write_notifications`` for many at once. Each (recipient, dedupe key) is inserted with
+INSERT … ON CONFLICT DO NOTHING, so a second scan, a replayed event or a retried job writes
+nothing; only rows written now get a delivery, and their jobs are enqueued after the commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from app import clock
+from app.db import after_commit, session, transactional
+from app.push import consent
+from app.push.content import WeChatMessage
+from app.push.models import Delivery, Notification
+from app.push.preferences import preferences_of, quiet_until, reserve_daily_slot
+from app.push.sqlutil import insert_ignoring_conflicts
+
+
+@dataclass(frozen=True)
+class Planned:
+    account_id: int
+    category: str
+    title: str
+    body: str
+    page: str | None
+    why: dict[str, Any]
+    dedupe_key: str
+    rule_id: str | None = None
+    rule_version: int | None = None
+    priority: int = 5
+    message: WeChatMessage | None = None
+
+
+def notify(account_ids: Iterable[int], *, category: str, title: str, body: str, page: str | None,
+           why: dict[str, Any], dedupe_key: str, rule_id: str | None = None,
+           template: WeChatMessage | None = None, priority: int = 5) -> list[int]:
+    """Put a notification in each account's inbox once (per dedupe key); WeChat where consented.
+
+    Joins the caller's transaction. Returns the ids of the notifications written by this call.
+    """
+    return write_notifications([
+        Planned(a, category, title, body, page, why, dedupe_key, rule_id, None, priority, template)
+        for a in dict.fromkeys(account_ids)])
+
+
+@transactional
+def write_notifications(planned: list[Planned]) -> list[int]:
+    now = clock.now()
+    by_key = {(p.account_id, p.dedupe_key): p for p in planned}
+    written = insert_ignoring_conflicts(Notification, [
+        {"recipient_account_id": p.account_id, "rule_id": p.rule_id, "rule_version": p.rule_version,
+         "category": p.category, "priority": p.priority, "title": p.title, "body": p.body, "page": p.page,
+         "why": p.why, "dedupe_key": p.dedupe_key, "created_at": now} for p in by_key.values()],
+        ("recipient_account_id", "dedupe_key"),
+        returning=(Notification.id, Notification.recipient_account_id, Notification.dedupe_key))
+    new = [(row.id, by_key[(row.recipient_account_id, row.dedupe_key)]) for row in written]
+    _plan_deliveries([(nid, p) for nid, p in new if p.message is not None], now)
+    return [nid for nid, _p in new]
+
+
+def _plan_deliveries(items: list[tuple[int, Planned]], now: datetime) -> None:
+    if not items:
+        return
+    accounts = sorted({p.account_id for _n, p in items})
+    prefs = preferences_of(accounts)
+    allowed: dict[str, set[int]] = {}
+    rows = []
+    for notification_id, p in sorted(items, key=lambda item: item[1].priority):
+        message = p.message
+        assert message is not None
+        if message.template_id not in allowed:
+            allowed[message.template_id] = consent.usable(accounts, message.template_id, message.kind)
+        pref = prefs[p.account_id]
+        state, reason, due = "pending", None, None
+        if p.category in pref.disabled_categories:
+            state, reason = "inbox_only", "category_off"
+        elif p.account_id not in allowed[message.template_id]:
+            state, reason = "inbox_only", "no_consent"
+        else:
+            due = quiet_until(pref, now)
+            send_day = (due or now).astimezone(clock.local_tz()).date()
+            if not reserve_daily_slot(p.account_id, send_day, pref.daily_cap):
+                state, reason, due = "inbox_only", "daily_cap", None
+            elif due is not None:
+                state, reason = "deferred", "quiet_hours"
+        rows.append({"notification_id": notification_id, "account_id": p.account_id, "rule_id": p.rule_id,
+                     "channel": "wechat", "template_id": message.template_id, "template_kind": message.kind,
+                     "data": message.data, "page": p.page, "state": state, "reason": reason, "attempts": 0,
+                     "next_attempt_at": due, "created_at": now, "updated_at": now})
+    session().execute(Delivery.__table__.insert(), rows)
+    pending_ids = list(session().scalars(select(Delivery.id).where(
+        Delivery.notification_id.in_([n for n, _p in items]), Delivery.state == "pending")))
+    if pending_ids:
+        after_commit(lambda: enqueue_deliveries(pending_ids))
+
+
+def enqueue_deliveries(delivery_ids: list[int], delay_ms: int | None = None) -> None:
+    from app.push.delivery import deliver
+
+    for delivery_id in delivery_ids:
+        deliver.send_with_options(args=(delivery_id,), delay=delay_ms)

@@ -1,0 +1,48 @@
+"""Residents known to the emulator, our templates registered there, and consent on both sides."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.push import consent
+from app.push.rules import load_templates
+from tests.support.residents import create_resident
+
+
+@pytest.fixture
+def wechat(emulator):
+    """The emulator with every template our rules bind registered as they are on WeChat."""
+    for template in load_templates().values():
+        emulator._post("/templates", {"template_id": template.template_id, "kind": template.kind,
+                                      "keywords": template.keywords})
+    return emulator
+
+
+@pytest.fixture
+def person(wechat):
+    """Make a resident whose WeChat openid the emulator knows; ``accept`` consents on both sides."""
+
+    def make(accept: dict[str, int] | None = None, **fields):
+        user = wechat.create_user()
+        resident = create_resident(openid=user["openid"], **fields)
+        for template_id, times in (accept or {}).items():
+            for _ in range(times):
+                wechat._post("/consents", {"openid": user["openid"], "template_id": template_id, "status": "accept"})
+                consent.record_client_results(resident.account_id, {template_id: "accept"})
+        return resident
+
+    return make
+
+
+def sent_to(emulator, openid: str) -> list[dict]:
+    return emulator._get("/sent", openid=openid)["sent"]
+
+
+@pytest.fixture(scope="session")
+def live_api(app):
+    """Our API over real HTTP, for WeChat (the emulator) to push messages to."""
+    from tests.support.live_server import start_server
+
+    base_url, stop = start_server(app)
+    yield base_url
+    stop()
