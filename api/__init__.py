@@ -15,7 +15,8 @@ from app.logs import configure_logging
 from config import get_settings
 
 # Blueprint modules in registration order; each exposes ``blp``.
-BLUEPRINTS: tuple[str, ...] = ("api.system", "api.sessions", "api.identity", "api.intake")
+BLUEPRINTS: tuple[str, ...] = ("api.system", "api.sessions", "api.identity", "api.intake", "api.people",
+                               "api.certificates")
 
 
 class YssApi(Api):

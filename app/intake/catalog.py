@@ -2,7 +2,7 @@
 
 import importlib
 
-TYPE_MODULES: tuple[str, ...] = ()
+TYPE_MODULES: tuple[str, ...] = ("app.people.intake_types", "app.certificates.intake_types")
 
 for _module in TYPE_MODULES:
     importlib.import_module(_module)
