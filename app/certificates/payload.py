@@ -2,11 +2,16 @@
 
     YSS1.<b64url(body)>.<b64url(signature)>~<disclosure>~<disclosure>...
 
-``body`` is canonical JSON: ``k`` key id, ``s`` show id, ``r`` opaque certificate reference,
+A disclosure is ``b64url(json([salt, name, value]))`` and its digest ``b64url(sha256(disclosure))``.
+The signed body is canonical JSON: ``k`` key id, ``s`` show id, ``r`` opaque certificate reference,
 ``t`` certificate type, ``iat``/``exp`` (Unix seconds), ``n`` nonce, ``d`` the sorted digests of this
-show's claims. The signature covers the ASCII text ``YSS1.<b64url(body)>``. A disclosure is
-``b64url(json([salt, name, value]))`` and its digest ``b64url(sha256(disclosure))``; only disclosed
-claims travel, so a claim the holder did not choose is neither in the payload nor derivable from it.
+show's claims; the signature covers the ASCII text ``YSS1.<b64url(signed body)>``.
+
+Only disclosed claims travel, so a claim the holder did not choose is neither in the payload nor
+derivable from it. Because every digest in ``d`` is the hash of a disclosure that travels alongside,
+the QR text carries the body *without* ``d`` (a detached part, as JWS allows): the verifier rebuilds
+``d`` from the disclosures before checking the signature, so adding, dropping or altering a
+disclosure breaks it. That halves the payload, keeping even a full disclosure under 1,000 bytes.
 
 Anyone holding the published JWKS can check a payload with ``verify_offline``; nothing else needed.
 """
@@ -27,7 +32,7 @@ from app.security.signing import SigningKeyRing, b64url, b64url_decode, canonica
 
 PREFIX = "YSS1"
 MAX_PAYLOAD_BYTES = 1000
-_BODY_KEYS = {"k": str, "s": str, "r": str, "t": str, "iat": int, "exp": int, "n": str, "d": list}
+_BODY_KEYS = {"k": str, "s": str, "r": str, "t": str, "iat": int, "exp": int, "n": str}
 
 
 class ShowMalformed(AppError):
@@ -65,12 +70,16 @@ def build_payload(ring: SigningKeyRing, *, show_id: str, reference: str, certifi
                   issued_at: int, expires_at: int, claims: dict[str, Any]) -> str:
     disclosures = [make_disclosure(name, value) for name, value in claims.items()]
     body = {"k": ring.current, "s": show_id, "r": reference, "t": certificate_type, "iat": issued_at,
-            "exp": expires_at, "n": b64url(secrets.token_bytes(12)),
-            "d": sorted(disclosure_digest(d) for d in disclosures)}
-    signing_input = f"{PREFIX}.{b64url(canonical_json(body))}"
-    kid, signature = ring.sign_bytes(signing_input.encode("ascii"))
+            "exp": expires_at, "n": b64url(secrets.token_bytes(12))}
+    kid, signature = ring.sign_bytes(signing_input(body, disclosures))
     assert kid == body["k"]
-    return "~".join([f"{signing_input}.{b64url(signature)}", *disclosures])
+    return "~".join([f"{PREFIX}.{b64url(canonical_json(body))}.{b64url(signature)}", *disclosures])
+
+
+def signing_input(body: dict[str, Any], disclosures: list[str]) -> bytes:
+    """``YSS1.<b64url(body with d)>``: what the signature covers."""
+    signed = {**body, "d": sorted(disclosure_digest(d) for d in disclosures)}
+    return f"{PREFIX}.{b64url(canonical_json(signed))}".encode("ascii")
 
 
 def _decode_json(text: str) -> Any:
@@ -89,7 +98,8 @@ def open_payload(payload: str, jwks: dict[str, Any]) -> OpenedShow:
     if len(parts) != 3 or parts[0] != PREFIX:
         raise ShowMalformed()
     body = _decode_json(parts[1])
-    if not isinstance(body, dict) or any(not isinstance(body.get(k), t) for k, t in _BODY_KEYS.items()) \
+    if not isinstance(body, dict) or set(body) != set(_BODY_KEYS) \
+            or any(not isinstance(body[k], t) for k, t in _BODY_KEYS.items()) \
             or not 0 <= body["iat"] <= body["exp"] < 2**40:
         raise ShowMalformed()
     try:
@@ -100,14 +110,11 @@ def open_payload(payload: str, jwks: dict[str, Any]) -> OpenedShow:
     if key is None:
         raise ShowSignatureInvalid()
     try:
-        key.verify(signature, f"{PREFIX}.{parts[1]}".encode("ascii"))
+        key.verify(signature, signing_input(body, disclosures))
     except (InvalidSignature, ValueError):
         raise ShowSignatureInvalid() from None
     claims: dict[str, Any] = {}
-    digests = set(body["d"])
     for disclosure in disclosures:
-        if disclosure_digest(disclosure) not in digests:
-            raise ShowSignatureInvalid()
         item = _decode_json(disclosure)
         if not (isinstance(item, list) and len(item) == 3 and isinstance(item[1], str)) or item[1] in claims:
             raise ShowMalformed()
