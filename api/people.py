@@ -6,6 +6,7 @@ import marshmallow as ma
 from flask.views import MethodView
 
 from api.blueprint import Blueprint, current_principal
+from api.schemas import ErrorBodySchema
 from app.identity.models import L2
 from app.people import access_log, profile, timeline
 from app.people.events_catalogue import EVENT_TYPES
@@ -88,7 +89,8 @@ class MyLifeEvents(MethodView):
     @blp.arguments(LifeEventSchema, example={"type": "relocation", "date": "2025-03-01",
                                              "payload": {"to_area_code": "440305", "reason": "work"}})
     @blp.response(201, LifeEventSchema, example=EVENT_EXAMPLE)
-    @blp.alt_response(422, description="此类事件不能自行申报 (life_event_not_self_reportable) 或内容无效")
+    @blp.alt_response(422, schema=ErrorBodySchema,
+                      description="此类事件不能自行申报 (life_event_not_self_reportable) 或内容无效")
     def post(self, body):
         """Report an event myself (employment, relocation)."""
         return timeline.report_event(current_principal(), body["type"], body["occurred_on"], body["payload"])

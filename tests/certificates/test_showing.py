@@ -65,7 +65,7 @@ def test_the_payload_holds_none_of_the_undisclosed_values_nor_their_salts(client
                    holder["cert"]["expires_on"], "male", "number", "birth_date", "ethnicity"):
         assert secret not in text
     assert len(disclosures) == 1
-    salt, name, value = json.loads(b64url_decode(disclosures[0]))
+    _salt, name, value = json.loads(b64url_decode(disclosures[0]))
     assert (name, value) == ("name", "张三")
     assert "d" not in json.loads(b64url_decode(body))  # commitments are rebuilt from the disclosures
 
