@@ -2,13 +2,13 @@
 
 import base64
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
 from app import clock
-from app.certificates.payload import verify_offline
-from app.security.signing import b64url_decode
+from app.certificates.payload import ShowExpired, ShowSignatureInvalid, verify_offline
+from app.security.signing import b64url, b64url_decode, canonical_json
 from tests.support.certificates import full_authority, issue, issue_certificate
 from tests.support.residents import create_resident, new_id_number
 
@@ -49,7 +49,6 @@ def test_a_shown_certificate_verifies_over_http_with_only_the_disclosed_claims(c
 def test_the_show_comes_with_a_png_qr_code_and_expires_within_five_minutes(client, holder):
     shown = show(client, holder)
     assert base64.b64decode(shown["qr_png_base64"]).startswith(b"\x89PNG\r\n\x1a\n")
-    from datetime import datetime
     lifetime = datetime.fromisoformat(shown["expires_at"]) - clock.now()
     assert timedelta(0) < lifetime <= timedelta(minutes=5)
 
@@ -84,7 +83,6 @@ def test_a_tampered_payload_fails_as_signature_invalid(client, holder):
     prefix, body, sig = head.split(".")
     claims = json.loads(b64url_decode(body))
     claims["exp"] += 3600
-    from app.security.signing import b64url, canonical_json
     forged_body = f"{prefix}.{b64url(canonical_json(claims))}.{sig}~{disclosure}"
     assert verify(client, forged_body).json["code"] == "show_signature_invalid"
     forged_claim = f"{head}~{b64url(json.dumps(['salt', 'name', '李四']).encode())}"
@@ -136,7 +134,6 @@ def test_a_verifier_with_only_the_jwks_can_check_a_payload_offline(client, holde
     opened = verify_offline(payload, jwks, now=clock.now())
     assert opened.claims == {"name": "张三", "age_over_18": True}
     assert opened.certificate_type == "resident_id_card"
-    from app.certificates.payload import ShowExpired, ShowSignatureInvalid
     with pytest.raises(ShowExpired):
         verify_offline(payload, jwks, now=clock.now() + timedelta(minutes=6))
     with pytest.raises(ShowSignatureInvalid):

@@ -2,6 +2,7 @@
 
 import json
 import time
+from datetime import date
 
 from app.identity.id_number import make_id_number
 from tests.support.certificates import PEOPLE_TYPES, certificate_data, full_authority
@@ -134,7 +135,7 @@ def test_a_newer_version_of_a_record_updates_it_and_an_older_one_is_refused(clie
 
 def test_records_that_arrive_before_the_resident_registers_are_theirs_once_verified(client):
     authority = full_authority()
-    holder = make_id_number("440106", __import__("datetime").date(1988, 2, 29), 77)
+    holder = make_id_number("440106", date(1988, 2, 29), 77)
     send_batch(client, authority, [
         record("person", "P-1", {**person(holder, "陈大文"), "address": {"text": "广东省广州市天河区体育西路 1 号"}}),
         record("life_event", "E-1", {"id_number": holder, "type": "school_enrolment", "date": "1994-09-01",
