@@ -69,9 +69,9 @@ def disclosure_digest(disclosure: str) -> str:
 def build_payload(ring: SigningKeyRing, *, show_id: str, reference: str, certificate_type: str,
                   issued_at: int, expires_at: int, claims: dict[str, Any]) -> str:
     disclosures = [make_disclosure(name, value) for name, value in claims.items()]
-    body = {"k": ring.current, "s": show_id, "r": reference, "t": certificate_type, "iat": issued_at,
+    body = {"k": ring.signing_kid, "s": show_id, "r": reference, "t": certificate_type, "iat": issued_at,
             "exp": expires_at, "n": b64url(secrets.token_bytes(12))}
-    _, signature = ring.sign_bytes(signing_input(body, disclosures))  # signs with ring.current, the "k" above
+    _, signature = ring.sign_bytes(signing_input(body, disclosures))  # signs with ring.signing_kid, the "k" above
     return "~".join([f"{PREFIX}.{b64url(canonical_json(body))}.{b64url(signature)}", *disclosures])
 
 
