@@ -86,6 +86,7 @@ def _register_demo_in_stub() -> None:
     import requests
 
     from app.entities.demo import DEMO_ENTITIES
+    from app.people.demo import DEMO_RESIDENTS
 
     base = f"http://127.0.0.1:{STUB_PORT}/__emulator__"
     deadline = time.monotonic() + 30
@@ -99,6 +100,7 @@ def _register_demo_in_stub() -> None:
                 return
             time.sleep(0.3)
     people = {e["legal_representative"]["id_number"]: e["legal_representative"]["name"] for e in DEMO_ENTITIES}
+    people.update({r["id_number"]: r["name"] for r in DEMO_RESIDENTS})
     for entity in DEMO_ENTITIES:
         requests.post(f"{base}/registry/entities", json=entity, timeout=5)
     for id_number, name in people.items():

@@ -17,7 +17,7 @@ from app.people.timeline import record_authority_event
 DEMO_SOURCE = "demo-seed"
 
 DEMO_RESIDENTS: list[dict[str, str]] = [
-    {"name": "张三", "id_number": "440106199005170137", "phone": "13800138000"},
+    {"name": "张三", "id_number": "440106199005170014", "phone": "13800138000"},
     {"name": "李四", "id_number": "44030419851102024X", "phone": "13800138001"},
     {"name": "王五", "id_number": "440106196208080410", "phone": "13800138002"},
 ]
@@ -25,12 +25,12 @@ DEMO_RESIDENTS: list[dict[str, str]] = [
 DEMO_CHILD = {"name": "张小宝", "id_number": "440106202003010329"}
 
 _EVENTS = [
-    ("440106199005170137", "birth", date(1990, 5, 17), {"place_area_code": "440106"}),
-    ("440106199005170137", "school_enrolment", date(1996, 9, 1), {"school": "广州市天河区第一小学",
+    ("440106199005170014", "birth", date(1990, 5, 17), {"place_area_code": "440106"}),
+    ("440106199005170014", "school_enrolment", date(1996, 9, 1), {"school": "广州市天河区第一小学",
                                                                    "stage": "primary"}),
-    ("440106199005170137", "employment", date(2012, 7, 1), {"employer": "广州某科技有限公司"}),
-    ("440106199005170137", "marriage", date(2018, 10, 1), {"registry_office": "广州市天河区婚姻登记处"}),
-    ("440106199005170137", "childbirth", date(2020, 3, 1), {"child_sex": "female"}),
+    ("440106199005170014", "employment", date(2012, 7, 1), {"employer": "广州某科技有限公司"}),
+    ("440106199005170014", "marriage", date(2018, 10, 1), {"registry_office": "广州市天河区婚姻登记处"}),
+    ("440106199005170014", "childbirth", date(2020, 3, 1), {"child_sex": "female"}),
     ("44030419851102024X", "marriage", date(2018, 10, 1), {"registry_office": "广州市天河区婚姻登记处"}),
     ("44030419851102024X", "childbirth", date(2020, 3, 1), {"child_sex": "female"}),
     ("440106202003010329", "birth", date(2020, 3, 1), {"place_area_code": "440106"}),
