@@ -23,6 +23,10 @@ async function wxLogin(user) {
 async function refreshMe() {
   ctx.me = api.tokens() ? await api.get("/me") : null;
   document.getElementById("level").innerHTML = ctx.me ? `<span class="badge level" id="level-badge">${LEVELS[ctx.me.level]}</span>` : "";
+  if (ctx.me) {
+    const { unread } = await api.get("/me/notifications/unread-count");
+    document.getElementById("unread").innerHTML = unread ? `<span class="badge unread" id="unread-count">${unread}</span>` : "";
+  }
   return ctx.me;
 }
 

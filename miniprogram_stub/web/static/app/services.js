@@ -5,6 +5,12 @@ import { ctx } from "/app/app.js";
 const KINDS = { consultation: "咨询", complaint: "投诉", suggestion: "建议", help: "求助" };
 const STATES = { new: "已受理", assigned: "已分派", in_progress: "办理中", awaiting_requester: "待您补充", resolved: "已办结", closed: "已关闭" };
 const RATINGS = { 5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意" };
+function whyText(why) {
+  if (!why || !why.rule) return "";
+  const facts = Object.entries(why.facts || {}).map(([k, v]) => `${esc(k)}：${esc(v)}`).join("；");
+  return `规则「${esc(why.rule.id)}」（第 ${esc(why.rule.version)} 版）：${esc(why.rule.trigger)}。${facts ? "匹配到：" + facts : ""}`;
+}
+
 const items = (data) => (Array.isArray(data) ? data : (data && data.items) || []);
 
 export const serviceRoutes = {
@@ -15,9 +21,12 @@ export const serviceRoutes = {
       <div class="notification card" data-id="${n.id}">
         <div class="row"><strong>${esc(n.title)}</strong>${n.read_at ? "" : '<span class="badge unread">未读</span>'}</div>
         <div>${esc(n.body)}</div>
-        <details><summary class="muted">为什么收到这条消息</summary><div class="why muted">${esc(n.why_text || JSON.stringify(n.why))}</div></details>
+        <details data-read="${n.read ? "" : n.id}"><summary class="muted">为什么收到这条消息</summary><div class="why muted">${whyText(n.why)}</div></details>
         <div class="muted">${fmtDate(n.created_at)}</div></div>`).join("") || '<p class="muted">暂无消息</p>'}</div>`;
     document.getElementById("all-read").onclick = async () => { await ctx.api.post("/me/notifications/read-all"); serviceRoutes.inbox(); };
+    document.querySelectorAll("details[data-read]").forEach((d) => d.addEventListener("toggle", async () => {
+      if (d.open && d.dataset.read) { await ctx.api.post(`/me/notifications/${d.dataset.read}/read`); d.dataset.read = ""; }
+    }));
   },
 
   async tickets() {
