@@ -2,7 +2,10 @@
 
 import importlib
 
-TYPE_MODULES: tuple[str, ...] = ("app.entities.intake_types", "app.licences.intake_types")
+TYPE_MODULES: tuple[str, ...] = (
+    "app.people.intake_types", "app.certificates.intake_types", "app.entities.intake_types",
+    "app.licences.intake_types",
+)
 
 for _module in TYPE_MODULES:
     importlib.import_module(_module)

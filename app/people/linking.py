@@ -11,3 +11,6 @@ def attach_verified_resident(account: Account, name: str, id_number: str) -> Non
     The people area links (or creates) the person with this ID number to the account, so records
     that arrived before the resident ever logged in become theirs.
     """
+    from app.people.persons import attach_account
+
+    attach_account(account.id, name, id_number)

@@ -12,6 +12,7 @@ from app.db import session, transactional
 from app.identity.id_number import make_id_number
 from app.identity.models import L0, L1, L2, L3, Account
 from app.identity.sessions import TokenPair, start_session
+from app.people.linking import attach_verified_resident
 from app.security.keys import encrypt, lookup_hash
 
 _sequence = itertools.count(1)
@@ -68,6 +69,9 @@ def create_resident(
         account.face_verified_at = now
     session().add(account)
     session().flush()
+    if level >= L2:
+        # As the real verification does: records sent earlier for this ID number become the resident's.
+        attach_verified_resident(account, name, id_number)
     tokens = start_session(account)
     return Resident(account.id, tokens, name, id_number, phone, openid)
 

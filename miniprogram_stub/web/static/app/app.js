@@ -7,6 +7,10 @@ import { serviceRoutes } from "/app/services.js";
 const api = makeApi("yss-resident");
 const view = document.getElementById("view");
 const LEVELS = ["L0 微信登录", "L1 已绑手机", "L2 已实名", "L3 已刷脸"];
+const CLAIMS = { name: "姓名", number: "证件号码", issued_on: "签发日期", expires_on: "有效期至", birth_date: "出生日期",
+  sex: "性别", address: "住址", nationality: "民族", class: "准驾车型", school: "学校", degree: "学位", major: "专业" };
+const EVENTS = { birth: "出生", school_enrolment: "入学", employment: "就业", marriage: "婚姻登记", childbirth: "生育",
+  relocation: "迁居", retirement: "退休", death: "死亡" };
 export const ctx = { api, view, me: null, wxUser: () => JSON.parse(sessionStorage.getItem("yss-wx-user") || "null") };
 
 async function wxLogin(user) {
@@ -123,16 +127,16 @@ const routes = {
     const list = await api.get("/me/certificates");
     const items = Array.isArray(list) ? list : list.items || [];
     view.innerHTML = `<div class="card"><h2>我的证照</h2>${items.length ? items.map((c) => `
-        <div class="row cert" data-id="${c.id}"><div><div>${esc(c.type_name || c.type)}</div><div class="muted">${esc(c.number)} · 有效期至 ${esc(c.expires_on || "长期")}</div></div>
+        <div class="row cert" data-id="${c.id}" data-type="${esc(c.type)}"><div><div>${esc(c.type_name)}</div><div class="muted">${esc(c.issuer)} · 有效期至 ${esc(c.expires_on || "长期")}</div></div>
         <div>${badge(c.status)} <a class="btn" href="#/show/${c.id}">亮证</a></div></div>`).join("") : '<p class="muted">暂无证照</p>'}</div>`;
   },
 
   async show(id) {
     const cert = await api.get(`/me/certificates/${id}`);
     const claims = Object.keys(cert.claims || {});
-    view.innerHTML = `<div class="card"><h2>亮证：${esc(cert.type_name || cert.type)}</h2>
+    view.innerHTML = `<div class="card"><h2>亮证：${esc(cert.type_name)}</h2>
         <p class="muted">选择要出示的信息，其余信息不会离开您的手机。</p>
-        <div class="checks">${claims.map((k) => `<label><input type="checkbox" name="disclose" value="${esc(k)}">${esc((cert.claim_labels || {})[k] || k)}</label>`).join("")}
+        <div class="checks">${claims.map((k) => `<label><input type="checkbox" name="disclose" value="${esc(k)}">${esc(CLAIMS[k] || k)}</label>`).join("")}
           <label><input type="checkbox" name="derived" value="age_over_18">年满18周岁</label>
           <label><input type="checkbox" name="derived" value="valid_on_date">证件今日有效</label></div>
         <button class="block" id="make">生成亮证码</button><div id="err"></div></div><div id="qr"></div>`;
@@ -160,7 +164,7 @@ const routes = {
     const list = await api.get("/me/life-events");
     const items = Array.isArray(list) ? list : list.items || [];
     view.innerHTML = `<div class="card"><h2>人生事件</h2>${items.length ? items.map((e) => `
-      <div class="row"><div><div>${esc(e.type_name || e.type)}</div><div class="muted">${esc(e.source_name || e.source || "")}</div></div><span>${esc(e.date)}</span></div>`).join("")
+      <div class="row life-event"><div><div>${esc(EVENTS[e.type] || e.type)}</div><div class="muted">${e.source === "self" ? "本人申报" : "部门提供"}</div></div><span>${esc(e.date)}</span></div>`).join("")
       : '<p class="muted">暂无记录</p>'}</div>`;
   },
 

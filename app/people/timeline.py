@@ -1,0 +1,66 @@
+"""The life-event timeline: events from authorities (by intake) and from the resident."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+
+from app import clock
+from app.audit import log as audit_log
+from app.audit.log import Actor
+from app.db import session, transactional
+from app.errors import ValidationFailed
+from app.identity.sessions import Principal
+from app.people.events_catalogue import event_type, validate_payload
+from app.people.models import LifeEvent, Person
+from app.people.persons import person_of_account
+
+
+def record_authority_event(person: Person, type_name: str, occurred_on: date, payload: dict[str, Any],
+                           *, authority_id: str, record_id: str) -> LifeEvent:
+    """Insert or update the event behind one intake record (a newer version replaces it)."""
+    kind = event_type(type_name)
+    payload = validate_payload(kind, payload)
+    s = session()
+    event = s.scalars(select(LifeEvent).where(LifeEvent.authority_id == authority_id,
+                                              LifeEvent.source_record_id == record_id)).first()
+    if event is None:
+        event = LifeEvent(authority_id=authority_id, source_record_id=record_id, source="authority")
+        s.add(event)
+    event.person_id, event.type, event.occurred_on = person.id, kind.name, occurred_on
+    event.payload, event.recorded_at = payload, clock.now()
+    s.flush()
+    return event
+
+
+@transactional
+def report_event(principal: Principal, type_name: str, occurred_on: date, payload: dict[str, Any]) -> LifeEvent:
+    """A resident adds an event of a self-reportable type to their own timeline."""
+    kind = event_type(type_name)
+    if not kind.self_reportable:
+        raise ValidationFailed("此类事件由主管部门提供，不能自行申报", code="life_event_not_self_reportable",
+                               details={"type": kind.name})
+    if occurred_on > clock.today():
+        raise ValidationFailed("事件日期不能晚于今天", code="life_event_date_in_future")
+    person = person_of_account(principal.account_id)
+    event = LifeEvent(person_id=person.id, type=kind.name, occurred_on=occurred_on, source="self",
+                      payload=validate_payload(kind, payload), recorded_at=clock.now())
+    session().add(event)
+    session().flush()
+    audit_log.record("people.life_event_reported", actor=Actor("resident", str(principal.account_id)),
+                     subject_type="account", subject_id=principal.account_id,
+                     details={"event_id": event.id, "type": kind.name})
+    return event
+
+
+def my_events(principal: Principal, page: int, page_size: int) -> tuple[list[LifeEvent], int]:
+    """Newest first (by event date, then by when it was recorded)."""
+    person = person_of_account(principal.account_id)
+    s = session()
+    total = s.scalar(select(func.count()).select_from(LifeEvent).where(LifeEvent.person_id == person.id))
+    rows = s.scalars(select(LifeEvent).where(LifeEvent.person_id == person.id)
+                     .order_by(LifeEvent.occurred_on.desc(), LifeEvent.id.desc())
+                     .offset((page - 1) * page_size).limit(page_size)).all()
+    return list(rows), total or 0
