@@ -25,12 +25,14 @@ from typing import Any
 from sqlalchemy import Select, exists, select
 
 from app import clock
+from app.certificates.models import Certificate
 from app.db import after_commit, session, transactional
 from app.entities.acting import accounts_acting_for_many
 from app.entities.models import AnnualReport, Entity
 from app.licences.models import Licence
+from app.people.models import HouseholdLink, Person
 from app.push.events import plan
-from app.push.facts import entity_facts, licence_facts
+from app.push.facts import certificate_facts, entity_facts, licence_facts, person_facts
 from app.push.notify import write_notifications
 from app.push.rules import Rule, rules
 from app.queue import actor
@@ -98,9 +100,63 @@ def _calendar_facts(rule: Rule, today: date, ids: list[int]) -> list[tuple[dict[
             for e in entities]
 
 
+# --- certificates: expires_on within days_before, to the holder --------------------------------------
+
+def _certificate_matches(rule: Rule, today: date) -> Select:
+    last = today + timedelta(days=rule.trigger.days_before)
+    query = select(Certificate.id).where(Certificate.expires_on.between(today, last), Certificate.revoked_at.is_(None))
+    if kind := rule.conditions.get("certificate_type"):
+        query = query.where(Certificate.type == kind)
+    return query
+
+
+def _certificate_facts(rule: Rule, today: date, ids: list[int]) -> list[tuple[dict[str, Any], list[int]]]:
+    rows = session().execute(select(Certificate, Person).join(Person, Person.id == Certificate.holder_id)
+                             .where(Certificate.id.in_(ids), Person.account_id.is_not(None))
+                             .order_by(Certificate.id)).all()
+    return [(certificate_facts(cert, holder, today), [holder.account_id]) for cert, holder in rows]
+
+
+# --- ages: a birthday reaching N years, as a birth_date range -------------------------------------
+
+def years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # today is 29 February and that year was not a leap year
+        return day.replace(year=day.year - years, day=28)
+
+
+def _age_matches(rule: Rule, today: date) -> Select:
+    """Born so that the N-th birthday falls within [today - grace_days, today + days_before]."""
+    trigger = rule.trigger
+    latest = years_before(today + timedelta(days=trigger.days_before), trigger.years or 0)
+    earliest = years_before(today - timedelta(days=trigger.grace_days), trigger.years or 0)
+    query = select(Person.id).where(Person.birth_date.between(earliest, latest))
+    if prefix := rule.conditions.get("area_prefix"):
+        query = query.where(Person.area_code.like(f"{prefix}%"))
+    if rule.recipients == "self":
+        query = query.where(Person.account_id.is_not(None))
+    return query
+
+
+def _age_facts(rule: Rule, today: date, ids: list[int]) -> list[tuple[dict[str, Any], list[int]]]:
+    people = session().scalars(select(Person).where(Person.id.in_(ids)).order_by(Person.id)).all()
+    if rule.recipients == "self":
+        return [(person_facts(p, today), [p.account_id]) for p in people]
+    parents: dict[int, list[int]] = {}
+    for child_id, account_id in session().execute(
+            select(HouseholdLink.person_id, Person.account_id).join(Person, Person.id == HouseholdLink.relative_id)
+            .where(HouseholdLink.person_id.in_(ids), HouseholdLink.relation == "parent",
+                   Person.account_id.is_not(None)).order_by(HouseholdLink.id)):
+        parents.setdefault(child_id, []).append(account_id)
+    return [(person_facts(p, today, "child"), parents[p.id]) for p in people if p.id in parents]
+
+
 SOURCES: dict[str, Source] = {
     "licence.valid_until": Source(_licence_matches, _licence_facts),
     "calendar": Source(_calendar_matches, _calendar_facts),
+    "certificate.expires_on": Source(_certificate_matches, _certificate_facts),
+    "age": Source(_age_matches, _age_facts),
 }
 
 
