@@ -12,7 +12,7 @@ SEEDERS: tuple[str, ...] = ("app.staff.demo", "app.people.demo", "app.certificat
 
 
 def register_commands(group: click.Group) -> None:
-    for command in (migrate, seed, worker, audit, keys, intake, staff):
+    for command in (migrate, seed, worker, audit, keys, intake, staff, push):
         group.add_command(command)
 
 
@@ -135,3 +135,23 @@ def staff_unlock(username: str) -> None:
         raise click.ClickException(f"no staff member {username}")
     unlock(member.id, SYSTEM)
     click.echo(f"{username} unlocked")
+
+
+@click.group()
+def push() -> None:
+    """Proactive push."""
+
+
+@push.command("scan")
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="the Asia/Shanghai day to evaluate (default: today)")
+@click.option("--inline", is_flag=True, help="run the batches here instead of enqueuing them for the workers")
+def push_scan(day, inline: bool) -> None:
+    """Evaluate every date-window rule for a day: one job per id-range batch (each notification once)."""
+    from app.push import scans
+
+    today = day.date() if day else None
+    if inline:
+        click.echo(f"{scans.scan_now(today)} notifications written")
+        return
+    click.echo(f"{len(scans.plan_scan(today))} batches enqueued")

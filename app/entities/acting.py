@@ -65,10 +65,21 @@ def require_acting(account_id: int, uscc: str, scope: str | None) -> ActingAs:
 
 def accounts_acting_for(entity_id: int, scope: str) -> list[int]:
     """Accounts to reach for ``scope`` (e.g. receive_notifications): the representative and agents holding it."""
+    return accounts_acting_for_many([entity_id], scope).get(entity_id, [])
+
+
+def accounts_acting_for_many(entity_ids: list[int], scope: str) -> dict[int, list[int]]:
+    """``accounts_acting_for`` for many entities in two queries (push scans resolve a batch at once)."""
     s = session()
-    ids = list(s.scalars(select(RepresentativeBinding.account_id).where(
-        RepresentativeBinding.entity_id == entity_id, RepresentativeBinding.ended_at.is_(None))))
-    for grant in s.scalars(live_grants_query(clock.now()).where(AgentGrant.entity_id == entity_id)):
+    found: dict[int, list[int]] = {}
+    for entity_id, account_id in s.execute(select(RepresentativeBinding.entity_id, RepresentativeBinding.account_id)
+                                           .where(RepresentativeBinding.entity_id.in_(entity_ids),
+                                                  RepresentativeBinding.ended_at.is_(None))
+                                           .order_by(RepresentativeBinding.id)):
+        found.setdefault(entity_id, []).append(account_id)
+    for grant in s.scalars(live_grants_query(clock.now()).where(AgentGrant.entity_id.in_(entity_ids))
+                           .order_by(AgentGrant.id)):
+        ids = found.setdefault(grant.entity_id, [])
         if scope in grant.scopes and grant.agent_account_id not in ids:
             ids.append(grant.agent_account_id)
-    return ids
+    return found

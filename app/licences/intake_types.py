@@ -6,13 +6,19 @@ from typing import Any
 
 import marshmallow as ma
 
+from app.db import session
+from app.entities.acting import accounts_acting_for
 from app.entities.intake_types import validate_uscc_field
 from app.entities.lifecycle import entity_or_reject
+from app.entities.models import Entity
 from app.entities.uscc import validate_uscc
 from app.errors import NotFound
 from app.intake.types import RecordContext, RecordType, register
 from app.licences import register as licences
 from app.licences.catalogue import catalogue
+from app.licences.models import Licence, LicenceStatusChange
+from app.push.facts import as_payload, licence_facts
+from app.push.outbox import emit
 
 # Numbers mix digits, letters, Chinese characters and brackets (e.g. 粤卫公证字[2024]第0104A0321号).
 NUMBER = ma.validate.Regexp(r"^[0-9A-Za-z\u4e00-\u9fa5()（）\[\]〔〕［］\-]{4,64}$", error="许可证编号格式不正确")
@@ -49,7 +55,19 @@ def apply_licence_status(ctx: RecordContext, data: dict[str, Any]) -> None:
     licence = licences.find_licence(data["number"])
     if licence is None:
         raise NotFound("未找到该许可证", code="licence_not_found")
-    licences.change_licence_state(licence, data["action"], data["reason"], data["effective_on"])
+    change = licences.change_licence_state(licence, data["action"], data["reason"], data["effective_on"])
+    if change.state == "suspended":
+        _announce_suspension(licence, change)
+
+
+def _announce_suspension(licence: Licence, change: LicenceStatusChange) -> None:
+    """The "licence suspended" push, through the outbox in this batch's transaction: it fires once
+    if and only if the suspension commits, to whoever acts for the holder with receive_notifications now."""
+    entity = session().get(Entity, licence.entity_id)
+    facts = {**licence_facts(licence, entity), "event.id": change.id,
+             "event.reason": change.reason, "event.effective_on": change.effective_on}
+    emit("licence.suspended", {"facts": as_payload(facts),
+                               "account_ids": accounts_acting_for(entity.id, "receive_notifications")})
 
 
 register(RecordType("licence", LicenceSchema, apply_licence, "许可证发放与信息更新（按编号）"))

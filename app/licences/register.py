@@ -53,20 +53,25 @@ def upsert_licence(*, number: str, type_code: str, holder: Entity, issued_on: da
     return licence
 
 
-def change_licence_state(licence: Licence, action: str, reason: str, effective_on: date) -> None:
+def change_licence_state(licence: Licence, action: str, reason: str, effective_on: date) -> LicenceStatusChange:
     allowed_from, to = ACTIONS[action]
     if licence.state not in allowed_from:
         raise ValidationFailed("许可证当前状态不允许此操作", code="licence_status_transition_invalid",
                                details={"from": licence.state, "action": action})
-    _history(licence, licence.state, to, reason, effective_on)
+    change = _history(licence, licence.state, to, reason, effective_on)
     licence.state, licence.state_reason, licence.updated_at = to, reason, clock.now()
     _forget_cached(licence.number)
+    return change
 
 
-def _history(licence: Licence, from_state: str | None, state: str, reason: str, effective_on: date) -> None:
+def _history(licence: Licence, from_state: str | None, state: str, reason: str,
+             effective_on: date) -> LicenceStatusChange:
     session().flush()
-    session().add(LicenceStatusChange(licence_id=licence.id, from_state=from_state, state=state, reason=reason,
-                                      effective_on=effective_on, recorded_at=clock.now()))
+    change = LicenceStatusChange(licence_id=licence.id, from_state=from_state, state=state, reason=reason,
+                                 effective_on=effective_on, recorded_at=clock.now())
+    session().add(change)
+    session().flush()
+    return change
 
 
 def _forget_cached(number: str) -> None:

@@ -6,11 +6,15 @@ from typing import Any
 
 import marshmallow as ma
 
+from app import clock
 from app.intake.types import RecordContext, RecordType, register
 from app.people.events_catalogue import EVENT_TYPES
-from app.people.household import RELATIONS, link, set_address
+from app.people.household import RELATIONS, link, parents_of, set_address
+from app.people.models import LifeEvent, Person
 from app.people.persons import ensure_person
 from app.people.timeline import record_authority_event
+from app.push.facts import as_payload, person_facts
+from app.push.outbox import emit
 
 _ID_NUMBER = ma.fields.String(required=True, validate=ma.validate.Length(equal=18))
 
@@ -53,8 +57,21 @@ def apply_household_link(ctx: RecordContext, data: dict[str, Any]) -> None:
 
 
 def apply_life_event(ctx: RecordContext, data: dict[str, Any]) -> None:
-    record_authority_event(ensure_person(data["id_number"]), data["type"], data["date"], data["payload"],
-                           authority_id=ctx.authority.id, record_id=ctx.record_id)
+    person = ensure_person(data["id_number"])
+    event = record_authority_event(person, data["type"], data["date"], data["payload"],
+                                   authority_id=ctx.authority.id, record_id=ctx.record_id)
+    if event.type == "birth":
+        _announce_birth(person, event)
+
+
+def _announce_birth(child: Person, event: LifeEvent) -> None:
+    """The birth bundle push, through the outbox in this batch's transaction, to the parents the
+    household links name now (an authority sends the links before the birth, or in the same batch
+    ahead of it). A newer version of the record emits again and writes nothing: the key is the event."""
+    facts = {"event.id": event.id, "event.occurred_on": event.occurred_on,
+             **person_facts(child, clock.today(), "child")}
+    parents = [p.account_id for p in parents_of(child.id) if p.account_id is not None]
+    emit("life_event.birth", {"facts": as_payload(facts), "account_ids": parents})
 
 
 register(RecordType("person", PersonRecord, apply_person, "自然人基本信息（姓名、身份证号、地址）"))

@@ -1,20 +1,35 @@
-"""Telling a requester about their ticket.
+"""Telling a requester about their ticket: the one place every ticket notice goes through.
 
-For now a notice is recorded on the ticket's event log only; the push inbox (category
-``tickets``) will deliver it once wired in here, the one place every ticket notice goes through.
+Each notice is recorded on the ticket's event log and put in the requester's push inbox (category
+``tickets``, so the preference switch for tickets covers it), with WeChat's one-time ``notice``
+template where the requester has consented. The dedupe key is the ticket event, so a notice is in
+the inbox exactly once.
 """
 
 from __future__ import annotations
 
 from app import clock
 from app.db import session
+from app.push.content import WeChatMessage
+from app.push.fitting import fit_value
+from app.push.notify import notify
+from app.push.rules import load_templates
 from app.tickets.models import TicketEvent
 
 CATEGORY = "tickets"
 
 
 def tell_requester(ticket_id: int, account_id: int, title: str, body: str, *, reason: str) -> None:
-    """Record a notice for the requester inside the caller's transaction."""
-    session().add(TicketEvent(ticket_id=ticket_id, at=clock.now(), actor_type="system", actor_id=None,
-                              kind="notice", details={"category": CATEGORY, "account_id": account_id,
-                                                      "title": title, "body": body, "reason": reason}))
+    """Record a notice for the requester and put it in their inbox, inside the caller's transaction."""
+    event = TicketEvent(ticket_id=ticket_id, at=clock.now(), actor_type="system", actor_id=None,
+                        kind="notice", details={"category": CATEGORY, "account_id": account_id,
+                                                "title": title, "body": body, "reason": reason})
+    session().add(event)
+    session().flush()
+    template = load_templates()["notice"]
+    message = WeChatMessage(template.template_id, template.kind,
+                            {"thing1": fit_value("thing", title), "thing2": fit_value("thing", body)})
+    notify([account_id], category=CATEGORY, title=title, body=body, page=f"pages/tickets/detail?id={ticket_id}",
+           why={"rule": {"id": "ticket_notice", "version": 1, "trigger": f"工单{reason}"},
+                "facts": {"reason": reason}},
+           dedupe_key=f"ticket_notice:{event.id}", rule_id="ticket_notice", template=message)
