@@ -18,7 +18,7 @@ def test_an_id_card_reminder_appears_in_the_inbox_after_a_scan(site, phone, emul
     page = p.page
     reach_l3(p, site["stub"], name="吴建国", phone="13600003333", id_number=id_number)
 
-    result = CliRunner().invoke(app.cli, ["push", "scan"])
+    result = CliRunner().invoke(app.cli, ["push", "scan", "--inline"])
     assert result.exit_code == 0, result.output
 
     page.goto(f"{site['stub']}/app/#/home")
