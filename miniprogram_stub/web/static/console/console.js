@@ -10,6 +10,7 @@ const STEPS = { start: "开始办理", await_requester: "请申请人补充", re
 const GROUPS = { department: "按部门", service: "按事项", staff: "按工作人员", month: "按月份" };
 const list = (data) => (Array.isArray(data) ? data : (data && data.items) || []);
 let me = null;
+let renderSeq = 0; // a slower, older render must not overwrite a newer one
 
 function fail(el, error) {
   el.innerHTML = `<div class="error" data-code="${esc(error.code || "")}">${esc(error.message)}</div>`;
@@ -53,9 +54,11 @@ const routes = {
   },
 
   async ticket(id) {
+    const seq = ++renderSeq;
     const [t, messages, events, departments] = await Promise.all([
       api.get(`/staff/tickets/${id}`), api.get(`/staff/tickets/${id}/messages`),
       api.get(`/staff/tickets/${id}/events`), api.get("/departments")]);
+    if (seq !== renderSeq) return;
     view.innerHTML = `
       <div class="card"><h2>#${t.id} ${esc(t.title)}</h2>
         <div class="muted">${esc(KINDS[t.kind] || t.kind)} · <span id="ticket-state">${esc(STATES[t.state] || t.state)}</span> · ${esc(t.service.name)} ${sla(t)}</div>
