@@ -19,6 +19,7 @@ from app.integrations.wechat_crypto import decrypt_open_data
 from app.redis_store import get_redis
 from app.security.keys import encrypt, lookup_hash
 from app.security.masking import mask_phone
+from config import get_settings
 
 
 def bind_with_code(principal: Principal, code: str) -> str:
@@ -37,8 +38,6 @@ def bind_with_encrypted_data(principal: Principal, encrypted_data: str, iv: str)
     session_key = get_redis().get(session_key_name(principal.account_id))
     if not session_key:
         raise AppError("微信登录状态已过期，请重新登录后再试", code="wechat_session_expired")
-    from config import get_settings
-
     plain = decrypt_open_data(session_key, encrypted_data, iv, get_settings().wechat_appid)
     try:
         info = phone_info_from(plain)

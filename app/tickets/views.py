@@ -50,11 +50,7 @@ def _common(ticket: Ticket) -> dict[str, Any]:
 
 
 def for_requester(ticket: Ticket) -> dict[str, Any]:
-    from app.ratings.models import Rating
-
-    rating = session().scalars(select(Rating).where(Rating.ticket_id == ticket.id)).first()
-    mine = None if rating is None else {"score": rating.score, "comment": rating.comment, "tags": rating.tags}
-    return {**_common(ticket), "rating": mine}
+    return _common(ticket)
 
 
 def for_staff(ticket: Ticket) -> dict[str, Any]:
@@ -62,7 +58,13 @@ def for_staff(ticket: Ticket) -> dict[str, Any]:
 
 
 def requester_view(account_id: int, ticket_id: int) -> dict[str, Any]:
-    return for_requester(requester_ticket(account_id, ticket_id))
+    """One ticket with my rating of it (only here, so lists stay one query)."""
+    from app.ratings.models import Rating
+
+    ticket = requester_ticket(account_id, ticket_id)
+    rating = session().scalars(select(Rating).where(Rating.ticket_id == ticket.id)).first()
+    mine = None if rating is None else {"score": rating.score, "comment": rating.comment, "tags": rating.tags}
+    return {**for_requester(ticket), "rating": mine}
 
 
 def staff_view(staff: StaffPrincipal, ticket_id: int) -> dict[str, Any]:
