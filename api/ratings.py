@@ -10,7 +10,7 @@ from api.blueprint import Blueprint, current_principal, current_staff
 from app.identity.models import L2
 from app.ratings import aggregates, ratings, rectification
 from app.ratings.errors import SCALE
-from app.staff.models import SUPERVISOR
+from app.staff.models import ADMIN, SUPERVISOR
 
 blp = Blueprint("ratings", __name__, url_prefix="/api/v1", description="好差评")
 
@@ -31,6 +31,9 @@ class RatingSchema(ma.Schema):
     score = ma.fields.Integer()
     comment = ma.fields.String(allow_none=True)
     tags = ma.fields.List(ma.fields.String())
+    source = ma.fields.String(metadata={"description": "requester 本人评价 · default 办结7天未评价，默认基本满意"})
+    original_score = ma.fields.Integer(allow_none=True, metadata={"description": "整改后再评价前的分数"})
+    rerated_at = ma.fields.DateTime(allow_none=True)
     created_at = ma.fields.DateTime()
     updated_at = ma.fields.DateTime()
 
@@ -48,11 +51,25 @@ class CaseRatingSchema(ma.Schema):
     tags = ma.fields.List(ma.fields.String())
     ticket_id = ma.fields.Integer(allow_none=True)
     service_id = ma.fields.Integer()
+    original_score = ma.fields.Integer(allow_none=True)
+    rerated_at = ma.fields.DateTime(allow_none=True)
+    excluded = ma.fields.Boolean(metadata={"description": "申诉成立，不计入统计"})
+
+
+class AppealSchema(ma.Schema):
+    reason = ma.fields.String()
+    filed_by = ma.fields.String(metadata={"description": "申诉人（工作人员显示名）"})
+    filed_at = ma.fields.DateTime()
+    decision = ma.fields.String(allow_none=True, metadata={"description": "upheld 成立 · rejected 驳回 · null 待审核"})
+    decision_note = ma.fields.String(allow_none=True)
+    decided_by = ma.fields.String(allow_none=True)
+    decided_at = ma.fields.DateTime(allow_none=True)
 
 
 class CaseSchema(ma.Schema):
     id = ma.fields.Integer()
-    state = ma.fields.String(metadata={"description": "open 整改中 · rectified 已整改"})
+    state = ma.fields.String(metadata={"description": "open 整改中 · appealed 申诉审核中 · rectified 已整改 · "
+                                                      "voided 申诉成立已撤销"})
     department_id = ma.fields.Integer()
     opened_at = ma.fields.DateTime()
     due = ma.fields.DateTime()
@@ -62,10 +79,25 @@ class CaseSchema(ma.Schema):
     follow_ups = ma.fields.List(ma.fields.Nested(FollowUpSchema))
     outcome = ma.fields.String(allow_none=True)
     outcome_at = ma.fields.DateTime(allow_none=True)
+    appeal = ma.fields.Nested(AppealSchema, allow_none=True)
 
 
 class CaseQuerySchema(ma.Schema):
-    state = ma.fields.String(validate=ma.validate.OneOf([rectification.OPEN, rectification.RECTIFIED]))
+    state = ma.fields.String(validate=ma.validate.OneOf(rectification.STATES))
+
+
+class AppealQuerySchema(ma.Schema):
+    pending = ma.fields.Boolean(metadata={"description": "true 只看待审核 · false 只看已审核 · 不填为全部"})
+
+
+class AppealFilingSchema(ma.Schema):
+    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=5, max=2000))
+
+
+class AppealDecisionSchema(ma.Schema):
+    decision = ma.fields.String(required=True, validate=ma.validate.OneOf([rectification.UPHELD,
+                                                                           rectification.REJECTED]))
+    note = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000))
 
 
 class NoteSchema(ma.Schema):
@@ -96,12 +128,16 @@ class AggregateSchema(ma.Schema):
 
 RATE_EXAMPLE = {"score": 2, "comment": "回复太慢", "tags": ["响应慢"]}
 RATING_EXAMPLE = {"id": 7, "ticket_id": 12, "service_id": 1, "score": 2, "comment": "回复太慢", "tags": ["响应慢"],
+                  "source": "requester", "original_score": None, "rerated_at": None,
                   "created_at": "2025-10-10T02:00:00+00:00", "updated_at": "2025-10-10T02:00:00+00:00"}
 CASE_EXAMPLE = {"id": 3, "state": "open", "department_id": 1, "opened_at": "2025-10-10T02:00:00+00:00",
                 "due": "2025-10-31T15:59:59.999999+00:00", "due_estimated": False, "overdue": False,
                 "rating": {"id": 7, "score": 2, "comment": "回复太慢", "tags": ["响应慢"], "ticket_id": 12,
-                           "service_id": 1},
-                "follow_ups": [], "outcome": None, "outcome_at": None}
+                           "service_id": 1, "original_score": None, "rerated_at": None, "excluded": False},
+                "follow_ups": [], "outcome": None, "outcome_at": None, "appeal": None}
+APPEAL_EXAMPLE = {"reason": "申请人评价内容与本工单无关", "filed_by": "公安厅值班主管",
+                  "filed_at": "2025-10-11T02:00:00+00:00", "decision": None, "decision_note": None,
+                  "decided_by": None, "decided_at": None}
 NOT_YOURS = "不存在，或不属于您（或您的部门）"
 
 
@@ -118,7 +154,8 @@ class TicketRating(MethodView):
     @blp.arguments(RateSchema, example=RATE_EXAMPLE)
     @blp.response(200, RatingSchema, example=RATING_EXAMPLE)
     @blp.alt_response(404, description=NOT_YOURS)
-    @blp.alt_response(409, description="工单未办结 (ticket_not_resolved)，或评价已超过24小时 (rating_locked)")
+    @blp.alt_response(409, description="工单未办结 (ticket_not_resolved)，评价已超过24小时 (rating_locked)，"
+                                        "或办结已超过7天 (rating_period_over)")
     def put(self, body, ticket_id):
         """Rate my resolved ticket once; I may change it for 24 hours. 1–2 opens a rectification."""
         return ratings.rate_ticket(current_principal().account_id, ticket_id, **body)
@@ -145,6 +182,19 @@ class MyRating(MethodView):
     def put(self, body, rating_id):
         """Change my rating within 24 hours."""
         return ratings.edit_rating(current_principal().account_id, rating_id, **body)
+
+
+@blp.route("/ratings/<int:rating_id>/rerating")
+class Rerating(MethodView):
+    @blp.auth(L2)
+    @blp.arguments(RateSchema, example={"score": 4, "comment": "整改后已解决"})
+    @blp.response(200, RatingSchema, example={**RATING_EXAMPLE, "score": 4, "comment": "整改后已解决",
+                                              "original_score": 2, "rerated_at": "2025-10-20T02:00:00+00:00"})
+    @blp.alt_response(404, description=NOT_YOURS)
+    @blp.alt_response(409, description="差评尚未整改 (rerate_not_open)，或已再评价过 (rerate_used)")
+    def post(self, body, rating_id):
+        """Rate once more after my bad rating was rectified; the new score is the one that counts."""
+        return ratings.rerate(current_principal().account_id, rating_id, **body)
 
 
 @blp.route("/staff/rectifications")
@@ -184,10 +234,50 @@ class RectificationOutcome(MethodView):
     @blp.arguments(OutcomeSchema, example={"outcome": "已补充办理指引并电话回访申请人"})
     @blp.response(200, CaseSchema, example={**CASE_EXAMPLE, "state": "rectified"})
     @blp.alt_response(404, description=NOT_YOURS)
-    @blp.alt_response(409, description="已登记结果 (case_already_rectified)")
+    @blp.alt_response(409, description="已登记结果 (case_already_rectified)，申诉审核中 (appeal_pending)，"
+                                        "或已撤销 (case_not_open)")
     def put(self, body, case_id):
-        """Record the outcome; the requester is told of it."""
+        """Record the outcome; the requester is told of it and may rate once more."""
         return rectification.record_outcome(current_staff(), case_id, body["outcome"])
+
+
+@blp.route("/staff/rectifications/<int:case_id>/appeal")
+class RectificationAppeal(MethodView):
+    @blp.staff(role=SUPERVISOR)
+    @blp.arguments(AppealFilingSchema, example={"reason": "申请人评价内容与本工单无关"})
+    @blp.response(201, CaseSchema, example={**CASE_EXAMPLE, "state": "appealed", "appeal": APPEAL_EXAMPLE})
+    @blp.alt_response(404, description=NOT_YOURS)
+    @blp.alt_response(409, description="已申诉过 (appeal_exists)，或不在整改中 (case_not_open)")
+    def post(self, body, case_id):
+        """Appeal a bad rating as mistaken or malicious (supervisor of the owning department)."""
+        return rectification.file_appeal(current_staff(), case_id, body["reason"])
+
+
+@blp.route("/staff/rating-appeals")
+class RatingAppeals(MethodView):
+    @blp.staff(role=ADMIN)
+    @blp.arguments(AppealQuerySchema, location="query")
+    @blp.response(200, CaseSchema(many=True), example=[{**CASE_EXAMPLE, "state": "appealed",
+                                                        "appeal": APPEAL_EXAMPLE}])
+    def get(self, args):
+        """Appealed cases of every department, oldest appeal first (admin)."""
+        return rectification.appeals(args.get("pending"))
+
+
+@blp.route("/staff/rating-appeals/<int:case_id>/decision")
+class RatingAppealDecision(MethodView):
+    @blp.staff(role=ADMIN)
+    @blp.arguments(AppealDecisionSchema, example={"decision": "upheld", "note": "评价内容与工单无关，申诉成立"})
+    @blp.response(200, CaseSchema, example={
+        **CASE_EXAMPLE, "state": "voided",
+        "appeal": {**APPEAL_EXAMPLE, "decision": "upheld", "decision_note": "评价内容与工单无关，申诉成立",
+                   "decided_by": "系统管理员", "decided_at": "2025-10-12T02:00:00+00:00"}})
+    @blp.alt_response(403, description="不能审核自己提出的申诉 (own_appeal)")
+    @blp.alt_response(404, description="该整改没有申诉")
+    @blp.alt_response(409, description="申诉已审核 (no_pending_appeal)")
+    def put(self, body, case_id):
+        """Uphold (the rating stops counting) or reject (rectification resumes) an appeal (admin)."""
+        return rectification.decide_appeal(current_staff(), case_id, body["decision"], body["note"])
 
 
 @blp.route("/staff/ratings/aggregates")

@@ -19,6 +19,11 @@ class NewTicketSchema(ma.Schema):
         "description": "为企业办理时填写其统一社会信用代码（需为法定代表人或有 manage_tickets 授权的经办人）"})
 
 
+class MyTicketsQuerySchema(ma.Schema):
+    entity_uscc = ma.fields.String(validate=ma.validate.Length(equal=18), metadata={
+        "description": "填写则列出该企业的全部工单（需为法定代表人或有 manage_tickets 授权的经办人）"})
+
+
 class NamedRefSchema(ma.Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
@@ -50,9 +55,13 @@ class TicketSchema(ma.Schema):
 
 
 class MyRatingSchema(ma.Schema):
+    id = ma.fields.Integer()
     score = ma.fields.Integer()
     comment = ma.fields.String(allow_none=True)
     tags = ma.fields.List(ma.fields.String())
+    source = ma.fields.String(metadata={"description": "requester 本人评价 · default 办结7天未评价，默认基本满意"})
+    original_score = ma.fields.Integer(allow_none=True, metadata={"description": "整改后再评价前的分数"})
+    can_rerate = ma.fields.Boolean(metadata={"description": "差评已整改、尚未再评价：可再评价一次"})
 
 
 class RequesterTicketSchema(TicketSchema):

@@ -12,6 +12,7 @@ from api.ticket_schemas import (
     TICKET_EXAMPLE,
     AssignSchema,
     MessageSchema,
+    MyTicketsQuerySchema,
     NewMessageSchema,
     NewTicketSchema,
     QueueQuerySchema,
@@ -42,10 +43,12 @@ def _me() -> int:
 @blp.route("/tickets")
 class MyTickets(MethodView):
     @blp.auth(L1)
+    @blp.arguments(MyTicketsQuerySchema, location="query")
     @blp.response(200, TicketSchema(many=True), example=[TICKET_EXAMPLE])
-    def get(self):
-        """My tickets, newest first."""
-        return views.my_tickets(_me())
+    @blp.alt_response(404, description="企业不存在，或您未获其 manage_tickets 授权")
+    def get(self, args):
+        """My tickets, newest first; or, with entity_uscc, all of that company's tickets."""
+        return views.my_tickets(_me(), args.get("entity_uscc"))
 
     @blp.auth(L1)
     @blp.arguments(NewTicketSchema, example=NEW_TICKET_EXAMPLE)

@@ -22,6 +22,8 @@ PERIODIC: tuple[tuple[int, str, tuple], ...] = (
     (60, "app.system.heartbeat:record_heartbeat", ("scheduler",)),
     (60, "app.push.delivery:sweep_deliveries", ()),
     (60, "app.push.outbox:sweep_outbox", ()),
+    # Hourly: close resolved tickets 7 days on and count the unrated as 基本满意.
+    (3_600, "app.tickets.settlement:settle_resolved_tickets", ()),
     # Daily, at 00:00 UTC = 08:00 Asia/Shanghai (when quiet hours end); a repeat in the same day writes nothing.
     (86_400, "app.push.scans:daily_scan", ()),
 )

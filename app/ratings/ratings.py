@@ -1,8 +1,11 @@
 """Rating a resolved ticket or a used service on the five-level scale (DESIGN.md).
 
-One rating per ticket, editable by its author for 24 hours. A bad rating (1 or 2) opens a
-rectification case for the department that owned the ticket or service (``rectification``).
-Ratings are real-name: only an account at L2 or above may rate (enforced by the API).
+One rating per ticket, editable by its author for 24 hours. A ticket is rated within 7 days of its
+resolution; after that it counts as 基本满意 (``app.tickets.settlement`` writes that default, which
+cannot be changed). A bad rating (1 or 2) opens a rectification case for the department that owned
+the ticket or service (``rectification``); once the case is rectified the requester may rate once
+more (``rerate``), and the new score is the one that counts. Ratings are real-name: only an account
+at L2 or above may rate (enforced by the API).
 """
 
 from __future__ import annotations
@@ -15,14 +18,15 @@ from app import clock
 from app.db import session, transactional
 from app.errors import NotFound, ValidationFailed
 from app.ratings import errors
-from app.ratings.models import Rating
-from app.ratings.rectification import open_case_if_bad
+from app.ratings.models import Rating, RectificationCase
+from app.ratings.rectification import RECTIFIED, open_case_if_bad
 from app.staff.catalogue import get_service
 from app.tickets.access import requester_ticket
-from app.tickets.lifecycle import CLOSED, RESOLVED
+from app.tickets.lifecycle import CLOSED, REOPEN_WINDOW, RESOLVED
 from app.tickets.models import TicketEvent
 
 EDIT_WINDOW = timedelta(hours=24)
+RATING_PERIOD = REOPEN_WINDOW  # from resolution, as long as the requester may reopen
 MAX_TAGS = 10
 
 
@@ -35,6 +39,8 @@ def _check(score: int, tags: list[str]) -> None:
 
 def _edit(rating: Rating, score: int, comment: str | None, tags: list[str]) -> Rating:
     now = clock.now()
+    if rating.source == "default":
+        raise errors.RatingPeriodOver()
     if now > rating.created_at + EDIT_WINDOW:
         raise errors.RatingLocked()
     rating.score, rating.comment, rating.tags, rating.updated_at = score, comment, list(tags), now
@@ -48,13 +54,15 @@ def rate_ticket(account_id: int, ticket_id: int, score: int, comment: str | None
     """Rate my resolved ticket, or change my rating within 24 hours."""
     tags = tags or []
     _check(score, tags)
-    ticket = requester_ticket(account_id, ticket_id)
+    ticket = requester_ticket(account_id, ticket_id, opener_only=True)
     if ticket.state not in (RESOLVED, CLOSED):
         raise errors.TicketNotResolved()
     rating = session().scalars(select(Rating).where(Rating.ticket_id == ticket.id)).first()
     now = clock.now()
     if rating is not None:
         _edit(rating, score, comment, tags)
+    elif ticket.resolved_at is not None and now > ticket.resolved_at + RATING_PERIOD:
+        raise errors.RatingPeriodOver()
     else:
         rating = Rating(account_id=account_id, ticket_id=ticket.id, service_id=ticket.service_id,
                         department_id=ticket.department_id, staff_id=ticket.resolved_by or ticket.assignee_id,
@@ -94,8 +102,34 @@ def edit_rating(account_id: int, rating_id: int, score: int, comment: str | None
     return _edit(rating, score, comment, tags)
 
 
+@transactional
+def rerate(account_id: int, rating_id: int, score: int, comment: str | None = None,
+           tags: list[str] | None = None) -> Rating:
+    """Rate once more after my bad rating's rectification; the new score replaces it in the figures.
+
+    A second bad score opens no second case: the case shows the re-rating to its supervisors.
+    """
+    tags = tags or []
+    _check(score, tags)
+    rating = session().get(Rating, rating_id)
+    if rating is None or rating.account_id != account_id:
+        raise NotFound()
+    case = session().scalars(select(RectificationCase).where(RectificationCase.rating_id == rating.id)).first()
+    if case is None or case.state != RECTIFIED:
+        raise errors.RerateNotOpen()
+    if rating.rerated_at is not None:
+        raise errors.RerateUsed()
+    now = clock.now()
+    rating.original_score, rating.score, rating.comment, rating.tags = rating.score, score, comment, list(tags)
+    rating.rerated_at = rating.updated_at = now
+    if rating.ticket_id is not None:
+        session().add(TicketEvent(ticket_id=rating.ticket_id, at=now, actor_type="requester", actor_id=account_id,
+                                  kind="rerated", details={"score": score, "original_score": rating.original_score}))
+    return rating
+
+
 def ticket_rating(account_id: int, ticket_id: int) -> Rating:
-    ticket = requester_ticket(account_id, ticket_id)
+    ticket = requester_ticket(account_id, ticket_id, opener_only=True)
     rating = session().scalars(select(Rating).where(Rating.ticket_id == ticket.id)).first()
     if rating is None:
         raise NotFound("尚未评价", code="not_found")

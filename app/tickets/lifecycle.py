@@ -14,6 +14,7 @@ from typing import Any
 
 from app import clock
 from app.db import session, transactional
+from app.entities.acting import require_acting
 from app.errors import ValidationFailed
 from app.staff.accounts import department_ids
 from app.staff.auth import StaffPrincipal
@@ -68,8 +69,6 @@ def open_ticket(account_id: int, *, kind: str, service_id: int, title: str, desc
     """Open a ticket; with ``entity_uscc``, for that entity, as its legal representative or an agent
     holding ``manage_tickets`` (anyone else gets the same 404 as an unknown entity)."""
     if entity_uscc is not None:
-        from app.entities.acting import require_acting
-
         entity_uscc = require_acting(account_id, entity_uscc, "manage_tickets").entity.uscc
     if kind not in sla.KINDS:
         raise ValidationFailed("工单类型无效", details={"kind": kind})

@@ -1,4 +1,5 @@
-"""Telling a requester about their ticket: the one place every ticket notice goes through.
+"""Telling a requester about their ticket (or a rater about their rating): the one place every
+ticket notice goes through.
 
 Each notice is recorded on the ticket's event log and put in the requester's push inbox (category
 ``tickets``, so the preference switch for tickets covers it), with WeChat's one-time ``notice``
@@ -26,10 +27,21 @@ def tell_requester(ticket_id: int, account_id: int, title: str, body: str, *, re
                                                 "title": title, "body": body, "reason": reason})
     session().add(event)
     session().flush()
+    _notify(account_id, title, body, page=f"pages/tickets/detail?id={ticket_id}", rule_id="ticket_notice",
+            trigger=f"工单{reason}", reason=reason, dedupe_key=f"ticket_notice:{event.id}")
+
+
+def tell_rater(rating_id: int, account_id: int, title: str, body: str, *, reason: str) -> None:
+    """Tell the author of a service rating (no ticket to log it on): once per rating and reason."""
+    _notify(account_id, title, body, page="pages/ratings/mine", rule_id="rating_notice", trigger=f"评价{reason}",
+            reason=reason, dedupe_key=f"rating_notice:{rating_id}:{reason}")
+
+
+def _notify(account_id: int, title: str, body: str, *, page: str, rule_id: str, trigger: str, reason: str,
+            dedupe_key: str) -> None:
     template = load_templates()["notice"]
     message = WeChatMessage(template.template_id, template.kind,
                             {"thing1": fit_value("thing", title), "thing2": fit_value("thing", body)})
-    notify([account_id], category=CATEGORY, title=title, body=body, page=f"pages/tickets/detail?id={ticket_id}",
-           why={"rule": {"id": "ticket_notice", "version": 1, "trigger": f"工单{reason}"},
-                "facts": {"reason": reason}},
-           dedupe_key=f"ticket_notice:{event.id}", rule_id="ticket_notice", template=message)
+    notify([account_id], category=CATEGORY, title=title, body=body, page=page,
+           why={"rule": {"id": rule_id, "version": 1, "trigger": trigger}, "facts": {"reason": reason}},
+           dedupe_key=dedupe_key, rule_id=rule_id, template=message)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app import clock
 from app.db import session
+from app.entities.acting import require_acting
 from app.staff.auth import StaffPrincipal
 from app.staff.models import Department, Service, StaffMember
 from app.tickets.access import requester_ticket, staff_ticket
@@ -58,12 +59,23 @@ def for_staff(ticket: Ticket) -> dict[str, Any]:
 
 
 def requester_view(account_id: int, ticket_id: int) -> dict[str, Any]:
-    """One ticket with my rating of it (only here, so lists stay one query)."""
-    from app.ratings.models import Rating
+    """One ticket with my rating of it (only here, so lists stay one query; only for the one who
+    opened it, as the rating is theirs)."""
+    from app.ratings.models import Rating, RectificationCase
+    from app.ratings.rectification import RECTIFIED
 
     ticket = requester_ticket(account_id, ticket_id)
-    rating = session().scalars(select(Rating).where(Rating.ticket_id == ticket.id)).first()
-    mine = None if rating is None else {"score": rating.score, "comment": rating.comment, "tags": rating.tags}
+    mine = None
+    if ticket.requester_id == account_id:
+        row = session().execute(
+            select(Rating, RectificationCase.state)
+            .outerjoin(RectificationCase, RectificationCase.rating_id == Rating.id)
+            .where(Rating.ticket_id == ticket.id)).first()
+        if row is not None:
+            rating, case_state = row
+            mine = {"id": rating.id, "score": rating.score, "comment": rating.comment, "tags": rating.tags,
+                    "source": rating.source, "original_score": rating.original_score,
+                    "can_rerate": case_state == RECTIFIED and rating.rerated_at is None}
     return {**for_requester(ticket), "rating": mine}
 
 
@@ -71,9 +83,15 @@ def staff_view(staff: StaffPrincipal, ticket_id: int) -> dict[str, Any]:
     return for_staff(staff_ticket(staff, ticket_id))
 
 
-def my_tickets(account_id: int) -> list[dict[str, Any]]:
-    stmt = select(Ticket).where(Ticket.requester_id == account_id).order_by(Ticket.id.desc())
-    return [for_requester(t) for t in session().scalars(stmt)]
+def my_tickets(account_id: int, entity_uscc: str | None = None) -> list[dict[str, Any]]:
+    """Tickets I opened; with ``entity_uscc``, the company's tickets whoever opened them (for those
+    acting for it with ``manage_tickets``)."""
+    if entity_uscc is None:
+        stmt = select(Ticket).where(Ticket.requester_id == account_id)
+    else:
+        uscc = require_acting(account_id, entity_uscc, "manage_tickets").entity.uscc
+        stmt = select(Ticket).where(Ticket.entity_uscc == uscc)
+    return [for_requester(t) for t in session().scalars(stmt.order_by(Ticket.id.desc()))]
 
 
 def _events(ticket: Ticket, *, for_staff_eyes: bool) -> list[dict[str, Any]]:

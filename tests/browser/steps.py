@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
+
+from app.security.totp import totp_code
 
 
 def reach_l3(p: Any, stub_url: str, *, name: str, phone: str, id_number: str) -> None:
@@ -21,3 +24,16 @@ def reach_l3(p: Any, stub_url: str, *, name: str, phone: str, id_number: str) ->
     page.click("#face")
     page.wait_for_selector("#done")
     p.shot("l3")
+
+
+def staff_login(p: Any, stub_url: str, staff: Any) -> None:
+    """Log a staff member into the console with password and a fresh TOTP code."""
+    page = p.page
+    page.goto(f"{stub_url}/console/")
+    page.wait_for_selector("#login")
+    page.fill("#username", staff.username)
+    page.fill("#password", staff.password)
+    page.fill("#totp", totp_code(staff.totp_secret, int(time.time())))
+    p.shot("login")
+    page.click("#login")
+    page.wait_for_selector("#who:not(:empty)")

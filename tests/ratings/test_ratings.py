@@ -3,14 +3,12 @@
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from app import clock
 from app.ratings import ratings, rectification
 from app.tickets import lifecycle
 from config import get_settings
 from tests.support.residents import create_resident
-from tests.support.staff import create_staff_member, load_demo_catalogue, service_id
+from tests.support.staff import create_staff_member, service_id
 from tests.support.tickets import ticket_in_state
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -18,15 +16,6 @@ SH = ZoneInfo("Asia/Shanghai")
 
 def _at(y, m, d, hour=10):
     return datetime(y, m, d, hour, tzinfo=SH)
-
-
-@pytest.fixture
-def world():
-    load_demo_catalogue()
-    resident = create_resident(level=3)
-    agent = create_staff_member(display_name="公安厅工作人员 001号")
-    supervisor = create_staff_member(role="supervisor")
-    return resident, agent, supervisor
 
 
 def test_a_bad_rating_opens_a_rectification_due_in_fifteen_working_days(client, world):

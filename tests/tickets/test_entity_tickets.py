@@ -14,9 +14,10 @@ def company(client, emulator):
 
 
 def open_for(client, resident, uscc):
+    """A ticket for the company ``uscc``, or with None the resident's own."""
     return client.post("/api/v1/tickets", headers=resident.headers, json={
         "kind": "help", "service_id": service_id("gd-gat-sfz-hl"), "title": "企业员工证件咨询",
-        "description": "公司员工集体换证如何预约？", "entity_uscc": uscc})
+        "description": "公司员工集体换证如何预约？", **({"entity_uscc": uscc} if uscc else {})})
 
 
 def test_the_legal_representative_opens_a_ticket_for_the_company(client, company):
@@ -40,3 +41,35 @@ def test_a_stranger_cannot_open_a_ticket_in_a_companys_name(client, company):
     stranger = create_resident(name="赵六")
     response = open_for(client, stranger, company.uscc)
     assert response.status_code == 404
+
+
+def test_everyone_acting_for_the_company_with_manage_tickets_follows_its_tickets(client, company):
+    helper, viewer, stranger = create_resident(name="李四"), create_resident(name="王五"), create_resident(name="赵六")
+    grant_id = grant(client, company, helper, ["manage_tickets"])
+    grant(client, company, viewer, ["view_licences"])
+    rep = company.representative
+    ticket = open_for(client, rep, company.uscc).json
+    mine = open_for(client, rep, None).json  # the representative's own, not the company's
+    url = f"/api/v1/tickets/{ticket['id']}"
+
+    listed = client.get("/api/v1/tickets", headers=helper.headers, query_string={"entity_uscc": company.uscc})
+    assert [t["id"] for t in listed.json] == [ticket["id"]]
+    assert client.get("/api/v1/tickets", headers=helper.headers).json == []  # none opened by the agent
+    assert client.get(url, headers=helper.headers).json["title"] == "企业员工证件咨询"
+    posted = client.post(f"{url}/messages", headers=helper.headers, json={"body": "补充：共30名员工"})
+    assert posted.status_code == 201
+    assert [m["body"] for m in client.get(f"{url}/messages", headers=rep.headers).json] == ["补充：共30名员工"]
+
+    for outsider in (viewer, stranger):
+        for path in (url, f"{url}/events", f"{url}/messages", f"/api/v1/tickets/{mine['id']}"):
+            response = client.get(path, headers=outsider.headers)
+            assert response.status_code == 404 and response.json["code"] == "not_found"
+        refused = client.get("/api/v1/tickets", headers=outsider.headers,
+                             query_string={"entity_uscc": company.uscc})
+        assert refused.status_code == 404
+    assert client.get(f"/api/v1/tickets/{mine['id']}", headers=helper.headers).status_code == 404
+
+    # Rating stays with the person who opened the ticket.
+    assert client.get(f"{url}/rating", headers=helper.headers).status_code == 404
+    client.delete(f"/api/v1/entities/{company.uscc}/agents/{grant_id}", headers=rep.headers)
+    assert client.get(url, headers=helper.headers).status_code == 404

@@ -54,6 +54,7 @@ export const serviceRoutes = {
   },
 
   async ticket(id) {
+    const ratingNote = (r) => (r.source === "default" ? "（办结7天未评价，默认）" : r.original_score ? `（整改后再评价，原为${RATINGS[r.original_score]}）` : "");
     const [t, messages] = await Promise.all([ctx.api.get(`/tickets/${id}`), ctx.api.get(`/tickets/${id}/messages`)]);
     const rating = t.rating;
     ctx.view.innerHTML = `<div class="card"><h2>${esc(t.title)}</h2>
@@ -63,15 +64,18 @@ export const serviceRoutes = {
         <div class="muted">${esc(m.author_name)} · ${fmtDate(m.at)}</div>${esc(m.body)}</div>`).join("") || '<p class="muted">暂无消息</p>'}
         <textarea id="reply"></textarea><button class="block ghost" id="send">发送</button></div>
       ${t.state === "resolved" || t.state === "closed" ? `<div class="card"><h2>评价（好差评）</h2>
-        ${rating && rating.score ? `<p id="rated">已评价：${RATINGS[rating.score]}</p>` : `<div class="stars">${[5, 4, 3, 2, 1].map((s) => `<button data-score="${s}">${RATINGS[s]}</button>`).join(" ")}</div>
-        <textarea id="comment" placeholder="意见（选填）"></textarea>`}<div id="err"></div></div>` : ""}`;
+        ${rating ? `<p id="rated">已评价：${RATINGS[rating.score]}${ratingNote(rating)}</p>` : ""}
+        ${!rating || rating.can_rerate ? `${rating ? '<p class="muted">差评已整改，您可以再评价一次</p>' : ""}
+        <div class="stars">${[5, 4, 3, 2, 1].map((s) => `<button data-score="${s}">${RATINGS[s]}</button>`).join(" ")}</div>
+        <textarea id="comment" placeholder="意见（选填）"></textarea>` : ""}<div id="err"></div></div>` : ""}`;
     document.getElementById("send").onclick = async () => {
       await ctx.api.post(`/tickets/${id}/messages`, { body: document.getElementById("reply").value });
       serviceRoutes.ticket(id);
     };
     document.querySelectorAll("[data-score]").forEach((b) => b.onclick = async () => {
       try {
-        await ctx.api.put(`/tickets/${id}/rating`, { score: Number(b.dataset.score), comment: document.getElementById("comment").value });
+        const body = { score: Number(b.dataset.score), comment: document.getElementById("comment").value };
+        await (rating ? ctx.api.post(`/ratings/${rating.id}/rerating`, body) : ctx.api.put(`/tickets/${id}/rating`, body));
         toast("感谢您的评价");
         serviceRoutes.ticket(id);
       } catch (error) { document.getElementById("err").innerHTML = `<div class="error">${esc(error.message)}</div>`; }

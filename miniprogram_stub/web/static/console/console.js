@@ -1,5 +1,5 @@
 // Staff console: password + TOTP login, department queues, a ticket with its thread, SLA watch,
-// the ratings dashboard and rectification cases. Staff tokens are kept apart from residents'.
+// the ratings dashboard, rectification cases and (for admins) appeals of bad ratings. Staff tokens are kept apart from residents'.
 import { makeApi, esc, toast, fmtDate } from "/shared/api.js";
 
 const api = makeApi("yss-staff");
@@ -20,6 +20,19 @@ function sla(t) {
   if (t.overdue) return '<span class="badge expired">已超期</span>';
   if (t.at_risk) return '<span class="badge expiring">即将超期</span>';
   return '<span class="badge valid">正常</span>';
+}
+
+const CASE_STATES = { open: ["整改中", "expiring"], appealed: ["申诉审核中", "expiring"], rectified: ["已整改", "valid"], voided: ["申诉成立", "voided"] };
+
+function caseBadge(c) {
+  const [text, cls] = c.state === "open" && c.overdue ? ["已超期", "expired"] : CASE_STATES[c.state] || [c.state, ""];
+  return `<span class="badge ${cls}">${esc(text)}</span>`;
+}
+
+function appealLine(c) {
+  if (!c.appeal) return "";
+  const decided = c.appeal.decision ? `；${c.appeal.decision === "upheld" ? "成立" : "驳回"}：${esc(c.appeal.decision_note || "")}` : "";
+  return `<div class="muted">申诉：${esc(c.appeal.reason)}（${esc(c.appeal.filed_by || "")}）${decided}</div>`;
 }
 
 const routes = {
@@ -132,19 +145,37 @@ const routes = {
   async rectifications() {
     const cases = list(await api.get("/staff/rectifications"));
     view.innerHTML = `<div class="card"><h2>差评整改</h2>${cases.map((c) => `
-      <div class="card case" data-id="${c.id}"><div class="row"><strong>整改 #${c.id}</strong>
-        <span class="badge ${c.state === "rectified" ? "valid" : c.overdue ? "expired" : "expiring"}">${c.state === "rectified" ? "已整改" : c.overdue ? "已超期" : "整改中"}</span></div>
-        <div class="muted">评分 ${c.rating.score} · ${esc(c.rating.comment || "")} · 期限 ${fmtDate(c.due)}</div>
+      <div class="card case" data-id="${c.id}" data-state="${c.state}"><div class="row"><strong>整改 #${c.id}</strong>${caseBadge(c)}</div>
+        <div class="muted">评分 ${c.rating.original_score ? `${c.rating.original_score} → 整改后再评 ${c.rating.score}` : c.rating.score}${c.rating.comment ? ` · ${esc(c.rating.comment)}` : ""} · 期限 ${fmtDate(c.due)}</div>
         ${c.follow_ups.map((f) => `<div class="muted">跟进：${esc(f.note)}（${esc(f.staff)}）</div>`).join("")}
-        ${c.outcome ? `<div>整改结果：${esc(c.outcome)}</div>` : `<input placeholder="跟进记录" data-note="${c.id}"><button class="ghost" data-follow="${c.id}">记录跟进</button>
-          <input placeholder="整改结果" data-outcome-text="${c.id}"><button data-outcome="${c.id}">提交整改结果</button>`}</div>`).join("") || '<p class="muted">暂无整改工单</p>'}</div>`;
-    document.querySelectorAll("[data-follow]").forEach((b) => b.onclick = async () => {
-      await api.post(`/staff/rectifications/${b.dataset.follow}/follow-ups`, { note: document.querySelector(`[data-note="${b.dataset.follow}"]`).value });
-      routes.rectifications();
+        ${appealLine(c)}
+        ${c.outcome ? `<div>整改结果：${esc(c.outcome)}</div>` : ""}
+        ${["open", "appealed"].includes(c.state) ? `<input placeholder="跟进记录" data-note="${c.id}"><button class="ghost" data-follow="${c.id}">记录跟进</button>` : ""}
+        ${c.state === "open" ? `<input placeholder="整改结果" data-outcome-text="${c.id}"><button data-outcome="${c.id}">提交整改结果</button>
+          ${c.appeal ? "" : `<input placeholder="申诉理由（误评、恶意差评）" data-appeal-text="${c.id}"><button class="ghost" data-appeal="${c.id}">申诉</button>`}` : ""}</div>`).join("") || '<p class="muted">暂无整改工单</p>'}</div>`;
+    const act = (selector, send) => document.querySelectorAll(selector).forEach((b) => b.onclick = async () => {
+      try { await send(b); routes.rectifications(); } catch (error) { toast(error.message); }
     });
-    document.querySelectorAll("[data-outcome]").forEach((b) => b.onclick = async () => {
-      await api.put(`/staff/rectifications/${b.dataset.outcome}/outcome`, { outcome: document.querySelector(`[data-outcome-text="${b.dataset.outcome}"]`).value });
-      routes.rectifications();
+    const text = (attr, id) => document.querySelector(`[${attr}="${id}"]`).value;
+    act("[data-follow]", (b) => api.post(`/staff/rectifications/${b.dataset.follow}/follow-ups`, { note: text("data-note", b.dataset.follow) }));
+    act("[data-outcome]", (b) => api.put(`/staff/rectifications/${b.dataset.outcome}/outcome`, { outcome: text("data-outcome-text", b.dataset.outcome) }));
+    act("[data-appeal]", (b) => api.post(`/staff/rectifications/${b.dataset.appeal}/appeal`, { reason: text("data-appeal-text", b.dataset.appeal) }));
+  },
+
+  async appeals() {
+    const cases = list(await api.get("/staff/rating-appeals?pending=true"));
+    view.innerHTML = `<div class="card"><h2>差评申诉审核</h2>${cases.map((c) => `
+      <div class="card appeal" data-id="${c.id}"><div class="row"><strong>整改 #${c.id}</strong>${caseBadge(c)}</div>
+        <div class="muted">评分 ${c.rating.score}${c.rating.comment ? ` · ${esc(c.rating.comment)}` : ""}</div>${appealLine(c)}
+        <input placeholder="审核意见" data-decision-note="${c.id}">
+        <button data-decide="${c.id}" data-decision="upheld">申诉成立</button>
+        <button class="ghost" data-decide="${c.id}" data-decision="rejected">驳回</button></div>`).join("") || '<p class="muted">没有待审核的申诉</p>'}</div>`;
+    document.querySelectorAll("[data-decide]").forEach((b) => b.onclick = async () => {
+      try {
+        await api.put(`/staff/rating-appeals/${b.dataset.decide}/decision`, {
+          decision: b.dataset.decision, note: document.querySelector(`[data-decision-note="${b.dataset.decide}"]`).value });
+        routes.appeals();
+      } catch (error) { toast(error.message); }
     });
   },
 };
@@ -157,6 +188,7 @@ async function render() {
     if (name !== "login" && !me) {
       me = await api.get("/staff/me");
       document.getElementById("who").textContent = `${me.display_name}`;
+      document.querySelector('[data-tab="appeals"]').hidden = me.role !== "admin";
     }
     await (routes[name] || routes.queue)(...args);
   } catch (error) {
