@@ -9,7 +9,7 @@ from flask import Flask, send_from_directory
 from flask_smorest import Api
 
 from api.errors import register_error_handlers
-from api.schemas import ErrorBodySchema
+from api.schemas import ErrorBodySchema, IdConverter
 from app import db
 from app.logs import configure_logging
 from config import get_settings
@@ -56,6 +56,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(overrides or {})
     app.json.ensure_ascii = False  # Chinese stays readable in bodies
+    app.url_map.converters["int"] = IdConverter
 
     from app.push.rules import rules
 

@@ -16,6 +16,7 @@ import flask_smorest
 from flask import g, request
 
 from api.schemas import ErrorBodySchema
+from app.errors import ValidationFailed
 from app.identity.errors import LevelRequired, TokenInvalid
 from app.identity.models import L0
 from app.identity.sessions import Principal, authenticate
@@ -24,6 +25,7 @@ from app.staff import auth as staff_auth
 from app.staff.errors import RoleRequired
 from app.staff.models import AGENT
 
+MAX_PAGE = 100_000
 LEVEL_NAMES = {0: "微信登录", 1: "绑定手机号", 2: "实名认证", 3: "人脸识别"}
 
 
@@ -124,6 +126,22 @@ class Blueprint(flask_smorest.Blueprint):
             return self.alt_response(401, schema=ErrorBodySchema, description="签名缺失、无效、过期或重放")(
                 documented
             )
+
+        return decorator
+
+    def paginate(self, *args: Any, **kwargs: Any) -> Callable[[Callable], Callable]:
+        """flask-smorest's pagination, with the page number kept within what an OFFSET can take."""
+        paginated = super().paginate(*args, **kwargs)
+
+        def decorator(func: Callable) -> Callable:
+            @functools.wraps(func)
+            def bounded(*f_args: Any, **f_kwargs: Any) -> Any:
+                page = f_kwargs["pagination_parameters"].page
+                if page > MAX_PAGE:
+                    raise ValidationFailed(f"页码不能超过{MAX_PAGE}", details={"page": ["数值超出范围"]})
+                return func(*f_args, **f_kwargs)
+
+            return paginated(bounded)
 
         return decorator
 

@@ -7,7 +7,7 @@ from flask import request
 from flask.views import MethodView
 
 from api.blueprint import Blueprint, current_principal
-from api.schemas import ErrorBodySchema
+from api.schemas import ErrorBodySchema, Int
 from app.certificates import showing, verification, wallet
 from app.identity.models import L3
 
@@ -15,7 +15,7 @@ blp = Blueprint("certificates", __name__, url_prefix="/api/v1", description="电
 
 
 class CertificateSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Int()
     type = ma.fields.String(metadata={"description": "证照类型代码，如 resident_id_card"})
     type_name = ma.fields.String()
     issuer = ma.fields.String()
@@ -23,7 +23,7 @@ class CertificateSchema(ma.Schema):
     status_label = ma.fields.String()
     issued_on = ma.fields.Date()
     expires_on = ma.fields.Date(allow_none=True)
-    renewal_window_days = ma.fields.Integer(allow_none=True)
+    renewal_window_days = Int(allow_none=True)
     claims = ma.fields.Dict(metadata={"description": "可出示的信息项（本人 L3 可见）"})
 
 
@@ -50,7 +50,7 @@ class VerificationSchema(ma.Schema):
 
 class ShowListItemSchema(ma.Schema):
     id = ma.fields.String()
-    certificate_id = ma.fields.Integer()
+    certificate_id = Int()
     certificate_type = ma.fields.String()
     disclosed = ma.fields.List(ma.fields.String())
     derived = ma.fields.List(ma.fields.String())

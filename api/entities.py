@@ -6,6 +6,7 @@ import marshmallow as ma
 from flask.views import MethodView
 
 from api.blueprint import Blueprint, current_principal
+from api.schemas import Int
 from app.entities import agents, binding, overview
 from app.entities.models import SCOPES, STAGES
 from app.identity.models import L2, L3
@@ -29,11 +30,11 @@ class ActingEntrySchema(ma.Schema):
     scopes = ma.fields.List(ma.fields.String())
     since = ma.fields.DateTime()
     expires_at = ma.fields.DateTime(allow_none=True)
-    grant_id = ma.fields.Integer(allow_none=True)
+    grant_id = Int(allow_none=True)
 
 
 class BindingSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Int()
     uscc = ma.fields.String()
     started_at = ma.fields.DateTime()
 
@@ -47,7 +48,7 @@ class StageChangeSchema(ma.Schema):
 
 
 class AnnualReportSchema(ma.Schema):
-    year = ma.fields.Integer()
+    year = Int()
     status = ma.fields.String(metadata={"description": "not_submitted | submitted | overdue"})
     submitted_on = ma.fields.Date(allow_none=True)
     window_opens = ma.fields.Date()
@@ -77,7 +78,7 @@ class GrantCreateSchema(ma.Schema):
 
 
 class GrantSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Int()
     agent_name = ma.fields.String(metadata={"description": "脱敏姓名"})
     agent_id_number = ma.fields.String(metadata={"description": "脱敏身份证号"})
     scopes = ma.fields.List(ma.fields.String())

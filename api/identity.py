@@ -6,6 +6,7 @@ import marshmallow as ma
 from flask.views import MethodView
 
 from api.blueprint import Blueprint, current_principal
+from api.schemas import Int
 from api.sessions import TOKENS_EXAMPLE, TokenPairSchema
 from app.identity import face, login, phone, profile, realname
 from app.identity.models import L0, L1, L2
@@ -19,9 +20,9 @@ class LoginSchema(ma.Schema):
 
 
 class LoginResultSchema(TokenPairSchema):
-    account_id = ma.fields.Integer()
+    account_id = Int()
     new_account = ma.fields.Boolean()
-    level = ma.fields.Integer()
+    level = Int()
 
 
 class PhoneSchema(ma.Schema):
@@ -40,7 +41,7 @@ class PhoneSchema(ma.Schema):
 
 class PhoneResultSchema(ma.Schema):
     phone = ma.fields.String(metadata={"description": "脱敏手机号", "example": "138****8000"})
-    level = ma.fields.Integer()
+    level = Int()
 
 
 class RealNameSchema(ma.Schema):
@@ -49,7 +50,7 @@ class RealNameSchema(ma.Schema):
 
 
 class LevelSchema(ma.Schema):
-    level = ma.fields.Integer()
+    level = Int()
 
 
 class FaceStartSchema(ma.Schema):
@@ -61,8 +62,8 @@ class FaceFinishSchema(ma.Schema):
 
 
 class MeSchema(ma.Schema):
-    id = ma.fields.Integer()
-    level = ma.fields.Integer(metadata={"description": "0 微信 · 1 手机 · 2 实名 · 3 人脸"})
+    id = Int()
+    level = Int(metadata={"description": "0 微信 · 1 手机 · 2 实名 · 3 人脸"})
     l3_lapses_at = ma.fields.DateTime(allow_none=True, metadata={"description": "人脸认证失效时间"})
     phone = ma.fields.String(allow_none=True)
     name = ma.fields.String(allow_none=True)

@@ -7,6 +7,7 @@ from flask import g
 from flask.views import MethodView
 
 from api.blueprint import Blueprint
+from api.schemas import Int
 from app.intake.batches import MAX_BATCH, ingest_batch
 
 blp = Blueprint("intake", __name__, url_prefix="/api/v1/intake", description="发证部门数据接入（机器接口）")
@@ -29,19 +30,19 @@ class BatchSchema(ma.Schema):
 
 
 class RecordResultSchema(ma.Schema):
-    index = ma.fields.Integer()
+    index = Int()
     type = ma.fields.String(attribute="record_type", allow_none=True)
     id = ma.fields.String(attribute="record_id", allow_none=True)
-    version = ma.fields.Integer(allow_none=True)
+    version = Int(allow_none=True)
     status = ma.fields.String(metadata={"description": "accepted | unchanged | rejected"})
     reason = ma.fields.String(allow_none=True)
     details = ma.fields.Dict()
 
 
 class BatchResultSchema(ma.Schema):
-    accepted = ma.fields.Integer()
-    unchanged = ma.fields.Integer()
-    rejected = ma.fields.Integer()
+    accepted = Int()
+    unchanged = Int()
+    rejected = Int()
     results = ma.fields.List(ma.fields.Nested(RecordResultSchema))
 
 

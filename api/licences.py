@@ -7,6 +7,7 @@ from flask import request
 from flask.views import MethodView
 
 from api.blueprint import Blueprint, current_principal
+from api.schemas import Int
 from app.identity.models import L2
 from app.licences import holdings, public_check
 from app.licences.catalogue import catalogue
@@ -34,7 +35,7 @@ class StatusChangeSchema(ma.Schema):
 
 
 class LicenceSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Int()
     number = ma.fields.String()
     licence_type = ma.fields.String()
     licence_type_name = ma.fields.String()

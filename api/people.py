@@ -6,7 +6,7 @@ import marshmallow as ma
 from flask.views import MethodView
 
 from api.blueprint import Blueprint, current_principal
-from api.schemas import ErrorBodySchema
+from api.schemas import ErrorBodySchema, Int
 from app.identity.models import L2
 from app.people import access_log, profile, timeline
 from app.people.events_catalogue import EVENT_TYPES
@@ -39,7 +39,7 @@ class ProfileSchema(ma.Schema):
 
 
 class LifeEventSchema(ma.Schema):
-    id = ma.fields.Integer(dump_only=True)
+    id = Int(dump_only=True)
     type = ma.fields.String(required=True, validate=ma.validate.OneOf(sorted(EVENT_TYPES)),
                             metadata={"description": "可自行申报：employment、relocation"})
     date = ma.fields.Date(required=True, attribute="occurred_on")

@@ -7,6 +7,7 @@ import marshmallow as ma
 from flask.views import MethodView
 
 from api.blueprint import Blueprint, current_principal, current_staff
+from api.schemas import Int
 from app.identity.models import L2
 from app.ratings import aggregates, ratings, rectification
 from app.ratings.errors import SCALE
@@ -18,21 +19,21 @@ SCALE_TEXT = " · ".join(f"{score} {name}" for score, name in SCALE.items())
 
 
 class RateSchema(ma.Schema):
-    score = ma.fields.Integer(required=True, validate=ma.validate.Range(1, 5), metadata={"description": SCALE_TEXT})
+    score = Int(required=True, validate=ma.validate.Range(1, 5), metadata={"description": SCALE_TEXT})
     comment = ma.fields.String(validate=ma.validate.Length(max=1000), load_default=None)
     tags = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=20)),
                           validate=ma.validate.Length(max=10), load_default=list)
 
 
 class RatingSchema(ma.Schema):
-    id = ma.fields.Integer()
-    ticket_id = ma.fields.Integer(allow_none=True)
-    service_id = ma.fields.Integer()
-    score = ma.fields.Integer()
+    id = Int()
+    ticket_id = Int(allow_none=True)
+    service_id = Int()
+    score = Int()
     comment = ma.fields.String(allow_none=True)
     tags = ma.fields.List(ma.fields.String())
     source = ma.fields.String(metadata={"description": "requester 本人评价 · default 办结7天未评价，默认基本满意"})
-    original_score = ma.fields.Integer(allow_none=True, metadata={"description": "整改后再评价前的分数"})
+    original_score = Int(allow_none=True, metadata={"description": "整改后再评价前的分数"})
     rerated_at = ma.fields.DateTime(allow_none=True)
     created_at = ma.fields.DateTime()
     updated_at = ma.fields.DateTime()
@@ -45,13 +46,13 @@ class FollowUpSchema(ma.Schema):
 
 
 class CaseRatingSchema(ma.Schema):
-    id = ma.fields.Integer()
-    score = ma.fields.Integer()
+    id = Int()
+    score = Int()
     comment = ma.fields.String(allow_none=True)
     tags = ma.fields.List(ma.fields.String())
-    ticket_id = ma.fields.Integer(allow_none=True)
-    service_id = ma.fields.Integer()
-    original_score = ma.fields.Integer(allow_none=True)
+    ticket_id = Int(allow_none=True)
+    service_id = Int()
+    original_score = Int(allow_none=True)
     rerated_at = ma.fields.DateTime(allow_none=True)
     excluded = ma.fields.Boolean(metadata={"description": "申诉成立，不计入统计"})
 
@@ -67,10 +68,10 @@ class AppealSchema(ma.Schema):
 
 
 class CaseSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Int()
     state = ma.fields.String(metadata={"description": "open 整改中 · appealed 申诉审核中 · rectified 已整改 · "
                                                       "voided 申诉成立已撤销"})
-    department_id = ma.fields.Integer()
+    department_id = Int()
     opened_at = ma.fields.DateTime()
     due = ma.fields.DateTime()
     due_estimated = ma.fields.Boolean()
@@ -111,18 +112,18 @@ class OutcomeSchema(ma.Schema):
 class AggregateQuerySchema(ma.Schema):
     group_by = ma.fields.String(required=True, validate=ma.validate.OneOf(aggregates.GROUPS))
     month = ma.fields.String(validate=ma.validate.Regexp(r"^\d{4}-\d{2}$"), metadata={"description": "YYYY-MM"})
-    department_id = ma.fields.Integer()
+    department_id = Int()
 
 
 class AggregateSchema(ma.Schema):
     key = ma.fields.Raw(allow_none=True, metadata={"description": "部门/事项/工作人员 id，或月份 YYYY-MM"})
     label = ma.fields.String(allow_none=True)
-    count = ma.fields.Integer()
+    count = Int()
     average = ma.fields.Float()
-    bad = ma.fields.Integer()
+    bad = Int()
     bad_share = ma.fields.Float()
-    rectification_cases = ma.fields.Integer()
-    rectified_on_time = ma.fields.Integer()
+    rectification_cases = Int()
+    rectified_on_time = Int()
     rectified_on_time_share = ma.fields.Float(allow_none=True)
 
 

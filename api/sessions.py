@@ -6,6 +6,7 @@ import marshmallow as ma
 from flask.views import MethodView
 
 from api.blueprint import Blueprint, current_principal
+from api.schemas import Int
 from app.identity import sessions
 from app.security.keys import signing_keys
 
@@ -23,7 +24,7 @@ class TokenPairSchema(ma.Schema):
     access_token = ma.fields.String(required=True)
     refresh_token = ma.fields.String(required=True)
     token_type = ma.fields.Constant("Bearer")
-    expires_in = ma.fields.Integer(metadata={"description": "访问令牌有效秒数"})
+    expires_in = Int(metadata={"description": "访问令牌有效秒数"})
 
 
 class RefreshSchema(ma.Schema):
@@ -31,7 +32,7 @@ class RefreshSchema(ma.Schema):
 
 
 class LogoutAllSchema(ma.Schema):
-    sessions_ended = ma.fields.Integer()
+    sessions_ended = Int()
 
 
 class JwksSchema(ma.Schema):

@@ -8,6 +8,7 @@ from flask import request
 from flask.views import MethodView
 
 from api.blueprint import Blueprint, current_staff
+from api.schemas import Int
 from app.audit.log import Actor
 from app.staff import accounts, auth, catalogue
 from app.staff.models import ADMIN, ROLE_RANK
@@ -23,16 +24,16 @@ class StaffLoginSchema(ma.Schema):
 
 
 class StaffMeSchema(ma.Schema):
-    id = ma.fields.Integer(attribute="staff_id")
+    id = Int(attribute="staff_id")
     display_name = ma.fields.String()
     role = ma.fields.String(metadata={"description": "agent · supervisor · admin"})
-    department_ids = ma.fields.List(ma.fields.Integer())
+    department_ids = ma.fields.List(Int())
 
 
 class StaffSessionSchema(ma.Schema):
     access_token = ma.fields.String()
     token_type = ma.fields.Constant("Bearer")
-    expires_in = ma.fields.Integer(metadata={"description": "有效秒数（一个班次）"})
+    expires_in = Int(metadata={"description": "有效秒数（一个班次）"})
     staff = ma.fields.Nested(StaffMeSchema, attribute="principal")
 
 
@@ -42,11 +43,11 @@ class NewStaffSchema(ma.Schema):
                                     metadata={"description": "向群众显示的称呼（不显示用户名）"})
     role = ma.fields.String(required=True, validate=ma.validate.OneOf(list(ROLE_RANK)))
     password = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(min=12, max=256))
-    department_ids = ma.fields.List(ma.fields.Integer(), required=True, validate=ma.validate.Length(min=1))
+    department_ids = ma.fields.List(Int(), required=True, validate=ma.validate.Length(min=1))
 
 
 class CreatedStaffSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Int()
     username = ma.fields.String()
     display_name = ma.fields.String()
     role = ma.fields.String()
@@ -54,7 +55,7 @@ class CreatedStaffSchema(ma.Schema):
 
 
 class DepartmentSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Int()
     code = ma.fields.String()
     name = ma.fields.String()
     level = ma.fields.String(metadata={"description": "province 省级 · city 市级"})
@@ -62,14 +63,14 @@ class DepartmentSchema(ma.Schema):
 
 
 class ServiceSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Int()
     code = ma.fields.String()
     name = ma.fields.String()
-    department_id = ma.fields.Integer()
+    department_id = Int()
 
 
 class ServiceQuerySchema(ma.Schema):
-    department_id = ma.fields.Integer()
+    department_id = Int()
 
 
 ME_EXAMPLE = {"id": 2, "display_name": "公安厅工作人员 001号", "role": "agent", "department_ids": [1]}

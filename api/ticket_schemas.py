@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from api.schemas import Int
 from app.tickets.lifecycle import CONTACT_PREFERENCES, STAFF_STEPS, STATES
 from app.tickets.sla import KINDS
 
@@ -11,7 +12,7 @@ from app.tickets.sla import KINDS
 class NewTicketSchema(ma.Schema):
     kind = ma.fields.String(required=True, validate=ma.validate.OneOf(KINDS), metadata={
         "description": "consultation 咨询 · complaint 投诉 · suggestion 建议 · help 求助"})
-    service_id = ma.fields.Integer(required=True)
+    service_id = Int(required=True)
     title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
     description = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=5000))
     contact_preference = ma.fields.String(load_default="message", validate=ma.validate.OneOf(CONTACT_PREFERENCES))
@@ -25,12 +26,12 @@ class MyTicketsQuerySchema(ma.Schema):
 
 
 class NamedRefSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Int()
     name = ma.fields.String()
 
 
 class TicketSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Int()
     kind = ma.fields.String()
     state = ma.fields.String(metadata={"description": " · ".join(STATES)})
     title = ma.fields.String()
@@ -55,12 +56,12 @@ class TicketSchema(ma.Schema):
 
 
 class MyRatingSchema(ma.Schema):
-    id = ma.fields.Integer()
-    score = ma.fields.Integer()
+    id = Int()
+    score = Int()
     comment = ma.fields.String(allow_none=True)
     tags = ma.fields.List(ma.fields.String())
     source = ma.fields.String(metadata={"description": "requester 本人评价 · default 办结7天未评价，默认基本满意"})
-    original_score = ma.fields.Integer(allow_none=True, metadata={"description": "整改后再评价前的分数"})
+    original_score = Int(allow_none=True, metadata={"description": "整改后再评价前的分数"})
     can_rerate = ma.fields.Boolean(metadata={"description": "差评已整改、尚未再评价：可再评价一次"})
 
 
@@ -69,12 +70,12 @@ class RequesterTicketSchema(TicketSchema):
 
 
 class StaffTicketSchema(TicketSchema):
-    assignee_id = ma.fields.Integer(allow_none=True)
+    assignee_id = Int(allow_none=True)
     at_risk = ma.fields.Boolean(metadata={"description": "仅 SLA 监控：未超期但下一个工作日内到期"})
 
 
 class TicketEventSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Int()
     at = ma.fields.DateTime()
     kind = ma.fields.String()
     from_state = ma.fields.String(allow_none=True)
@@ -84,7 +85,7 @@ class TicketEventSchema(ma.Schema):
 
 
 class MessageSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Int()
     at = ma.fields.DateTime()
     author_type = ma.fields.String()
     author_name = ma.fields.String()
@@ -105,16 +106,16 @@ class StepSchema(ma.Schema):
 
 
 class AssignSchema(ma.Schema):
-    staff_id = ma.fields.Integer(required=True)
+    staff_id = Int(required=True)
 
 
 class TransferSchema(ma.Schema):
-    department_id = ma.fields.Integer(required=True)
+    department_id = Int(required=True)
     reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=500))
 
 
 class QueueQuerySchema(ma.Schema):
-    department_id = ma.fields.Integer()
+    department_id = Int()
     state = ma.fields.String(validate=ma.validate.OneOf(STATES))
     overdue = ma.fields.Boolean()
     assignee = ma.fields.String(validate=ma.validate.Regexp(r"^(me|none|\d+)$"),
@@ -122,7 +123,7 @@ class QueueQuerySchema(ma.Schema):
 
 
 class RequesterDetailsSchema(ma.Schema):
-    ticket_id = ma.fields.Integer()
+    ticket_id = Int()
     name = ma.fields.String(allow_none=True)
     phone = ma.fields.String(allow_none=True)
     contact_preference = ma.fields.String()

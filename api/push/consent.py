@@ -6,6 +6,7 @@ import marshmallow as ma
 from flask.views import MethodView
 
 from api.blueprint import Blueprint, current_principal
+from api.schemas import Int
 from app.identity.models import L0
 from app.push import consent
 from app.push.models import CONSENT_STATUSES
@@ -27,7 +28,7 @@ class ConsentSchema(ma.Schema):
     template_id = ma.fields.String()
     kind = ma.fields.String(metadata={"description": "one_time | long_term"})
     status = ma.fields.String()
-    credits = ma.fields.Integer(allow_none=True, metadata={"description": "一次性模板剩余可发条数"})
+    credits = Int(allow_none=True, metadata={"description": "一次性模板剩余可发条数"})
     updated_at = ma.fields.DateTime()
 
 

@@ -6,6 +6,7 @@ import marshmallow as ma
 from flask.views import MethodView
 
 from api.blueprint import Blueprint, current_principal
+from api.schemas import Int
 from app.identity.models import L0
 from app.push import inbox
 
@@ -21,7 +22,7 @@ NOTIFICATION_EXAMPLE = {"id": 12, "category": "certificates", "title": "身份�
 
 
 class NotificationSchema(ma.Schema):
-    id = ma.fields.Integer()
+    id = Int()
     category = ma.fields.String()
     title = ma.fields.String()
     body = ma.fields.String()
@@ -38,12 +39,12 @@ class InboxQuerySchema(ma.Schema):
 
 
 class UnreadSchema(ma.Schema):
-    unread = ma.fields.Integer()
+    unread = Int()
 
 
 class MarkedSchema(ma.Schema):
-    marked = ma.fields.Integer(metadata={"description": "本次标为已读的条数"})
-    unread = ma.fields.Integer()
+    marked = Int(metadata={"description": "本次标为已读的条数"})
+    unread = Int()
 
 
 @blp.route("")

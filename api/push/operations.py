@@ -6,6 +6,7 @@ import marshmallow as ma
 from flask.views import MethodView
 
 from api.blueprint import Blueprint, current_staff
+from api.schemas import Int
 from app.push import operations
 from app.staff.models import SUPERVISOR
 
@@ -19,17 +20,17 @@ DELIVERY_EXAMPLE = {"id": 7, "notification_id": 12, "rule_id": "id_card_expiring
 class FigureSchema(ma.Schema):
     rule_id = ma.fields.String()
     state = ma.fields.String()
-    count = ma.fields.Integer()
+    count = Int()
 
 
 class DeliverySchema(ma.Schema):
-    id = ma.fields.Integer()
-    notification_id = ma.fields.Integer()
+    id = Int()
+    notification_id = Int()
     rule_id = ma.fields.String(allow_none=True)
     template_id = ma.fields.String()
     state = ma.fields.String()
     reason = ma.fields.String(allow_none=True)
-    attempts = ma.fields.Integer()
+    attempts = Int()
     updated_at = ma.fields.DateTime()
 
 

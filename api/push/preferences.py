@@ -6,6 +6,7 @@ import marshmallow as ma
 from flask.views import MethodView
 
 from api.blueprint import Blueprint, current_principal
+from api.schemas import Int
 from app.identity.models import L0
 from app.push import preferences
 from app.push.rules import CATEGORIES
@@ -27,7 +28,7 @@ class PreferencesSchema(ma.Schema):
     categories = ma.fields.Dict(keys=ma.fields.String(validate=ma.validate.OneOf(CATEGORIES)),
                                 values=ma.fields.Boolean(), metadata={"description": "各类别是否推送到微信"})
     quiet_hours = ma.fields.Nested(QuietHoursSchema, metadata={"description": "免打扰时段：微信消息顺延"})
-    daily_cap = ma.fields.Integer(validate=ma.validate.Range(0, preferences.MAX_DAILY_CAP),
+    daily_cap = Int(validate=ma.validate.Range(0, preferences.MAX_DAILY_CAP),
                                   metadata={"description": "每天最多微信消息条数"})
 
 

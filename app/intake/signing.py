@@ -45,12 +45,13 @@ def authenticate_request(
     authority = session().get(Authority, authority_id)
     if authority is None or authority.disabled_at is not None:
         raise SignatureError()
-    if not timestamp.isdigit() or abs(clock.now().timestamp() - int(timestamp)) > WINDOW_SECONDS:
+    digits = timestamp.isascii() and timestamp.isdigit()
+    if not digits or abs(clock.now().timestamp() - int(timestamp)) > WINDOW_SECONDS:
         raise SignatureError("请求时间戳超出允许范围", code="intake_timestamp_stale")
     if not _NONCE.match(nonce):
         raise SignatureError("nonce 格式无效", code="intake_nonce_invalid")
     expected = sign(decrypt(authority.secret_enc, "authority.secret"), method, path, timestamp, nonce, body)
-    if not hmac.compare_digest(expected, signature.lower()):
+    if not hmac.compare_digest(expected.encode(), signature.lower().encode()):  # bytes: any header text
         raise SignatureError()
     # Only a correctly signed request spends its nonce, so forgeries cannot burn nonces.
     if not get_redis().set(f"intake:nonce:{authority.id}:{nonce}", "1", nx=True, ex=2 * WINDOW_SECONDS):

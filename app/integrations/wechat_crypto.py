@@ -50,7 +50,8 @@ def message_signature(token: str, timestamp: str, nonce: str, *extra: str) -> st
 
 
 def check_signature(expected: str, token: str, timestamp: str, nonce: str, *extra: str) -> None:
-    if not hmac.compare_digest(message_signature(token, timestamp, nonce, *extra), expected or ""):
+    # Bytes, as a str compare refuses non-ASCII text (which a forged query can carry).
+    if not hmac.compare_digest(message_signature(token, timestamp, nonce, *extra).encode(), (expected or "").encode()):
         raise MessageSignatureError()
 
 
