@@ -22,6 +22,8 @@ PERIODIC: tuple[tuple[int, str, tuple], ...] = (
     (60, "app.system.heartbeat:record_heartbeat", ("scheduler",)),
     (60, "app.push.delivery:sweep_deliveries", ()),
     (60, "app.push.outbox:sweep_outbox", ()),
+    # Licence decisions dated in the future, within minutes of local midnight on their date.
+    (300, "app.licences.schedule:apply_scheduled_changes", ()),
     # Daily, at 00:00 UTC = 08:00 Asia/Shanghai (when quiet hours end); a repeat in the same day writes nothing.
     (86_400, "app.push.scans:daily_scan", ()),
 )
