@@ -11,6 +11,7 @@ from api.schemas import Int
 from app.identity.models import L2
 from app.licences import holdings, public_check
 from app.licences.catalogue import catalogue
+from app.licences.models import CHANGE_STATUSES
 from app.licences.status import STATUSES
 
 catalogue()  # a broken catalogue file stops start-up, naming the file and field
@@ -32,6 +33,11 @@ class StatusChangeSchema(ma.Schema):
     reason = ma.fields.String(allow_none=True)
     effective_on = ma.fields.Date(allow_none=True)
     recorded_at = ma.fields.DateTime()
+    status = ma.fields.String(metadata={
+        "enum": list(CHANGE_STATUSES),
+        "description": ("applied 已生效；scheduled 待生效（生效日期晚于收到之日）；"
+                        "superseded 生效前被后来的决定取代，未生效")})
+    applied_at = ma.fields.DateTime(allow_none=True, metadata={"description": "生效时间（scheduled、superseded 为空）"})
 
 
 class LicenceSchema(ma.Schema):
@@ -45,6 +51,8 @@ class LicenceSchema(ma.Schema):
     status = ma.fields.String(metadata={"enum": list(STATUSES)})
     status_reason = ma.fields.String(allow_none=True)
     renewal_opens_on = ma.fields.Date(allow_none=True, metadata={"description": "可申请延续的起始日"})
+    scheduled = ma.fields.List(ma.fields.Nested(StatusChangeSchema), metadata={
+        "description": "已收到、尚未到生效日期的状态决定（按生效顺序）；生效前 status 不变"})
 
 
 class LicenceDetailSchema(LicenceSchema):
@@ -82,7 +90,10 @@ class BulkResultSchema(ma.Schema):
 LICENCE_EXAMPLE = {"id": 3, "number": "JY14401040012345", "licence_type": "food_business_licence",
                    "licence_type_name": "食品经营许可证", "issuer": "广州市越秀区市场监督管理局",
                    "issued_on": "2022-01-10", "valid_until": "2027-01-09", "status": "expiring",
-                   "status_reason": None, "renewal_opens_on": "2026-12-10"}
+                   "status_reason": None, "renewal_opens_on": "2026-12-10", "scheduled": [
+                       {"state": "suspended", "from_state": "valid", "reason": "现场检查发现食品安全隐患，责令停业整改",
+                        "effective_on": "2026-12-01", "recorded_at": "2026-11-28T08:00:00+00:00",
+                        "status": "scheduled", "applied_at": None}]}
 PUBLIC_EXAMPLE = {"number": "JY14401040012345", "found": True, "licence_type": "food_business_licence",
                   "licence_type_name": "食品经营许可证", "issuer": "广州市越秀区市场监督管理局",
                   "holder_name": "广州市越秀区示例餐饮有限公司", "holder_uscc": USCC_EXAMPLE, "status": "valid",
@@ -97,7 +108,7 @@ class EntityLicences(MethodView):
     @blp.alt_response(404, description=NOT_FOUND)
     @blp.paginate()
     def get(self, query, uscc, pagination_parameters):
-        """The entity's licences with their status today, optionally filtered by status."""
+        """The entity's licences with their status today (and decisions scheduled for later), optionally filtered."""
         items, pagination_parameters.item_count = holdings.entity_licences(
             current_principal().account_id, uscc, query.get("status"), pagination_parameters.first_item,
             pagination_parameters.page_size)
@@ -108,11 +119,13 @@ class EntityLicences(MethodView):
 class EntityLicence(MethodView):
     @blp.auth(L2)
     @blp.response(200, LicenceDetailSchema, example={**LICENCE_EXAMPLE, "history": [
+        *LICENCE_EXAMPLE["scheduled"],
         {"state": "valid", "from_state": None, "reason": "发证", "effective_on": "2022-01-10",
-         "recorded_at": "2026-11-28T08:00:00+00:00"}]})
+         "recorded_at": "2022-01-10T02:00:00+00:00", "status": "applied",
+         "applied_at": "2022-01-10T02:00:00+00:00"}]})
     @blp.alt_response(404, description=NOT_FOUND)
     def get(self, uscc, licence_id):
-        """One of the entity's licences with its status history."""
+        """One of the entity's licences with its status history (newest first, scheduled decisions included)."""
         return holdings.entity_licence(current_principal().account_id, uscc, licence_id)
 
 

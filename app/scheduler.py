@@ -24,6 +24,8 @@ PERIODIC: tuple[tuple[int, str, tuple], ...] = (
     (60, "app.push.outbox:sweep_outbox", ()),
     # Hourly: close resolved tickets 7 days on and count the unrated as 基本满意.
     (3_600, "app.tickets.settlement:settle_resolved_tickets", ()),
+    # Licence decisions dated in the future, within minutes of local midnight on their date.
+    (300, "app.licences.schedule:apply_scheduled_changes", ()),
     # Daily, at 00:00 UTC = 08:00 Asia/Shanghai (when quiet hours end); a repeat in the same day writes nothing.
     (86_400, "app.push.scans:daily_scan", ()),
 )

@@ -13,6 +13,7 @@ from app.entities.acting import require_acting
 from app.errors import NotFound
 from app.licences.catalogue import licence_type
 from app.licences.models import Licence, LicenceStatusChange
+from app.licences.register import scheduled_changes
 from app.licences.status import licence_status, status_condition, window_opens
 
 VIEW_LICENCES = "view_licences"
@@ -25,6 +26,13 @@ class StatusChangeView:
     reason: str | None
     effective_on: date | None
     recorded_at: datetime
+    status: str = "applied"  # applied | scheduled (waits for effective_on) | superseded (never applied)
+    applied_at: datetime | None = None
+
+
+def change_view(change: LicenceStatusChange) -> StatusChangeView:
+    return StatusChangeView(change.state, change.from_state, change.reason, change.effective_on,
+                            change.recorded_at, change.status, change.applied_at)
 
 
 @dataclass(frozen=True)
@@ -39,15 +47,18 @@ class LicenceView:
     status: str
     status_reason: str | None
     renewal_opens_on: date | None
+    # Decisions received but dated later, in the order they take effect (the status above holds until then).
+    scheduled: list[StatusChangeView] = field(default_factory=list)
     history: list[StatusChangeView] = field(default_factory=list)
 
 
-def licence_view(licence: Licence, today: date, history: list[StatusChangeView] | None = None) -> LicenceView:
+def licence_view(licence: Licence, today: date, scheduled: list[LicenceStatusChange] | None = None,
+                 history: list[StatusChangeView] | None = None) -> LicenceView:
     kind = licence_type(licence.type_code)
     opens = None if licence.valid_until is None else window_opens(licence.valid_until, kind.renewal_window_days)
     return LicenceView(licence.id, licence.number, kind.code, kind.name, licence.issuer, licence.issued_on,
                        licence.valid_until, licence_status(licence, today), licence.state_reason, opens,
-                       history or [])
+                       [change_view(c) for c in scheduled or []], history or [])
 
 
 def entity_licences(account_id: int, uscc: str, status: str | None, offset: int,
@@ -59,9 +70,10 @@ def entity_licences(account_id: int, uscc: str, status: str | None, offset: int,
         where.append(status_condition(status, today))
     s = session()
     total = s.scalar(select(func.count()).select_from(Licence).where(*where)) or 0
-    rows = s.scalars(select(Licence).where(*where).order_by(Licence.valid_until.is_(None), Licence.valid_until,
-                                                           Licence.id).offset(offset).limit(limit))
-    return [licence_view(licence, today) for licence in rows], total
+    rows = list(s.scalars(select(Licence).where(*where).order_by(Licence.valid_until.is_(None), Licence.valid_until,
+                                                                Licence.id).offset(offset).limit(limit)))
+    scheduled = scheduled_changes([licence.id for licence in rows]) if rows else {}
+    return [licence_view(licence, today, scheduled.get(licence.id)) for licence in rows], total
 
 
 def entity_licence(account_id: int, uscc: str, licence_id: int) -> LicenceView:
@@ -71,5 +83,5 @@ def entity_licence(account_id: int, uscc: str, licence_id: int) -> LicenceView:
         raise NotFound()
     history = session().scalars(select(LicenceStatusChange).where(LicenceStatusChange.licence_id == licence.id)
                                 .order_by(LicenceStatusChange.id.desc()))
-    return licence_view(licence, clock.today(), [
-        StatusChangeView(h.state, h.from_state, h.reason, h.effective_on, h.recorded_at) for h in history])
+    return licence_view(licence, clock.today(), scheduled_changes([licence.id]).get(licence.id),
+                        [change_view(h) for h in history])

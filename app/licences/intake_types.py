@@ -6,19 +6,13 @@ from typing import Any
 
 import marshmallow as ma
 
-from app.db import session
-from app.entities.acting import accounts_acting_for
 from app.entities.intake_types import validate_uscc_field
 from app.entities.lifecycle import entity_or_reject
-from app.entities.models import Entity
 from app.entities.uscc import validate_uscc
 from app.errors import NotFound
 from app.intake.types import RecordContext, RecordType, register
 from app.licences import register as licences
 from app.licences.catalogue import catalogue
-from app.licences.models import Licence, LicenceStatusChange
-from app.push.facts import as_payload, licence_facts
-from app.push.outbox import emit
 
 # Numbers mix digits, letters, Chinese characters and brackets (e.g. 粤卫公证字[2024]第0104A0321号).
 NUMBER = ma.validate.Regexp(r"^[0-9A-Za-z\u4e00-\u9fa5()（）\[\]〔〕［］\-]{4,64}$", error="许可证编号格式不正确")
@@ -37,7 +31,8 @@ class LicenceStatusSchema(ma.Schema):
     number = ma.fields.String(required=True, validate=NUMBER)
     action = ma.fields.String(required=True, validate=ma.validate.OneOf(tuple(licences.ACTIONS)))
     reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=300))
-    effective_on = ma.fields.Date(required=True)
+    effective_on = ma.fields.Date(required=True, metadata={
+        "description": "生效日期；晚于收到之日（北京时间）的决定记为待生效，到期自动生效，此前状态不变"})
 
 
 def _unknown_type(code: str) -> bool:
@@ -52,24 +47,13 @@ def apply_licence(ctx: RecordContext, data: dict[str, Any]) -> None:
 
 
 def apply_licence_status(ctx: RecordContext, data: dict[str, Any]) -> None:
+    """A status decision: applied now, or scheduled when dated after today (register.change_licence_state)."""
     licence = licences.find_licence(data["number"])
     if licence is None:
         raise NotFound("未找到该许可证", code="licence_not_found")
-    change = licences.change_licence_state(licence, data["action"], data["reason"], data["effective_on"])
-    if change.state == "suspended":
-        _announce_suspension(licence, change)
-
-
-def _announce_suspension(licence: Licence, change: LicenceStatusChange) -> None:
-    """The "licence suspended" push, through the outbox in this batch's transaction: it fires once
-    if and only if the suspension commits, to whoever acts for the holder with receive_notifications now."""
-    entity = session().get(Entity, licence.entity_id)
-    facts = {**licence_facts(licence, entity), "event.id": change.id,
-             "event.reason": change.reason, "event.effective_on": change.effective_on}
-    emit("licence.suspended", {"facts": as_payload(facts),
-                               "account_ids": accounts_acting_for(entity.id, "receive_notifications")})
+    licences.change_licence_state(licence, data["action"], data["reason"], data["effective_on"])
 
 
 register(RecordType("licence", LicenceSchema, apply_licence, "许可证发放与信息更新（按编号）"))
 register(RecordType("licence_status", LicenceStatusSchema, apply_licence_status,
-                    "许可证状态决定：暂扣、恢复、吊销、注销（附原因与生效日期）"))
+                    "许可证状态决定：暂扣、恢复、吊销、注销（附原因与生效日期，日期在后的到期生效）"))

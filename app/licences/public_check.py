@@ -4,7 +4,8 @@ Answers carry public fields only — the holder's name and code, the licence typ
 and validity — never the legal representative or anyone else's personal data. They are cached
 in Redis per licence number for up to 10 minutes, never past the next local midnight (a derived
 status such as ``expiring`` changes at midnight), and tagged with the day they were computed for;
-a status change drops the entry after its commit (register.py). Callers are rate-limited per IP.
+a status change drops the entry after its commit (register.py), a scheduled decision too, when the
+periodic job applies it on its date. Callers are rate-limited per IP.
 """
 
 from __future__ import annotations

@@ -15,10 +15,14 @@ RELATIONS = ("parent", "child", "spouse")
 INVERSE = {"parent": "child", "child": "parent", "spouse": "spouse"}
 
 
-def link(person: Person, relative: Person, relation: str, authority_id: str) -> None:
-    """``relative`` is the ``relation`` of ``person``; the inverse link is written too."""
+def link(person: Person, relative: Person, relation: str, authority_id: str) -> bool:
+    """``relative`` is the ``relation`` of ``person``; the inverse link is written too.
+
+    Returns whether the link is new (an authority re-asserting a known link returns False).
+    """
     if person.id == relative.id:
         raise ValidationFailed("不能与本人建立亲属关系", code="household_link_self")
+    created = False
     for a, b, rel in ((person, relative, relation), (relative, person, INVERSE[relation])):
         exists = session().scalars(select(HouseholdLink).where(
             HouseholdLink.person_id == a.id, HouseholdLink.relative_id == b.id,
@@ -26,7 +30,9 @@ def link(person: Person, relative: Person, relation: str, authority_id: str) -> 
         if exists is None:
             session().add(HouseholdLink(person_id=a.id, relative_id=b.id, relation=rel,
                                         authority_id=authority_id, created_at=clock.now()))
+            created = True
     session().flush()
+    return created
 
 
 def relatives(person_id: int) -> list[tuple[HouseholdLink, Person]]:

@@ -35,6 +35,13 @@ def record_authority_event(person: Person, type_name: str, occurred_on: date, pa
     return event
 
 
+def births_of(person_id: int, since: date) -> list[LifeEvent]:
+    """The birth events authorities recorded for a person, dated ``since`` or later."""
+    return list(session().scalars(select(LifeEvent).where(
+        LifeEvent.person_id == person_id, LifeEvent.type == "birth", LifeEvent.occurred_on >= since)
+        .order_by(LifeEvent.id)))
+
+
 @transactional
 def report_event(principal: Principal, type_name: str, occurred_on: date, payload: dict[str, Any]) -> LifeEvent:
     """A resident adds an event of a self-reportable type to their own timeline."""

@@ -2,8 +2,9 @@
 
 Payload contract (what ``outbox.emit`` callers send): ``{"facts": {"event.id": ..., ...},
 "account_ids": [...]}`` — recipients are resolved by the emitter inside its own transaction (the
-parents through household links for a birth, the people acting for the entity with
-``receive_notifications`` for a licence decision), so the event carries who was entitled then.
+parents through household links for a birth, or the one parent whose link arrives after it; the
+people acting for the entity with ``receive_notifications`` for a licence decision, when it takes
+effect), so the event carries who was entitled then.
 """
 
 from __future__ import annotations

@@ -50,7 +50,7 @@ def test_a_ticket_left_unrated_for_seven_days_closes_and_counts_as_satisfactory(
         late = client.put(f"/api/v1/tickets/{unrated}/rating", headers=resident.headers, json={"score": 1})
         assert late.status_code == 409 and late.json["code"] == "rating_period_over"
         settlement.settle_resolved_tickets.send()
-        run_queued_jobs(queue="tickets")  # a real worker runs the periodic job
+        run_queued_jobs(queues=("tickets",))  # a real worker runs the periodic job
         settlement.settle_batch()  # a second run (another worker, the next hour) changes nothing
 
     for ticket in (unrated, rated):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import secrets
-import time
 from dataclasses import dataclass
 from typing import Any
 
+from app import clock
 from app.intake.authorities import register_authority
 from app.intake.signing import sign
 
@@ -27,7 +27,7 @@ def make_authority(types: list[str], authority_id: str | None = None, name: str 
 
 def signed_headers(authority: IssuingAuthority, body: bytes, *, method: str = "POST", path: str = BATCH_PATH,
                    timestamp: int | None = None, nonce: str | None = None) -> dict[str, str]:
-    ts = str(int(time.time()) if timestamp is None else timestamp)
+    ts = str(int(clock.now().timestamp()) if timestamp is None else timestamp)  # yss's clock, frozen or not
     nonce = nonce or secrets.token_hex(16)
     return {
         "Content-Type": "application/json",

@@ -5,14 +5,15 @@ from __future__ import annotations
 import dramatiq
 
 
-def run_queued_jobs(timeout_ms: int = 30_000, queue: str = "push") -> None:
+def run_queued_jobs(timeout_ms: int = 30_000, queues: tuple[str, ...] = ("push",)) -> None:
     import app.worker  # noqa: F401  (registers every actor and the session middleware)
     from app.queue import broker
 
     worker = dramatiq.Worker(broker, worker_threads=2, worker_timeout=100)
     worker.start()
     try:
-        broker.join(queue, timeout=timeout_ms)
+        for queue in queues:  # in order: a job may enqueue pushes for a queue joined after it
+            broker.join(queue, timeout=timeout_ms)
         worker.join()
     finally:
         worker.stop()
