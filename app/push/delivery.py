@@ -11,7 +11,8 @@ nothing. Outcomes (WECHAT.md errcodes):
   ``MAX_ATTEMPTS`` (about four hours), then ``failed`` as ``retries_exhausted`` (the dead letters).
 A row left ``sending`` past its lease belongs to a worker that died mid-call: WeChat may or may not
 have sent it, and there is no way to ask, so it is never resent on its own — it becomes a dead
-letter (``interrupted``) an operator may requeue.
+letter (``interrupted``). WeChat's own sent report settles it when one arrives (``reports``); an
+operator may requeue one that never arrived.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from app.db import after_commit, session, transactional
 from app.errors import UpstreamUnavailable
 from app.identity.models import Account
 from app.integrations.wechat import WeChatError, wechat
-from app.push import consent
+from app.push import consent, reports
 from app.push.models import Delivery
 from app.push.notify import enqueue_deliveries
 from app.queue import actor
@@ -151,10 +152,11 @@ def sweep() -> dict[str, int]:
         s.execute(update(Delivery).where(Delivery.id.in_(stuck)).values(next_attempt_at=now, updated_at=now))
     interrupted = s.execute(update(Delivery).where(Delivery.state == "sending", Delivery.lease_until < now)
                             .values(state="failed", reason="interrupted", lease_until=None, updated_at=now)).rowcount
+    settled = reports.settle(now, LEASE)
     ids = due + stuck
     if ids:
-            after_commit(lambda: enqueue_deliveries(ids))
-    return {"deferred_due": len(due), "requeued": len(stuck), "interrupted": interrupted}
+        after_commit(lambda: enqueue_deliveries(ids))
+    return {"deferred_due": len(due), "requeued": len(stuck), "interrupted": interrupted, "settled": settled}
 
 
 def delivery_counts() -> dict[str, int]:

@@ -62,7 +62,7 @@ class Delivery(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    msgid: Mapped[str | None] = mapped_column(String(64))
+    msgid: Mapped[str | None] = mapped_column(String(64), index=True)  # WeChat's sent reports look it up
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -127,3 +127,24 @@ def _scan_indexes() -> None:
 
 
 _scan_indexes()
+
+
+class SentReport(Base):
+    """WeChat's own word that it sent a subscribe message (``subscribe_msg_sent_event``).
+
+    Kept so the delivery sweep can settle a send whose worker died mid-call: WeChat's report, not
+    our lost response, then says whether it went out (``app.push.reports``).
+    """
+
+    __tablename__ = "push_sent_reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    msgid: Mapped[str] = mapped_column(String(64), unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    template_id: Mapped[str] = mapped_column(String(128))
+    error_code: Mapped[int] = mapped_column(Integer)
+    error_status: Mapped[str] = mapped_column(String(64))
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    delivery_id: Mapped[int | None] = mapped_column(ForeignKey("push_deliveries.id", ondelete="SET NULL"),
+                                                    index=True)

@@ -37,4 +37,5 @@ def receive(args: dict[str, str], body: bytes) -> int:
         return 0
     items = message.get("List") or []
     items = [items] if isinstance(items, dict) else [i for i in items if isinstance(i, dict)]
-    return apply_wechat_event(str(message.get("FromUserName", "")), str(message.get("Event", "")), items)
+    return apply_wechat_event(str(message.get("FromUserName", "")), str(message.get("Event", "")), items,
+                              message.get("CreateTime"))

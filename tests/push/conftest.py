@@ -6,6 +6,7 @@ import pytest
 
 from app.push import consent
 from app.push.rules import load_templates
+from config import get_settings
 from tests.support.residents import create_resident
 
 
@@ -32,6 +33,15 @@ def person(wechat):
         return resident
 
     return make
+
+
+def push_event(emulator, live_url: str, openid: str, event: str, items: list[dict], safe_mode: bool = True) -> dict:
+    """Have the emulator push a subscribe event to our message endpoint, as WeChat does."""
+    settings = get_settings()
+    return emulator._post("/push-event", {
+        "url": f"{live_url}/api/v1/wechat/messages", "token": settings.wechat_message_token,
+        "encoding_aes_key": settings.wechat_encoding_aes_key, "appid": settings.wechat_appid,
+        "safe_mode": safe_mode, "event": event, "openid": openid, "items": items})
 
 
 def sent_to(emulator, openid: str) -> list[dict]:

@@ -10,6 +10,7 @@ from app.db import session
 from app.push.models import Consent
 from app.push.notify import notify
 from config import get_settings
+from tests.push.conftest import push_event
 
 NOTICE = "tmpl-notice-0004"
 
@@ -56,27 +57,19 @@ def test_subscribe_results_from_the_client_add_credits_and_record_refusals(perso
     assert bad.status_code == 422 and bad.json["code"] == "unknown_template"
 
 
-def _push(emulator, live_url: str, openid: str, event: str, items: list[dict], safe_mode: bool) -> dict:
-    settings = get_settings()
-    return emulator._post("/push-event", {
-        "url": f"{live_url}/api/v1/wechat/messages", "token": settings.wechat_message_token,
-        "encoding_aes_key": settings.wechat_encoding_aes_key, "appid": settings.wechat_appid,
-        "safe_mode": safe_mode, "event": event, "openid": openid, "items": items})
-
-
 def test_wechat_pushed_subscribe_events_update_consent_in_plain_and_safe_mode(person, wechat, live_api):
     me = person()
-    accepted = _push(wechat, live_api, me.openid, "subscribe_msg_popup_event",
-                     [{"TemplateId": NOTICE, "SubscribeStatusString": "accept"}], safe_mode=False)
+    accepted = push_event(wechat, live_api, me.openid, "subscribe_msg_popup_event",
+                          [{"TemplateId": NOTICE, "SubscribeStatusString": "accept"}], safe_mode=False)
     assert (accepted["status"], accepted["body"]) == (200, "success")
-    _push(wechat, live_api, me.openid, "subscribe_msg_popup_event",
-          [{"TemplateId": NOTICE, "SubscribeStatusString": "accept"},
-           {"TemplateId": "tmpl-service-reminder-0002", "SubscribeStatusString": "accept"}], safe_mode=True)
+    push_event(wechat, live_api, me.openid, "subscribe_msg_popup_event",
+               [{"TemplateId": NOTICE, "SubscribeStatusString": "accept"},
+                {"TemplateId": "tmpl-service-reminder-0002", "SubscribeStatusString": "accept"}], safe_mode=True)
     session().rollback()  # a fresh snapshot: the push was committed by the server thread
     rows = {c.template_id: c for c in session().scalars(select(Consent))}
     assert rows[NOTICE].credits == 2 and rows["tmpl-service-reminder-0002"].status == "accept"
-    changed = _push(wechat, live_api, me.openid, "subscribe_msg_change_event",
-          [{"TemplateId": "tmpl-service-reminder-0002", "SubscribeStatusString": "reject"}], safe_mode=True)
+    changed = push_event(wechat, live_api, me.openid, "subscribe_msg_change_event",
+                         [{"TemplateId": "tmpl-service-reminder-0002", "SubscribeStatusString": "reject"}])
     assert changed["body"] == "success", changed
     session().rollback()  # a fresh snapshot: the push was committed by the server thread
     assert session().scalar(select(Consent.status).where(Consent.template_id == "tmpl-service-reminder-0002")) == "ban"

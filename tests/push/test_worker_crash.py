@@ -10,9 +10,11 @@ every message counted at the emulator:
   (at most its thread count): those stay ``sending`` until their lease passes, then the sweep makes them
   ``interrupted`` dead letters, never resent on their own, because WeChat cannot be asked whether a
   message went out. Some of them did reach WeChat (the request was already there when the worker died);
-- an operator who finds that an interrupted message did not arrive requeues it (operations.requeue), and
-  then every notification has been delivered exactly once. Requeueing one that did arrive would send it
-  a second time — which is why the code leaves that decision to a person instead of retrying.
+- WeChat's own reports of what it sent (``subscribe_msg_sent_event``) settle the interrupted sends
+  that did arrive as ``sent``; what is left in the dead letters is exactly what never arrived, which an
+  operator requeues (operations.requeue), and then every notification has been delivered exactly once.
+  Requeueing blindly would send the ones that did arrive a second time, which is why nothing is retried
+  on its own.
 """
 
 from __future__ import annotations
@@ -32,10 +34,12 @@ from sqlalchemy import select
 
 from app import clock
 from app.db import remove_session, session
+from app.identity.models import Account
 from app.push import delivery, operations
 from app.push.content import WeChatMessage
 from app.push.models import Delivery
 from app.push.notify import Planned, write_notifications
+from tests.push.conftest import push_event, sent_to
 
 ROOT = Path(__file__).resolve().parents[2]
 LONG = "tmpl-service-reminder-0002"  # long-term: thing1, thing2, date3
@@ -68,6 +72,17 @@ def _deliveries() -> list[Delivery]:
     return list(session().scalars(select(Delivery)))
 
 
+def _openid(account_id: int) -> str:
+    return session().get(Account, account_id).provider_uid
+
+
+def _report_sent(emulator, live_url: str, openid: str) -> None:
+    """As WeChat does: report every message sent to ``openid`` to our message endpoint."""
+    items = [{"TemplateId": m["template_id"], "MsgID": str(m["msgid"]), "ErrorCode": 0, "ErrorStatus": "success"}
+             for m in sent_to(emulator, openid)]
+    assert push_event(emulator, live_url, openid, "subscribe_msg_sent_event", items)["body"] == "success"
+
+
 def _wait(condition, what: str, timeout: float = 40) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -96,7 +111,8 @@ def _write_batch(person) -> dict[str, int]:
 
 
 @pytest.mark.slow
-def test_a_worker_killed_mid_batch_sends_nothing_twice_and_every_notification_arrives_once(person, wechat):
+def test_a_worker_killed_mid_batch_sends_nothing_twice_and_every_notification_arrives_once(person, wechat,
+                                                                                            live_api):
     markers = _write_batch(person)  # the jobs are in the queue now
     # Each send a little slow, so that the kill lands with part of the batch sent and part not.
     wechat.fault(SEND_PATH, "slow", count=len(markers), delay_seconds=0.02)
@@ -136,8 +152,25 @@ def test_a_worker_killed_mid_batch_sends_nothing_twice_and_every_notification_ar
             else:
                 assert row.state == "sent" and sent[marker] == 1, (marker, row.state, row.reason)
 
-        # The operator requeues the interrupted messages that never arrived; the second worker sends them.
+        # WeChat reports each message it sent (subscribe_msg_sent_event). Past a lease, the reports settle
+        # a person's interrupted sends when they account for all of them (a report names no content, so
+        # one report for two interrupted sends cannot say which arrived: those stay for an operator).
+        by_account: dict[int, list[str]] = {}
+        for marker, nid in markers.items():
+            if rows[nid].id in in_flight:
+                by_account.setdefault(rows[nid].account_id, []).append(marker)
+        for account_id in by_account:
+            _report_sent(wechat, live_api, _openid(account_id))
+        whole = [m for group in by_account.values() if all(sent[m] for m in group) for m in group]
+        with clock.freeze(clock.now() + 2 * delivery.LEASE + timedelta(seconds=30)):
+            assert delivery.sweep()["settled"] == len(whole)
+        rows = {d.notification_id: d for d in _deliveries()}
+        assert all(rows[markers[m]].state == "sent" for m in whole)
+
+        # The dead letters are the rest of the interrupted sends; the operator requeues those that never arrived.
         missing = [rows[markers[m]].id for m in markers if sent[m] == 0]
+        assert sorted(d.id for d in operations.dead_letters(0, 100)[0]) == sorted(in_flight - {
+            rows[markers[m]].id for m in whole})
         assert len(missing) <= len(in_flight)
         for delivery_id in missing:
             operations.requeue(delivery_id, staff_id=1)
