@@ -7,7 +7,7 @@ from typing import Any
 import marshmallow as ma
 
 from app.certificates.catalogue import certificate_type
-from app.certificates.wallet import find_certificate, revoke, upsert_certificate
+from app.certificates.wallet import find_certificate, reinstate, revoke, upsert_certificate
 from app.errors import AppError, ValidationFailed
 from app.intake.types import RecordContext, RecordType, register
 from app.people.persons import ensure_person
@@ -38,7 +38,8 @@ class CertificateRecord(ma.Schema):
 class CertificateStatusRecord(ma.Schema):
     type = ma.fields.String(required=True)
     number = _NUMBER
-    status = ma.fields.String(required=True, validate=ma.validate.OneOf(["revoked"]))
+    status = ma.fields.String(required=True, validate=ma.validate.OneOf(["revoked", "valid"]), metadata={
+        "description": "revoked 注销 · valid 恢复（撤销误注销）"})
     reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
 
 
@@ -58,11 +59,18 @@ def apply_certificate(ctx: RecordContext, data: dict[str, Any]) -> None:
 
 
 def apply_certificate_status(ctx: RecordContext, data: dict[str, Any]) -> None:
+    """Revoke a certificate, or reinstate one revoked by mistake; only its issuing authority may."""
     cert = find_certificate(certificate_type(data["type"]).code, data["number"])
     if cert is None:
         raise AppError("证照不存在", code="certificate_unknown", status=422)
-    revoke(cert, data["reason"])
+    if cert.authority_id != ctx.authority.id:
+        raise AppError("只有签发该证照的机关可以变更其状态", code="certificate_not_issuer", status=422)
+    if data["status"] == "revoked":
+        revoke(cert, data["reason"])
+    else:
+        reinstate(cert)
 
 
 register(RecordType("certificate", CertificateRecord, apply_certificate, "电子证照（签发或更新）"))
-register(RecordType("certificate_status", CertificateStatusRecord, apply_certificate_status, "证照状态变更（注销）"))
+register(RecordType("certificate_status", CertificateStatusRecord, apply_certificate_status,
+                    "证照状态变更（注销或恢复）"))

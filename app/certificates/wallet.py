@@ -72,6 +72,13 @@ def revoke(cert: Certificate, reason: str) -> None:
         session().flush()
 
 
+def reinstate(cert: Certificate) -> None:
+    """Undo a revocation made in error: the certificate is shown and verified again."""
+    if cert.revoked_at is not None:
+        cert.revoked_at, cert.revoked_reason, cert.updated_at = None, None, clock.now()
+        session().flush()
+
+
 @dataclass(frozen=True)
 class CertificateView:
     id: int

@@ -121,6 +121,22 @@ def test_a_certificate_revoked_after_the_show_fails_as_certificate_revoked(clien
     assert again.json["code"] == "certificate_not_showable"
 
 
+def test_only_the_issuer_changes_a_status_and_a_mistaken_revocation_can_be_undone(client, holder):
+    payload = show(client, holder)["payload"]
+    status = {"type": "resident_id_card", "number": holder["cert"]["number"], "reason": "证件挂失"}
+    other = issue(client, full_authority(), "certificate_status", {**status, "status": "revoked"})
+    assert (other["status"], other["reason"]) == ("rejected", "certificate_not_issuer")
+    assert verify(client, payload).status_code == 200
+    issue(client, holder["authority"], "certificate_status", {**status, "status": "revoked"})
+    assert verify(client, payload).json["code"] == "certificate_revoked"
+    undone = issue(client, holder["authority"], "certificate_status",
+                   {**status, "status": "valid", "reason": "挂失后找回"})
+    assert undone["status"] == "accepted"
+    assert verify(client, payload).status_code == 200
+    mine = client.get(f"/api/v1/me/certificates/{holder['id']}", headers=holder["resident"].headers).json
+    assert mine["status"] == "valid"
+
+
 @pytest.mark.parametrize("payload", ["hello", "YSS1.e30.AAAA", "YSS2.a.b", "YSS1.!!!.???~x", "YSS1.not-json.AAAA",
                                      "YSS1." + "A" * 1200 + ".AAAA"])
 def test_a_malformed_payload_fails_as_show_malformed(client, payload):
