@@ -2,9 +2,10 @@
 
 import pytest
 
+from app.tickets import lifecycle
 from tests.support.entities import bound_entity, grant, market_authority
 from tests.support.residents import create_resident
-from tests.support.staff import load_demo_catalogue, service_id
+from tests.support.staff import create_staff_member, load_demo_catalogue, service_id
 
 
 @pytest.fixture
@@ -73,3 +74,20 @@ def test_everyone_acting_for_the_company_with_manage_tickets_follows_its_tickets
     assert client.get(f"{url}/rating", headers=helper.headers).status_code == 404
     client.delete(f"/api/v1/entities/{company.uscc}/agents/{grant_id}", headers=rep.headers)
     assert client.get(url, headers=helper.headers).status_code == 404
+
+
+def test_a_companys_ticket_news_reaches_everyone_acting_with_manage_tickets(client, company):
+    helper, viewer = create_resident(name="李四"), create_resident(name="王五")
+    grant(client, company, helper, ["manage_tickets"])
+    grant(client, company, viewer, ["view_licences"])
+    handler = create_staff_member()
+    ticket = open_for(client, company.representative, company.uscc).json
+    lifecycle.claim(handler.principal, ticket["id"])
+    lifecycle.step(handler.principal, ticket["id"], "start")
+    lifecycle.step(handler.principal, ticket["id"], "resolve")
+
+    def titles(resident):
+        return [n["title"] for n in client.get("/api/v1/me/notifications", headers=resident.headers).json]
+
+    assert titles(company.representative) == titles(helper) == ["工单已办结"]
+    assert titles(viewer) == []
