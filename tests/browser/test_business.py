@@ -14,9 +14,11 @@ from tests.support.entities import (
     send_ok,
 )
 from tests.support.residents import new_id_number
+from tests.support.staff import load_demo_catalogue
 
 
 def test_a_representative_binds_the_company_and_sees_the_expiring_badge(site, phone, emulator, client):
+    load_demo_catalogue()
     rep = SimpleNamespace(name="林志强", id_number=new_id_number())
     uscc = new_uscc()
     send_ok(client, market_authority(), entity_record(uscc, rep, name="广州市林记餐饮有限公司"),
@@ -41,3 +43,18 @@ def test_a_representative_binds_the_company_and_sees_the_expiring_badge(site, ph
     assert valid.get_attribute("data-status") == "valid"
     p.assert_no_horizontal_scroll()
     p.shot("licences")
+
+    # A ticket for the company, opened from the tickets page, is listed on the company's page.
+    page.goto(f"{site['stub']}/app/#/tickets")
+    page.wait_for_selector("#for")
+    page.select_option("#for", uscc)
+    page.select_option("#kind", "help")
+    page.fill("#title", "食品经营许可证延续材料")
+    page.fill("#description", "许可证下月到期，延续需要提交哪些材料？")
+    page.click("#open")
+    page.wait_for_selector("#ticket-state")
+    page.goto(f"{site['stub']}/app/#/entity/{uscc}")
+    page.wait_for_selector(".company-ticket")
+    assert "食品经营许可证延续材料" in page.inner_text(".company-ticket")
+    p.assert_no_horizontal_scroll()
+    p.shot("company-tickets")

@@ -2,6 +2,7 @@
 import { esc, toast, fmtDate, badge } from "/shared/api.js";
 import { ctx } from "/app/app.js";
 
+const TICKET_STATES = { new: "待受理", assigned: "已分派", in_progress: "处理中", awaiting_requester: "待补充", resolved: "已办结", closed: "已关闭" };
 const SCOPES = { view_licences: "查看许可证", manage_tickets: "办理工单", receive_notifications: "接收提醒" };
 
 export const businessRoutes = {
@@ -28,7 +29,9 @@ export const businessRoutes = {
 
   async entity(uscc) {
     const entity = await ctx.api.get(`/entities/${uscc}`);
-    const licences = await ctx.api.get(`/entities/${uscc}/licences`).catch(() => []);
+    const scopes = entity.scopes || [];
+    const licences = scopes.includes("view_licences") ? await ctx.api.get(`/entities/${uscc}/licences`) : [];
+    const tickets = scopes.includes("manage_tickets") ? await ctx.api.get(`/tickets?entity_uscc=${uscc}`) : null;
     const items = Array.isArray(licences) ? licences : licences.items || [];
     const reports = entity.annual_reports || [];
     const isRep = entity.role === "legal_representative";
@@ -39,6 +42,9 @@ export const businessRoutes = {
       <div class="card"><h2>许可证</h2>${items.map((l) => `
         <div class="row licence" data-number="${esc(l.number)}"><div><div>${esc(l.licence_type_name)}</div>
         <div class="muted">${esc(l.number)} · 有效期至 ${esc(l.valid_until || "长期")}</div></div>${badge(l.status)}</div>`).join("") || '<p class="muted">暂无许可证</p>'}</div>
+      ${tickets ? `<div class="card"><h2>企业工单</h2>${tickets.map((t) => `
+        <div class="row company-ticket"><div><div>${esc(t.title)}</div><div class="muted">${esc(t.department.name)} · ${fmtDate(t.created_at)}</div></div>
+        <a class="btn" href="#/ticket/${t.id}">${esc(TICKET_STATES[t.state] || t.state)}</a></div>`).join("") || '<p class="muted">暂无企业工单</p>'}</div>` : ""}
       <div class="card"><h2>年报</h2>${reports.map((r) => `<div class="row"><span>${esc(r.year)} 年度（报送期 ${esc(r.window_opens)} 至 ${esc(r.window_closes)}）</span><span>${esc(REPORTS[r.status] || r.status)}</span></div>`).join("") || '<p class="muted">暂无年报记录</p>'}</div>
       ${isRep ? `<div class="card"><h2>经办人</h2><div id="agents"></div>
         <label>经办人身份证号</label><input id="agent-id">

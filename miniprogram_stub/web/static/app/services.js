@@ -30,12 +30,15 @@ export const serviceRoutes = {
   },
 
   async tickets() {
-    const [mine, services] = await Promise.all([ctx.api.get("/tickets"), ctx.api.get("/services")]);
+    const [mine, services, entities] = await Promise.all([ctx.api.get("/tickets"), ctx.api.get("/services"),
+      ctx.me && ctx.me.level >= 2 ? ctx.api.get("/me/entities") : []]);
+    const companies = items(entities).filter((e) => (e.scopes || []).includes("manage_tickets"));
     ctx.view.innerHTML = `
       <div class="card"><h2>我的工单</h2>${items(mine).map((t) => `
         <div class="row ticket"><div><div>${esc(t.title)}</div><div class="muted">${esc(KINDS[t.kind] || t.kind)} · ${esc(STATES[t.state] || t.state)}</div></div>
         <a class="btn" href="#/ticket/${t.id}">查看</a></div>`).join("") || '<p class="muted">暂无工单</p>'}</div>
       <div class="card"><h2>新建咨询/投诉</h2>
+        ${companies.length ? `<label>办理主体</label><select id="for"><option value="">本人</option>${companies.map((e) => `<option value="${esc(e.uscc)}">${esc(e.name)}</option>`).join("")}</select>` : ""}
         <label>类型</label><select id="kind">${Object.entries(KINDS).map(([k, v]) => `<option value="${k}">${v}</option>`).join("")}</select>
         <label>事项</label><select id="service">${items(services).map((s) => `<option value="${s.id}">${esc(s.name)}</option>`).join("")}</select>
         <label>标题</label><input id="title"><label>描述</label><textarea id="description"></textarea>
@@ -46,6 +49,7 @@ export const serviceRoutes = {
           kind: document.getElementById("kind").value, service_id: Number(document.getElementById("service").value),
           title: document.getElementById("title").value, description: document.getElementById("description").value,
           contact_preference: "message",
+          ...(document.getElementById("for") && document.getElementById("for").value ? { entity_uscc: document.getElementById("for").value } : {}),
         });
         toast("已提交");
         location.hash = `#/ticket/${t.id}`;
