@@ -9,8 +9,9 @@ def attach_verified_resident(account: Account, name: str, id_number: str) -> Non
     """Called in the transaction that verifies a resident's real name (L2).
 
     The people area links (or creates) the person with this ID number to the account, so records
-    that arrived before the resident ever logged in become theirs.
+    that arrived before the resident ever logged in become theirs (a parent's birth bundle too).
     """
+    from app.people.birth_bundle import announce_to_verified_parent
     from app.people.persons import attach_account
 
-    attach_account(account.id, name, id_number)
+    announce_to_verified_parent(attach_account(account.id, name, id_number))

@@ -152,3 +152,15 @@ def test_a_birth_record_older_than_a_year_congratulates_nobody_even_with_parents
     send(client, authority, birth(first, year_ago, "B-1"), birth(second, older, "B-2"))  # e.g. a historical load
     notes = client.get("/api/v1/me/notifications", headers=mother.headers).json
     assert [(n["title"], n["why"]["facts"]["child.birth_date"]) for n in notes] == [(BUNDLE, year_ago.isoformat())]
+
+
+def test_a_parent_who_verifies_after_the_birth_and_the_link_gets_it_on_verification(client):
+    authority = full_authority()
+    child, mother_id, grown_up = new_id_number(clock.today() - timedelta(days=30)), new_id_number(), new_id_number()
+    send(client, authority, birth(child, clock.today() - timedelta(days=30)), parent_link(child, mother_id),
+         parent_link(grown_up, mother_id), birth(grown_up, date(1990, 5, 17), "B-OLD"))
+    mother = create_resident(name="周婷", id_number=mother_id)  # real-name verification: L2 and above
+    run_queued_jobs()
+    assert titles(client, mother) == [BUNDLE]
+    no_outbox_event_fires_again()
+    assert titles(client, mother) == [BUNDLE]
