@@ -65,3 +65,9 @@ def test_the_app_process_refuses_to_start_in_production_without_secrets(tmp_path
     assert result.returncode != 0
     assert "refusing to start in production" in result.stderr
     assert "WECHAT_SECRET is not set" in result.stderr
+
+
+def test_the_readme_documents_every_setting():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    missing = [f.alias for f in Settings.model_fields.values() if f.alias and f"`{f.alias}`" not in readme]
+    assert not missing, f"settings missing from the README's configuration table: {missing}"
