@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, g, jsonify
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from app.errors import AppError
@@ -63,6 +64,13 @@ def handle_http_exception(error: HTTPException) -> Response:
     return response
 
 
+def handle_integrity_error(error: IntegrityError) -> Response:
+    # Two requests racing to write the same unique row (a double tap): the loser's transaction is
+    # rolled back whole, so it changed nothing and may simply be retried.
+    log.warning("concurrent write refused", extra={"request_id": g.get("request_id")})
+    return error_response(409, "concurrent_update", "操作冲突，请刷新后重试")
+
+
 def handle_unexpected(error: Exception) -> Response:
     if isinstance(error, HTTPException):
         return handle_http_exception(error)
@@ -75,4 +83,5 @@ def handle_unexpected(error: Exception) -> Response:
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(AppError, handle_app_error)
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(IntegrityError, handle_integrity_error)
     app.register_error_handler(Exception, handle_unexpected)

@@ -23,7 +23,7 @@ from app.ratings.rectification import RECTIFIED, open_case_if_bad
 from app.staff.catalogue import get_service
 from app.tickets.access import requester_ticket
 from app.tickets.lifecycle import CLOSED, REOPEN_WINDOW, RESOLVED
-from app.tickets.models import TicketEvent
+from app.tickets.models import Ticket, TicketEvent
 
 EDIT_WINDOW = timedelta(hours=24)
 RATING_PERIOD = REOPEN_WINDOW  # from resolution, as long as the requester may reopen
@@ -57,6 +57,8 @@ def rate_ticket(account_id: int, ticket_id: int, score: int, comment: str | None
     ticket = requester_ticket(account_id, ticket_id, opener_only=True)
     if ticket.state not in (RESOLVED, CLOSED):
         raise errors.TicketNotResolved()
+    # Lock the ticket's row: a double tap rates once, and the second request edits that rating.
+    session().execute(select(Ticket.id).where(Ticket.id == ticket.id).with_for_update())
     rating = session().scalars(select(Rating).where(Rating.ticket_id == ticket.id)).first()
     now = clock.now()
     if rating is not None:

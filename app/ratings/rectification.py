@@ -52,8 +52,9 @@ def open_case_if_bad(rating: Rating) -> RectificationCase | None:
     return case
 
 
-def _case(staff: StaffPrincipal, case_id: int) -> RectificationCase:
-    case = session().get(RectificationCase, case_id)
+def _case(staff: StaffPrincipal, case_id: int, *, lock: bool = True) -> RectificationCase:
+    # Locked for the rest of the use case: two supervisors acting at once take turns.
+    case = session().get(RectificationCase, case_id, with_for_update=lock)
     if case is None or case.department_id not in staff.department_ids:
         raise NotFound()
     return case
@@ -110,7 +111,7 @@ def cases(staff: StaffPrincipal, state: str | None = None) -> list[dict[str, Any
 
 
 def case_view(staff: StaffPrincipal, case_id: int) -> dict[str, Any]:
-    return view(_case(staff, case_id))
+    return view(_case(staff, case_id, lock=False))
 
 
 @transactional
@@ -161,7 +162,7 @@ def appeals(pending: bool | None = None) -> list[dict[str, Any]]:
 @transactional
 def decide_appeal(staff: StaffPrincipal, case_id: int, decision: str, note: str) -> dict[str, Any]:
     """An admin upholds the appeal (the rating stops counting) or rejects it (rectification resumes)."""
-    case = session().get(RectificationCase, case_id)
+    case = session().get(RectificationCase, case_id, with_for_update=True)
     appeal = _appeal(case_id) if case is not None else None
     if appeal is None:
         raise NotFound()

@@ -1,6 +1,8 @@
 """Guangdong's rating rules: unrated after 7 days counts as 基本满意, re-rating after rectification,
 and the department's appeal of a bad rating."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -209,3 +211,34 @@ def test_an_admin_cannot_decide_an_appeal_they_filed(client, world):
     none = client.put("/api/v1/staff/rating-appeals/999999/decision", headers=admin.headers,
                       json={"decision": "upheld", "note": "成立"})
     assert none.status_code == 404
+
+
+# --- double taps ---------------------------------------------------------------------------------
+
+
+def _at_once(app, requests_: list[tuple[str, str, dict, dict]]) -> list:
+    """Send the requests from parallel threads, each with its own client, as close together as possible."""
+    barrier = threading.Barrier(len(requests_))
+
+    def send(method, url, headers, body):
+        client = app.test_client()
+        barrier.wait()
+        response = client.open(url, method=method, headers=headers, json=body)
+        return response.status_code, response.json
+
+    with ThreadPoolExecutor(len(requests_)) as pool:
+        return list(pool.map(lambda r: send(*r), requests_))
+
+
+def test_a_double_tapped_rating_is_one_rating_and_a_double_filed_appeal_one_appeal(app, client, world):
+    resident, agent, supervisor = world
+    ticket = ticket_in_state(resident.account_id, agent, "resolved")
+    url = f"/api/v1/tickets/{ticket.id}/rating"
+    rated = _at_once(app, [("PUT", url, resident.headers, {"score": s}) for s in (1, 2, 1, 2)])
+    assert [status for status, _ in rated] == [200] * 4
+    assert len({body["id"] for _, body in rated}) == 1
+    [case] = client.get("/api/v1/staff/rectifications", headers=supervisor.headers).json
+    appeal = f"/api/v1/staff/rectifications/{case['id']}/appeal"
+    filed = _at_once(app, [("POST", appeal, supervisor.headers, {"reason": "评价与工单无关，系误评"})] * 4)
+    assert sorted(status for status, _ in filed) == [201, 409, 409, 409]
+    assert {body["code"] for status, body in filed if status == 409} == {"appeal_exists"}
