@@ -145,6 +145,6 @@ class SentReport(Base):
     error_code: Mapped[int] = mapped_column(Integer)
     error_status: Mapped[str] = mapped_column(String(64))
     reported_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     delivery_id: Mapped[int | None] = mapped_column(ForeignKey("push_deliveries.id", ondelete="SET NULL"),
                                                     index=True)

@@ -14,7 +14,8 @@ A report names no content, so it settles a group of interrupted sends of one tem
 only when the reports account for every send in the group with one outcome (one interrupted send and
 its report; or all of them arrived). When only some of several arrived, no one can tell which:
 the group stays in the dead letters, for an operator, rather than marking the wrong message sent.
-A report that matches nothing within a day (a message sent from elsewhere) is left alone.
+A report that matches nothing within a day (a message sent from elsewhere) is left alone, and every
+report is deleted after ``KEEP_FOR``: by then its delivery carries the msgid.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from app import clock
 from app.db import session
@@ -31,6 +32,7 @@ from app.push.models import Delivery, SentReport
 from app.push.sqlutil import insert_ignoring_conflicts
 
 MATCH_FOR = timedelta(days=1)
+KEEP_FOR = timedelta(days=7)
 CLOCK_SLACK = timedelta(minutes=1)  # WeChat's CreateTime against our clock
 BATCH = 1000
 
@@ -66,6 +68,7 @@ def settle(now: datetime, lease: timedelta) -> int:
     """Match recent reports to deliveries (inside the sweep's transaction); returns how many
     interrupted deliveries a report settled."""
     s = session()
+    s.execute(delete(SentReport).where(SentReport.received_at < now - KEEP_FOR))
     recent = (SentReport.delivery_id.is_(None), SentReport.received_at >= now - MATCH_FOR)
     s.execute(update(SentReport).where(*recent).values(delivery_id=select(Delivery.id).where(
         Delivery.msgid == SentReport.msgid).order_by(Delivery.id).limit(1).scalar_subquery()))

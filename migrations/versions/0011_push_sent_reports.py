@@ -37,6 +37,7 @@ def upgrade() -> None:
     with op.batch_alter_table('push_sent_reports', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_push_sent_reports_account_id'), ['account_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_push_sent_reports_delivery_id'), ['delivery_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_push_sent_reports_received_at'), ['received_at'], unique=False)
     with op.batch_alter_table('push_deliveries', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_push_deliveries_msgid'), ['msgid'], unique=False)
 
@@ -45,6 +46,7 @@ def downgrade() -> None:
     with op.batch_alter_table('push_deliveries', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_push_deliveries_msgid'))
     with op.batch_alter_table('push_sent_reports', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_push_sent_reports_received_at'))
         batch_op.drop_index(batch_op.f('ix_push_sent_reports_delivery_id'))
         batch_op.drop_index(batch_op.f('ix_push_sent_reports_account_id'))
     op.drop_table('push_sent_reports')

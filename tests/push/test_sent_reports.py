@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import func, select
+
 from app import clock
+from app.db import remove_session, session
 from app.integrations.wechat import wechat as wechat_client
-from app.push import delivery, operations
+from app.push import delivery, operations, reports
+from app.push.models import SentReport
 from app.push.rules import load_templates
 from tests.push.conftest import push_event, sent_to
 from tests.push.test_delivery import LONG, NOON, _delivery, _notify, _run
@@ -104,3 +108,22 @@ def test_malformed_reports_are_ignored(person, wechat, live_api):
         assert (answer["status"], answer["body"]) == (200, "success")
     with clock.freeze(LATER):
         assert delivery.sweep()["settled"] == 0
+
+
+def test_reports_are_kept_for_a_week_and_the_settled_delivery_keeps_its_msgid(person, wechat, live_api):
+    resident = person(accept={LONG: 1})
+    with clock.freeze(NOON):
+        nid = _long(resident.account_id, "己")
+        msgid = _cut_off(nid, reaches_wechat=True)
+    with clock.freeze(AFTER_LEASE):
+        delivery.sweep()
+        push_event(wechat, live_api, resident.openid, SENT, [_item(msgid)])
+    with clock.freeze(LATER):
+        assert delivery.sweep()["settled"] == 1
+    remove_session()
+    assert session().scalar(select(func.count()).select_from(SentReport)) == 1
+    with clock.freeze(AFTER_LEASE + reports.KEEP_FOR + timedelta(seconds=1)):
+        delivery.sweep()
+    remove_session()
+    assert session().scalar(select(func.count()).select_from(SentReport)) == 0
+    assert _delivery(nid).msgid == str(msgid)
