@@ -20,7 +20,7 @@ from app.identity.models import Account
 from app.push import reports
 from app.push.models import Consent
 from app.push.rules import rules
-from app.push.sqlutil import insert_ignoring_conflicts
+from app.sqlutil import insert_ignoring_conflicts
 
 
 def template_kinds() -> dict[str, str]:

@@ -21,7 +21,7 @@ from app.push import consent
 from app.push.content import WeChatMessage
 from app.push.models import Delivery, Notification
 from app.push.preferences import preferences_of, quiet_until, reserve_daily_slot
-from app.push.sqlutil import insert_ignoring_conflicts
+from app.sqlutil import insert_ignoring_conflicts
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from app.db import session, transactional
 from app.errors import ValidationFailed
 from app.push.models import DailyCount, Preference
 from app.push.rules import CATEGORIES
-from app.push.sqlutil import insert_ignoring_conflicts
+from app.sqlutil import insert_ignoring_conflicts
 
 DEFAULT_QUIET = ("22:00", "08:00")
 DEFAULT_DAILY_CAP = 3

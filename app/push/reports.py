@@ -29,7 +29,7 @@ from sqlalchemy import delete, select, update
 from app import clock
 from app.db import session
 from app.push.models import Delivery, SentReport
-from app.push.sqlutil import insert_ignoring_conflicts
+from app.sqlutil import insert_ignoring_conflicts
 
 MATCH_FOR = timedelta(days=1)
 KEEP_FOR = timedelta(days=7)

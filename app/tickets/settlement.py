@@ -14,10 +14,10 @@ from sqlalchemy import exists, or_, select
 
 from app import clock
 from app.db import session, transactional
-from app.push.sqlutil import insert_ignoring_conflicts
 from app.queue import actor
 from app.ratings.models import Rating
 from app.ratings.ratings import RATING_PERIOD
+from app.sqlutil import insert_ignoring_conflicts
 from app.tickets.lifecycle import CLOSED, RESOLVED, move
 from app.tickets.models import Ticket, TicketEvent
 from app.tickets.notices import tell_requester
