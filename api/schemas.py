@@ -1,4 +1,4 @@
-"""Schemas shared by every blueprint."""
+"""Schemas and input types shared by every blueprint (the error body, bounded integers, the id converter)."""
 
 from __future__ import annotations
 
