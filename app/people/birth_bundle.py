@@ -10,7 +10,7 @@ for grown-up children) congratulates no one.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -25,13 +25,13 @@ from app.push.outbox import emit
 BIRTH_BUNDLE_DAYS = 365
 
 
-def _recent(occurred_on) -> bool:
-    return occurred_on >= clock.today() - timedelta(days=BIRTH_BUNDLE_DAYS)
+def _since() -> date:
+    return clock.today() - timedelta(days=BIRTH_BUNDLE_DAYS)
 
 
 def announce_birth(child: Person, event: LifeEvent, account_ids: list[int] | None = None) -> None:
     """The bundle for ``event`` to ``account_ids``, by default the parents the household links name now."""
-    if not _recent(event.occurred_on):
+    if event.occurred_on < _since():
         return
     facts = {"event.id": event.id, "event.occurred_on": event.occurred_on,
              **person_facts(child, clock.today(), "child")}
@@ -45,7 +45,7 @@ def announce_to_parent(child: Person, parent: Person) -> None:
     birth of the child goes to this parent (a parent who already has it gets nothing twice)."""
     if parent.account_id is None:
         return
-    for event in births_of(child.id, clock.today() - timedelta(days=BIRTH_BUNDLE_DAYS)):
+    for event in births_of(child.id, _since()):
         announce_birth(child, event, [parent.account_id])
 
 

@@ -9,15 +9,12 @@ until the next ``accept``.
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select, update
 
 from app import clock
 from app.db import session, transactional
 from app.errors import ValidationFailed
-from app.identity.models import Account
-from app.push import reports
+from app.identity.accounts import find_by_openid
 from app.push.models import Consent
 from app.push.rules import rules
 from app.sqlutil import insert_ignoring_conflicts
@@ -74,18 +71,13 @@ _EVENT_STATUS = {"subscribe_msg_popup_event": {"accept": "accept", "reject": "re
 
 
 @transactional
-def apply_wechat_event(openid: str, event: str, items: list[dict], create_time: Any = None) -> int:
-    """Apply a pushed subscribe event; returns how many items changed consent (or, for
-    ``subscribe_msg_sent_event``, how many new sent reports were kept)."""
-    account_id = session().scalar(select(Account.id).where(Account.provider == "wechat",
-                                                           Account.provider_uid == openid))
-    if account_id is None:
-        return 0
-    if event == "subscribe_msg_sent_event":
-        return reports.record(account_id, items, create_time)
+def apply_wechat_event(openid: str, event: str, items: list[dict]) -> int:
+    """Apply a pushed consent event; returns how many items changed consent."""
     mapping = _EVENT_STATUS.get(event)
-    if mapping is None:
+    account = find_by_openid(openid) if mapping else None
+    if account is None:
         return 0
+    account_id = account.id
     changed = 0
     kinds = template_kinds()
     for item in items:

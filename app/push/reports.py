@@ -27,7 +27,8 @@ from typing import Any
 from sqlalchemy import delete, select, update
 
 from app import clock
-from app.db import session
+from app.db import session, transactional
+from app.identity.accounts import find_by_openid
 from app.push.models import Delivery, SentReport
 from app.sqlutil import insert_ignoring_conflicts
 
@@ -44,10 +45,13 @@ def _reported_at(create_time: Any, now: datetime) -> datetime:
         return now
 
 
-def record(account_id: int, items: list[dict[str, Any]], create_time: Any) -> int:
-    """Keep WeChat's sent reports for one account (inside the caller's transaction); returns how many
-    were new."""
-    now = clock.now()
+@transactional
+def record(openid: str, items: list[dict[str, Any]], create_time: Any) -> int:
+    """Keep WeChat's sent reports for one of our accounts; returns how many were new."""
+    account = find_by_openid(openid)
+    if account is None:
+        return 0
+    account_id, now = account.id, clock.now()
     reported_at = _reported_at(create_time, now)
     rows = []
     for item in items:

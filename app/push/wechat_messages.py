@@ -1,10 +1,12 @@
-"""WeChat's message push to our server: the URL check and subscribe events (plain and safe mode)."""
+"""WeChat's message push to our server: the URL check and subscribe events (plain and safe mode):
+consent events go to ``consent``, reports of sent messages to ``reports``."""
 
 from __future__ import annotations
 
 import json
 
 from app.integrations.wechat_crypto import MessageSignatureError, check_signature, decrypt_message
+from app.push import reports
 from app.push.consent import apply_wechat_event
 from config import get_settings
 
@@ -37,5 +39,7 @@ def receive(args: dict[str, str], body: bytes) -> int:
         return 0
     items = message.get("List") or []
     items = [items] if isinstance(items, dict) else [i for i in items if isinstance(i, dict)]
-    return apply_wechat_event(str(message.get("FromUserName", "")), str(message.get("Event", "")), items,
-                              message.get("CreateTime"))
+    openid, event = str(message.get("FromUserName", "")), str(message.get("Event", ""))
+    if event == "subscribe_msg_sent_event":
+        return reports.record(openid, items, message.get("CreateTime"))
+    return apply_wechat_event(openid, event, items)

@@ -37,6 +37,13 @@ def _check(score: int, tags: list[str]) -> None:
         raise ValidationFailed(f"标签最多{MAX_TAGS}个", details={"tags": len(tags)})
 
 
+def _my_rating(account_id: int, rating_id: int) -> Rating:
+    rating = session().get(Rating, rating_id)
+    if rating is None or rating.account_id != account_id:
+        raise NotFound()
+    return rating
+
+
 def _edit(rating: Rating, score: int, comment: str | None, tags: list[str]) -> Rating:
     now = clock.now()
     if rating.source == "default":
@@ -98,10 +105,7 @@ def edit_rating(account_id: int, rating_id: int, score: int, comment: str | None
                 tags: list[str] | None = None) -> Rating:
     tags = tags or []
     _check(score, tags)
-    rating = session().get(Rating, rating_id)
-    if rating is None or rating.account_id != account_id:
-        raise NotFound()
-    return _edit(rating, score, comment, tags)
+    return _edit(_my_rating(account_id, rating_id), score, comment, tags)
 
 
 @transactional
@@ -113,9 +117,7 @@ def rerate(account_id: int, rating_id: int, score: int, comment: str | None = No
     """
     tags = tags or []
     _check(score, tags)
-    rating = session().get(Rating, rating_id)
-    if rating is None or rating.account_id != account_id:
-        raise NotFound()
+    rating = _my_rating(account_id, rating_id)
     case = session().scalars(select(RectificationCase).where(RectificationCase.rating_id == rating.id)).first()
     if case is None or case.state != RECTIFIED:
         raise errors.RerateNotOpen()

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from app import clock
 from app.db import session, transactional
@@ -64,14 +65,18 @@ def _appeal(case_id: int) -> RatingAppeal | None:
     return session().scalars(select(RatingAppeal).where(RatingAppeal.case_id == case_id)).first()
 
 
-def _appeal_view(appeal: RatingAppeal | None) -> dict[str, Any] | None:
-    if appeal is None:
+def _appeal_view(case_id: int) -> dict[str, Any] | None:
+    filer, decider = aliased(StaffMember), aliased(StaffMember)
+    row = session().execute(
+        select(RatingAppeal, filer.display_name, decider.display_name)
+        .join(filer, filer.id == RatingAppeal.filed_by).outerjoin(decider, decider.id == RatingAppeal.decided_by)
+        .where(RatingAppeal.case_id == case_id)).first()
+    if row is None:
         return None
-    names = dict(session().execute(select(StaffMember.id, StaffMember.display_name).where(
-        StaffMember.id.in_([i for i in (appeal.filed_by, appeal.decided_by) if i]))).all())
-    return {"reason": appeal.reason, "filed_by": names.get(appeal.filed_by), "filed_at": appeal.filed_at,
+    appeal, filed_by, decided_by = row
+    return {"reason": appeal.reason, "filed_by": filed_by, "filed_at": appeal.filed_at,
             "decision": appeal.decision, "decision_note": appeal.decision_note,
-            "decided_by": names.get(appeal.decided_by), "decided_at": appeal.decided_at}
+            "decided_by": decided_by, "decided_at": appeal.decided_at}
 
 
 def _tell(rating: Rating, title: str, body: str, reason: str) -> None:
@@ -97,7 +102,7 @@ def view(case: RectificationCase) -> dict[str, Any]:
                    "ticket_id": rating.ticket_id, "service_id": rating.service_id,
                    "original_score": rating.original_score, "rerated_at": rating.rerated_at,
                    "excluded": rating.excluded},
-        "appeal": _appeal_view(_appeal(case.id)),
+        "appeal": _appeal_view(case.id),
         "follow_ups": [{"at": f.at, "staff": name, "note": f.note} for f, name in follow_ups],
         "outcome": case.outcome, "outcome_at": case.outcome_at,
     }

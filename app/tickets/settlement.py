@@ -44,12 +44,12 @@ def settle_batch(limit: int = BATCH) -> int:
     if session().get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True, of=Ticket)  # a second worker takes other rows
     tickets = list(session().scalars(stmt))
-    rated = set(session().scalars(select(Rating.ticket_id).where(Rating.ticket_id.in_([t.id for t in tickets]))))
+    # A ticket already rated keeps its rating: the unique ticket_id skips it, and RETURNING says which got one.
     defaulted = {row.ticket_id for row in insert_ignoring_conflicts(Rating, [
         {"account_id": t.requester_id, "ticket_id": t.id, "service_id": t.service_id,
          "department_id": t.department_id, "staff_id": t.resolved_by or t.assignee_id, "score": DEFAULT_SCORE,
          "comment": None, "tags": [], "source": "default", "excluded": False, "created_at": now, "updated_at": now}
-        for t in tickets if t.id not in rated], ("ticket_id",), returning=(Rating.ticket_id,))}
+        for t in tickets], ("ticket_id",), returning=(Rating.ticket_id,))}
     for ticket in tickets:
         closed = ticket.state == RESOLVED
         if closed:
