@@ -4,6 +4,11 @@ Every view under /api/v1 declares a policy — ``@blp.auth(level=...)`` for resi
 ``@blp.public`` for anyone — and a test walks all routes to prove none is left without one.
 Staff use ``@blp.staff(role=...)`` (their own tokens, audience ``yss:staff``), issuing
 authorities ``@blp.authority()``.
+
+Errors are documented from their classes, never by hand: ``@blp.errors(RealNameMismatch, ...)``
+lists what a view can answer besides success; the policies add their own (401, 403). The OpenAPI
+document then carries, per operation and status, the error body schema, one example per code and
+``x-error-codes``, the list a test holds against what the views really answer.
 """
 
 from __future__ import annotations
@@ -16,13 +21,13 @@ import flask_smorest
 from flask import g, request
 
 from api.schemas import ErrorBodySchema
-from app.errors import ValidationFailed
-from app.identity.errors import LevelRequired, TokenInvalid
+from app.errors import AppError, ValidationFailed
+from app.identity.errors import AccountDisabled, LevelRequired, SessionRevoked, TokenInvalid
 from app.identity.models import L0
 from app.identity.sessions import Principal, authenticate
 from app.intake.signing import authenticate_request
 from app.staff import auth as staff_auth
-from app.staff.errors import RoleRequired
+from app.staff.errors import RoleRequired, StaffSessionRevoked, StaffTokenInvalid
 from app.staff.models import AGENT
 
 MAX_PAGE = 100_000
@@ -45,8 +50,67 @@ def current_staff() -> staff_auth.StaffPrincipal:
 
 ROLE_NAMES = {"agent": "工作人员", "supervisor": "主管", "admin": "管理员"}
 
+# What each policy itself can answer, documented on every view that uses it.
+RESIDENT_AUTH_ERRORS: tuple[type[AppError], ...] = (TokenInvalid, SessionRevoked, AccountDisabled)
+STAFF_AUTH_ERRORS: tuple[type[AppError], ...] = (StaffTokenInvalid, StaffSessionRevoked, RoleRequired)
+
+
+def _errors_of(func: Callable) -> list[type[AppError]]:
+    return list(getattr(func, "_apidoc", {}).get("errors", []))
+
+
+def with_errors(func: Callable, classes: tuple[type[AppError], ...]) -> Callable:
+    """Record on a view function the error classes it can answer (documented at registration)."""
+    known = _errors_of(func)
+    func._apidoc = {**getattr(func, "_apidoc", {}),
+                    "errors": known + [c for c in classes if c not in known]}
+    return func
+
+
+def error_responses(classes: list[type[AppError]]) -> dict[int, dict[str, Any]]:
+    """One documented response per status: the error body schema and an example per code."""
+    by_status: dict[int, dict[str, type[AppError]]] = {}
+    for cls in classes:
+        by_status.setdefault(cls.status, {}).setdefault(cls.code, cls)
+    responses = {}
+    for status, codes in sorted(by_status.items()):
+        responses[status] = {
+            "description": "；".join(f"{c.message}（{code}）" for code, c in codes.items()),
+            "examples": {code: {"summary": c.message,
+                                "value": {"code": code, "message": c.message, "details": {},
+                                          "request_id": "0f8e6a3c5b2d4e1f"}}
+                         for code, c in codes.items()},
+            "x-error-codes": list(codes),
+        }
+    return responses
+
 
 class Blueprint(flask_smorest.Blueprint):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Before smorest's own response documentation, so the error responses join the others.
+        self._prepare_doc_cbks.insert(0, self._prepare_errors_doc)
+
+    def errors(self, *classes: type[AppError]) -> Callable[[Callable], Callable]:
+        """Document the errors a view can answer, from their classes (status, code, message)."""
+
+        def decorator(func: Callable) -> Callable:
+            return with_errors(func, classes)
+
+        return decorator
+
+    @staticmethod
+    def _prepare_errors_doc(doc: dict, doc_info: dict, **_kwargs: Any) -> dict:
+        responses = doc_info.setdefault("response", {}).setdefault("responses", {})
+        for status, response in error_responses(doc_info.get("errors", [])).items():
+            examples = response.pop("examples")
+            codes = response.pop("x-error-codes")
+            # Any hand-written alternative for the same status is replaced: the classes are the truth.
+            responses[status] = [{"schema": ErrorBodySchema, "description": response["description"],
+                                  "examples": examples, "content_type": None}]
+            doc.setdefault("responses", {}).setdefault(status, {})["x-error-codes"] = codes
+        return doc
+
     def auth(self, level: int = L0) -> Callable[[Callable], Callable]:
         """Require a resident session at ``level`` or above (401 / 403 ``level_required``)."""
 
@@ -67,14 +131,7 @@ class Blueprint(flask_smorest.Blueprint):
 
             wrapper.auth_policy = f"resident:L{level}"
             documented = self.doc(security=[{"bearerAuth": []}])(wrapper)
-            documented = self.alt_response(401, schema=ErrorBodySchema, description="未登录或登录已失效")(
-                documented
-            )
-            if level > L0:
-                documented = self.alt_response(
-                    403, schema=ErrorBodySchema, description=f"需要 L{level}"
-                )(documented)
-            return documented
+            return with_errors(documented, RESIDENT_AUTH_ERRORS + ((LevelRequired,) if level > L0 else ()))
 
         return decorator
 
@@ -96,12 +153,7 @@ class Blueprint(flask_smorest.Blueprint):
 
             wrapper.auth_policy = f"staff:{role}"
             documented = self.doc(security=[{"bearerAuth": []}])(wrapper)
-            documented = self.alt_response(401, schema=ErrorBodySchema, description="工作人员未登录或登录已失效")(
-                documented
-            )
-            return self.alt_response(403, schema=ErrorBodySchema, description=f"需要{ROLE_NAMES[role]}角色")(
-                documented
-            )
+            return with_errors(documented, STAFF_AUTH_ERRORS)
 
         return decorator
 
