@@ -26,6 +26,7 @@ from app.identity.errors import AccountDisabled, LevelRequired, SessionRevoked, 
 from app.identity.models import L0
 from app.identity.sessions import Principal, authenticate
 from app.intake.signing import authenticate_request
+from app.paging import Page, Window
 from app.staff import auth as staff_auth
 from app.staff.errors import RoleRequired, StaffSessionRevoked, StaffTokenInvalid
 from app.staff.models import AGENT
@@ -53,6 +54,17 @@ ROLE_NAMES = {"agent": "工作人员", "supervisor": "主管", "admin": "管理�
 # What each policy itself can answer, documented on every view that uses it.
 RESIDENT_AUTH_ERRORS: tuple[type[AppError], ...] = (TokenInvalid, SessionRevoked, AccountDisabled)
 STAFF_AUTH_ERRORS: tuple[type[AppError], ...] = (StaffTokenInvalid, StaffSessionRevoked, RoleRequired)
+
+
+def window(pagination_parameters: Any) -> Window:
+    """The ``Window`` a use case takes, from flask-smorest's pagination parameters."""
+    return Window(pagination_parameters.first_item, pagination_parameters.page_size)
+
+
+def paged(pagination_parameters: Any, page: Page) -> list:
+    """A use case's ``Page`` as the view's return: the items, with the total for ``X-Pagination``."""
+    pagination_parameters.item_count = page.total
+    return page.items
 
 
 def _errors_of(func: Callable) -> list[type[AppError]]:
