@@ -24,7 +24,7 @@ RULES_DIR = CONFIG / "rules"
 TEMPLATES_FILE = CONFIG / "wechat_templates.toml"
 
 AUDIENCES = ("person", "entity")
-CATEGORIES = ("certificates", "family", "social_security", "business", "tickets")
+CATEGORIES = ("certificates", "family", "social_security", "business", "tickets", "applications")
 DATE_FIELDS = ("certificate.expires_on", "licence.valid_until")
 EVENTS = ("life_event.birth", "licence.suspended")
 RECIPIENTS = ("self", "parents")
