@@ -198,6 +198,8 @@ class AttachMaterial(MethodView):
 
 @blp.route("/applications/<int:application_id>/materials/<material_code>/upload")
 class UploadMaterial(MethodView):
+    accepts_any_body = True  # multipart/form-data (the 415 guard lets it through)
+
     @blp.auth(L1)
     @_upload_limit
     @blp.arguments(UploadFormSchema, location="files")
