@@ -23,12 +23,14 @@ from sqlalchemy import select
 from app import clock
 from app.applications import deadlines, errors
 from app.applications.access import applicant_application
-from app.applications.drafts import check_form, check_materials, counts, number_for, require_guide
+from app.applications.drafts import attach_held, check_form, check_materials, counts, number_for, require_guide
 from app.applications.guides import Guide
+from app.applications.holdings import Holdings
 from app.applications.models import Application, ApplicationEvent
 from app.applications.notices import tell_applicant
 from app.db import session, transactional
 from app.identity.sessions import Principal
+from app.people.models import Person
 
 DRAFT, SUBMITTED, ACCEPTED, IN_REVIEW = "draft", "submitted", "accepted", "in_review"
 SUPPLEMENT, NOT_ACCEPTED, APPROVED, REJECTED = "supplement_requested", "not_accepted", "approved", "rejected"
@@ -116,10 +118,19 @@ def _submit_part(parent: Application, guide: Guide, now: datetime) -> Applicatio
     from app.staff.models import Service
 
     service = session().scalars(select(Service).where(Service.code == guide.code)).one()
-    form = {spec.key: dict(parent.form.get(spec.key, {"value": None, "prefilled": False, "typed": False}))
-            for spec in guide.fields}
-    materials = {spec.code: dict(parent.materials[spec.code]) for spec in guide.materials
-                 if spec.code in (parent.materials or {})}
+    # Each part takes the one form's values (by key, else by the same prefill source) and the
+    # materials held for it (免提交), so nothing is asked twice.
+    by_source = {entry.get("source"): entry for entry in (parent.form or {}).values() if entry.get("source")}
+    form = {}
+    for spec in guide.fields:
+        entry = (parent.form or {}).get(spec.key) or by_source.get(spec.source) or {
+            "value": None, "prefilled": False, "typed": False}
+        form[spec.key] = dict(entry)
+    person = session().scalars(select(Person).where(Person.account_id == parent.applicant_account_id)).first()
+    child = session().get(Person, parent.subject_person_id) if parent.subject_person_id else None
+    materials = attach_held(guide, Holdings.read(parent.applicant_account_id, person, child))
+    materials.update({spec.code: dict(parent.materials[spec.code]) for spec in guide.materials
+                      if spec.code in (parent.materials or {})})
     prefilled, typed = counts(form)
     part = Application(service_code=guide.code, service_id=service.id, department_id=service.department_id,
                        applicant_account_id=parent.applicant_account_id, entity_uscc=parent.entity_uscc,
