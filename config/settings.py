@@ -59,6 +59,9 @@ class Settings(BaseSettings):
 
     l3_max_age_days: int = Field(30, alias="L3_MAX_AGE_DAYS")
     access_token_minutes: int = Field(15, alias="ACCESS_TOKEN_MINUTES")
+    # A spent refresh token presented again within this many seconds (a client refreshing twice at
+    # once) gets the same new pair instead of revoking its family as reuse.
+    refresh_grace_seconds: int = Field(10, ge=0, le=60, alias="REFRESH_GRACE_SECONDS")
     # 好差评: a bad rating's rectification is due in this many working days (5 or 15 by province).
     rectification_working_days: int = Field(15, alias="RECTIFICATION_WORKING_DAYS")
 
@@ -66,6 +69,9 @@ class Settings(BaseSettings):
     log_level: str = Field("INFO", alias="LOG_LEVEL")
     max_request_bytes: int = Field(2 * 1024 * 1024, alias="MAX_REQUEST_BYTES")
     rate_limit_per_minute: int = Field(600, alias="RATE_LIMIT_PER_MINUTE")
+    # Reverse proxies in front of the app whose X-Forwarded-For / -Proto are believed (0: none, so
+    # a client cannot pick its own address; 1 behind one nginx or load balancer).
+    trusted_proxies: int = Field(0, ge=0, le=5, alias="TRUSTED_PROXIES")
 
     @property
     def is_production(self) -> bool:
