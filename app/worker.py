@@ -29,6 +29,7 @@ import app.push.delivery  # noqa: E402
 import app.push.events  # noqa: E402
 import app.push.outbox  # noqa: E402
 import app.push.scans  # noqa: E402
+import app.push.wechat_messages  # noqa: E402
 import app.security.nonces  # noqa: E402
 import app.system.heartbeat  # noqa: E402
 import app.tickets.settlement  # noqa: E402, F401

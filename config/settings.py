@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     wechat_secret: str | None = Field(None, alias="WECHAT_SECRET")
     wechat_message_token: str | None = Field(None, alias="WECHAT_MESSAGE_TOKEN")
     wechat_encoding_aes_key: str | None = Field(None, alias="WECHAT_ENCODING_AES_KEY")
+    # Plain-mode (明文) message pushes carry an unsigned body: development only, refused in production.
+    wechat_plain_messages: bool = Field(False, alias="WECHAT_PLAIN_MESSAGES")
     registry_base_url: str = Field("http://127.0.0.1:8001/registry", alias="REGISTRY_BASE_URL")
     http_timeout_seconds: float = Field(5.0, alias="HTTP_TIMEOUT_SECONDS")
 
@@ -116,6 +118,8 @@ def check_production(settings: Settings) -> None:
             problems.append(f"{name.upper()} is not set")
         elif devkeys.is_development_value(value):
             problems.append(f"{name.upper()} is a development key")
+    if settings.wechat_plain_messages:
+        problems.append("WECHAT_PLAIN_MESSAGES must be off (only safe-mode pushes in production)")
     if not settings.database_url:
         problems.append("DATABASE_URL is not set")
     if not settings.redis_url:

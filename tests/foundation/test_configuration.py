@@ -56,6 +56,15 @@ def test_production_refuses_a_development_key(monkeypatch, tmp_path):
         check_production(Settings())
 
 
+def test_production_refuses_plain_mode_wechat_pushes(monkeypatch):
+    for name, value in PROD_SECRETS.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("YSS_ENV", "production")
+    monkeypatch.setenv("WECHAT_PLAIN_MESSAGES", "true")
+    with pytest.raises(ConfigurationError, match="WECHAT_PLAIN_MESSAGES must be off"):
+        check_production(Settings())
+
+
 def test_the_app_process_refuses_to_start_in_production_without_secrets(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in PROD_SECRETS}
     env.update(YSS_ENV="production", YSS_INSTANCE_PATH=str(tmp_path))
