@@ -28,6 +28,7 @@ SECRET_FIELDS = (
     "wechat_secret",
     "wechat_message_token",
     "wechat_encoding_aes_key",
+    "audit_chain_key",
 )
 
 
@@ -48,6 +49,12 @@ class Settings(BaseSettings):
     signing_keys: str | None = Field(None, alias="SIGNING_KEYS")
     field_encryption_keys: str | None = Field(None, alias="FIELD_ENCRYPTION_KEYS")
     blind_index_key: str | None = Field(None, alias="BLIND_INDEX_KEY")
+
+    # The audit chain: each entry's hash is an HMAC under this key (base64url), so rewriting the log
+    # needs a secret the database does not hold; signed checkpoints of the chain's head are appended
+    # to a file outside the database (default: a directory of its own under the instance path).
+    audit_chain_key: str | None = Field(None, alias="AUDIT_CHAIN_KEY")
+    audit_checkpoint_path: Path | None = Field(None, alias="AUDIT_CHECKPOINT_PATH")
 
     wechat_api_base: str = Field("http://127.0.0.1:8001", alias="WECHAT_API_BASE")
     wechat_appid: str = Field("wxdevyss000000001", alias="WECHAT_APPID")
@@ -89,6 +96,10 @@ class Settings(BaseSettings):
                     return "postgresql+psycopg://" + url[len(prefix):]
             return url
         return f"sqlite:///{self.instance_path / 'yss.sqlite3'}"
+
+    @property
+    def audit_checkpoint_file(self) -> Path:
+        return self.audit_checkpoint_path or self.instance_path / "audit-anchor" / "checkpoints.jsonl"
 
     def key_list(self, name: str) -> list[tuple[str, bytes]]:
         """Parse an "id:base64url,id:base64url" key list into (id, bytes) pairs."""
