@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     instance_path: Path = Field(ROOT / "instance", alias="YSS_INSTANCE_PATH")
     database_url: str | None = Field(None, alias="DATABASE_URL")
     redis_url: str | None = Field(None, alias="REDIS_URL")
+    # How long a SQLite write waits for the lock before answering 503 store_unavailable.
+    sqlite_busy_timeout_ms: int = Field(2000, ge=0, le=60_000, alias="SQLITE_BUSY_TIMEOUT_MS")
 
     # Keys. Lists are "id:base64url(key)" separated by commas; the first one signs / encrypts,
     # all of them verify / decrypt, which is how a key is rotated without downtime.
