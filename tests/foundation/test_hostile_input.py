@@ -20,7 +20,7 @@ from app.ratings.models import RectificationCase
 from app.tickets import lifecycle
 from tests.support.certificates import full_authority, issue_certificate
 from tests.support.entities import bound_entity, grant, licence_record, market_authority, send_ok
-from tests.support.intake import make_authority, record, send_batch
+from tests.support.intake import every_type, make_authority, record, send_batch
 from tests.support.residents import create_resident
 from tests.support.staff import create_staff_member, load_demo_catalogue, service_id
 from tests.support.tickets import ticket_in_state
@@ -136,7 +136,7 @@ def _hostile_data(schema: ma.Schema, variant: str) -> dict[str, Any]:
 
 def test_the_intake_answers_hostile_records_per_record_and_never_with_a_server_error(client):
     types = record_types()
-    authority = make_authority(sorted(types))
+    authority = make_authority(every_type())
     for variant in VARIANTS:
         records = [record(name, f"hostile-{variant[:4]}-{name}", _hostile_data(rt.schema(), variant))
                    for name, rt in sorted(types.items())]
