@@ -9,7 +9,7 @@ from flask import Flask, send_from_directory
 from flask_smorest import Api
 
 from api.errors import register_error_handlers
-from api.schemas import ErrorBodySchema, IdConverter
+from api.schemas import ErrorBodySchema, IdConverter, TextConverter
 from app import db
 from app.logs import configure_logging
 from config import get_settings
@@ -57,6 +57,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.update(overrides or {})
     app.json.ensure_ascii = False  # Chinese stays readable in bodies
     app.url_map.converters["int"] = IdConverter
+    app.url_map.converters["default"] = app.url_map.converters["string"] = TextConverter
 
     from app.push.rules import rules
 

@@ -31,6 +31,7 @@ from app.errors import AppError
 from app.intake import errors
 from app.intake.models import Authority, IntakeRecord
 from app.intake.types import RecordContext, RecordType, record_types
+from app.text import refused_text
 
 MAX_BATCH = 1000
 
@@ -70,6 +71,10 @@ def _ingest_one(authority: Authority, index: int, record: dict[str, Any]) -> Rec
             or not isinstance(record.get("data"), dict):
         result.reason = "malformed_record"
         result.details = {"expected": "{type, id (≤128), version (≥1), data: {...}}"}
+        return result
+    if problems := refused_text(record["data"]):  # the HTTP batch refuses these whole; direct callers per record
+        result.reason = "invalid_data"
+        result.details = {"fields": problems}
         return result
     types = record_types()
     if record_type not in types:

@@ -58,7 +58,7 @@ def test_another_authority_cannot_move_or_revoke_a_companys_licence(client):
     two = client.get(CHECK, query_string={"number": "JY14401069990002"}).json
     assert (one["holder_uscc"], one["status"]) == (first, "valid")
     assert (two["holder_uscc"], two["status"]) == (second, "valid")
-    owners = dict(session().execute(select(Licence.number, Licence.authority_id)).tuples().all())
+    owners = dict(session().execute(select(Licence.number, Licence.authority_id)).all())
     assert owners["JY14401069990001"] == issuer.id and owners["JY14401069990002"] == other.id
 
 

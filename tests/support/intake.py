@@ -50,7 +50,7 @@ def signed_headers(authority: IssuingAuthority, body: bytes, *, method: str = "P
 
 
 def send_batch(client: Any, authority: IssuingAuthority, records: list[dict[str, Any]], **header_options: Any) -> Any:
-    body = json.dumps({"records": records}, ensure_ascii=False).encode()
+    body = json.dumps({"records": records}).encode()
     return client.post(BATCH_PATH, data=body, headers=signed_headers(authority, body, **header_options))
 
 
