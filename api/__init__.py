@@ -10,7 +10,7 @@ from flask_smorest import Api
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api.errors import register_error_handlers
-from api.schemas import ErrorBodySchema, IdConverter
+from api.schemas import ErrorBodySchema, IdConverter, TextConverter
 from app import db
 from app.logs import configure_logging
 from config import get_settings
@@ -63,6 +63,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     app.json.ensure_ascii = False  # Chinese stays readable in bodies
     app.url_map.converters["int"] = IdConverter
+    app.url_map.converters["default"] = app.url_map.converters["string"] = TextConverter
 
     from app.push.rules import rules
 

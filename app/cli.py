@@ -105,12 +105,17 @@ def intake() -> None:
 @intake.command("register-authority")
 @click.option("--id", "authority_id", required=True, help="e.g. gd-public-security")
 @click.option("--name", required=True, help="e.g. 广东省公安厅")
-@click.option("--types", required=True, help="comma-separated record types it may write")
+@click.option("--types", required=True, help="comma-separated record types it may write, and each certificate "
+              "or licence type it issues: person,life_event,certificate:resident_id_card,licence:<code>")
 def intake_register(authority_id: str, name: str, types: str) -> None:
     """Register an authority and print its secret (shown this once only)."""
+    from app.errors import AppError
     from app.intake.authorities import register_authority
 
-    secret = register_authority(authority_id, name, [t.strip() for t in types.split(",") if t.strip()])
+    try:
+        secret = register_authority(authority_id, name, [t.strip() for t in types.split(",") if t.strip()])
+    except AppError as error:
+        raise click.ClickException(f"{error.code}: {error.message} {error.details or ''}") from None
     click.echo(f"authority {authority_id} registered; its secret (shown once, store it now):")
     click.echo(secret)
 

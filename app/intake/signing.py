@@ -20,6 +20,7 @@ from app.errors import Unauthenticated
 from app.intake.models import Authority
 from app.security import nonces
 from app.security.keys import decrypt
+from app.text import is_clean
 
 WINDOW_SECONDS = 300
 _NONCE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -44,6 +45,8 @@ def authenticate_request(
 ) -> Authority:
     if not (authority_id and timestamp and nonce and signature):
         raise SignatureError("缺少签名头", code="intake_signature_missing")
+    if not is_clean(authority_id, multiline=False):
+        raise SignatureError()
     authority = session().get(Authority, authority_id)
     if authority is None or authority.disabled_at is not None:
         raise SignatureError()
