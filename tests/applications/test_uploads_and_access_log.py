@@ -96,3 +96,7 @@ def test_every_staff_read_of_an_application_is_in_the_applicant_s_data_tracker(c
     assert opened["actor"] == f"工作人员 #{police.id}" and {"name", "id_number", "phone"} <= set(opened["data"])
     assert "material:tenancy" in opened["data"] and application["number"] in opened["purpose"]
     assert material["data"] == ["material:tenancy"]
+    # A step answers the case with its form: that read is recorded as well.
+    act(client, police, f"/staff/applications/{application['id']}/accept")
+    latest = client.get("/api/v1/me/access-log", headers=resident.headers).json[0]
+    assert latest["data"] == ["application_form"] and latest["details"]["application_id"] == application["id"]
