@@ -133,6 +133,8 @@ class MessageOptionalSchema(ma.Schema):
 
 class MyApplicationsQuerySchema(ma.Schema):
     state = _text(validate=ma.validate.OneOf(STATES))
+    entity_uscc = _text(validate=ma.validate.Length(min=1, max=18),
+                        metadata={"description": "企业的办件（法定代表人或持 apply_services 授权的经办人）"})
 
 
 class FieldSchema(ma.Schema):
