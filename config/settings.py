@@ -28,6 +28,7 @@ SECRET_FIELDS = (
     "wechat_secret",
     "wechat_message_token",
     "wechat_encoding_aes_key",
+    "oidc_signing_keys",
 )
 
 
@@ -56,6 +57,12 @@ class Settings(BaseSettings):
     wechat_encoding_aes_key: str | None = Field(None, alias="WECHAT_ENCODING_AES_KEY")
     registry_base_url: str = Field("http://127.0.0.1:8001/registry", alias="REGISTRY_BASE_URL")
     http_timeout_seconds: float = Field(5.0, alias="HTTP_TIMEOUT_SECONDS")
+
+    # OpenID Provider for department apps. Its own RSA keys (PKCS#8 DER, "kid:base64url,..."): OpenID
+    # Connect requires RS256 for ID tokens, and relying parties pin this JWKS, not the app's own keys.
+    oidc_signing_keys: str | None = Field(None, alias="OIDC_SIGNING_KEYS")
+    oidc_issuer: str | None = Field(None, alias="OIDC_ISSUER")
+    oidc_consent_url: str = Field("http://127.0.0.1:8001/app/", alias="OIDC_CONSENT_URL")
 
     l3_max_age_days: int = Field(30, alias="L3_MAX_AGE_DAYS")
     access_token_minutes: int = Field(15, alias="ACCESS_TOKEN_MINUTES")
