@@ -9,7 +9,7 @@ from html import escape
 from urllib.parse import quote
 
 from authlib.oauth2 import OAuth2Error
-from authlib.oauth2.rfc6749.errors import InvalidClientError
+from authlib.oauth2.rfc6749.errors import InvalidClientError, InvalidRequestError
 from flask import Response, jsonify, redirect, request
 from flask.views import MethodView
 
@@ -118,6 +118,8 @@ class Authorize(MethodView):
             if error.redirect_uri:  # client and redirect URI are trusted: the error goes back to the client
                 return server.handle_error_response(None, error)
             return _error_page(error)
+        except ValueError:  # Authlib will not build an error message quoting hostile characters
+            return _error_page(InvalidRequestError("Invalid characters in the request."))
         request_id = requests.open_request(request.args.to_dict())
         return redirect(f"{get_settings().oidc_consent_url}#/consent/{quote(request_id)}")
 

@@ -206,6 +206,16 @@ class YssOpenIDCode(OpenIDCode):
 class CodeGrant(grants.AuthorizationCodeGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = CLIENT_AUTH_METHODS
 
+    @staticmethod
+    def validate_authorization_redirect_uri(request: OAuth2Request, client: Client) -> str:
+        # Authlib's own message quotes the URI, and refuses (ValueError) to quote hostile characters.
+        uri = request.payload.redirect_uri
+        if not uri:
+            raise InvalidRequestError("Missing 'redirect_uri' in request.")
+        if not client.check_redirect_uri(uri):
+            raise InvalidRequestError("'redirect_uri' is not registered for this client.")
+        return uri
+
     def save_authorization_code(self, code: str, request: OAuth2Request) -> None:
         user: Resident = request.user
         data = request.payload.data
