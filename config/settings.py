@@ -121,6 +121,8 @@ def check_production(settings: Settings) -> None:
         problems.append("DATABASE_URL is not set")
     if not settings.redis_url:
         problems.append("REDIS_URL is not set")
+    if not settings.oidc_issuer:  # never taken from a request's Host header in production
+        problems.append("OIDC_ISSUER is not set")
     if problems:
         raise ConfigurationError("refusing to start in production: " + "; ".join(problems))
 

@@ -18,6 +18,7 @@ PROD_SECRETS = {
     "OIDC_SIGNING_KEYS": "oidc1:" + "E" * 43,
     "DATABASE_URL": "postgresql://db/yss",
     "REDIS_URL": "redis://cache:6379/0",
+    "OIDC_ISSUER": "https://yss.example.gov.cn",
 }
 
 
