@@ -31,6 +31,7 @@ def generate() -> dict[str, str]:
         "wechat_message_token": DEV_MARK + secrets.token_hex(8),
         "wechat_encoding_aes_key": aes,
         "oidc_signing_keys": f"{DEV_MARK}oidc1:{_b64(_rsa_private_der())}",
+        "audit_chain_key": DEV_MARK + _b64(secrets.token_bytes(32)),
     }
 
 
