@@ -76,3 +76,42 @@ def test_a_resident_logs_in_to_a_department_app_sharing_two_of_three_claims_then
     page.wait_for_selector('#rp-refresh-result[data-ok="false"]')
     assert page.get_attribute("#rp-refresh-result", "data-error") == "invalid_grant"
     p.shot("refresh-refused")
+
+
+def test_a_resident_below_the_apps_level_is_taken_through_the_missing_step_and_back(site, phone, monkeypatch):
+    from tests.support.emulator import emulator_app
+
+    stub = site["stub"]
+    registered = register_client(name="广州医保", department="广州市医疗保障局", redirect_uris=[f"{stub}/rp/callback"],
+                                 claims={"name": "核对参保人身份"}, min_level=2)
+    emulator_app().config.update(RP_ISSUER=site["api"], RP_CLIENT_ID=registered.client.client_id,
+                                 RP_CLIENT_SECRET=registered.client_secret)
+    monkeypatch.setattr(get_settings(), "oidc_consent_url", f"{stub}/app/")
+    p = phone()
+    page = p.page
+    page.goto(f"{stub}/app/")
+    page.wait_for_selector("#login")
+    page.fill("#wx-name", "黄小平")
+    page.fill("#wx-phone", "13600004444")
+    page.fill("#wx-id_number", new_id_number())
+    page.click("#login")
+    page.wait_for_selector("button#phone")  # L0: WeChat login only
+
+    page.goto(f"{stub}/rp/")
+    page.click("#rp-login")
+    page.wait_for_selector("#consent-verify")
+    assert "实名认证（L2）" in page.inner_text("#consent-level")
+    p.shot("level-needed")
+    page.click("#consent-verify")
+    page.click("button#phone")
+    page.click("#realname-go")
+    page.click("#rn-submit")
+    page.wait_for_selector("#face")  # L2 reached
+    p.shot("verified")
+    page.click("#back-to-consent")
+    page.wait_for_selector("#consent-approve")
+    page.click("#consent-approve")
+    page.wait_for_selector("#rp-claims")
+    assert page.inner_text("#rp-acr") == "yss:L2"
+    assert "黄小平" in page.inner_text('.rp-claim[data-claim="name"]')
+    p.shot("back-at-the-app")

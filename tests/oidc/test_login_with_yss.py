@@ -107,3 +107,20 @@ def test_the_id_number_leaves_only_with_consent_to_a_client_allowed_it(api):
     rp = RelyingParty(api, allowed, scope="openid profile id_number")
     login_through_yss(api, rp, resident, ["name", "id_number"])
     assert rp.userinfo().json()["id_number"] == resident.id_number
+
+
+def test_client_secret_post_and_userinfo_by_post_work_as_discovery_says(api):
+    resident = create_resident(level=L3)
+    registered = department_app()
+    rp = RelyingParty(api, registered, scope="openid profile")
+    request_id = consent_request_id(start_authorization(rp.authorization_url()))
+    callback = approve(api, resident, request_id, ["name"]).json()["redirect_to"]
+    token = requests.post(rp.metadata["token_endpoint"], timeout=10, data={
+        "grant_type": "authorization_code", "code": callback_params(callback)["code"],
+        "redirect_uri": callback.split("?")[0], "code_verifier": rp.verifier,
+        "client_id": registered.client.client_id, "client_secret": registered.client_secret})
+    assert token.status_code == 200, token.text
+    assert token.headers["Cache-Control"] == "no-store"
+    info = requests.post(rp.metadata["userinfo_endpoint"], timeout=10,
+                         headers={"Authorization": f"Bearer {token.json()['access_token']}"})
+    assert info.status_code == 200 and info.json()["name"] == resident.name

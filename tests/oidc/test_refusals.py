@@ -45,6 +45,7 @@ def _authorize_url(rp: RelyingParty, drop: tuple[str, ...] = (), **overrides: st
     ((), {"scope": "openid profile id_number"}, "invalid_scope"),  # a claim the client is not registered for
     ((), {"scope": "profile"}, "invalid_scope"),  # not an OpenID request
     ((), {"response_type": "token"}, "unsupported_response_type"),
+    (("response_type",), {}, "unsupported_response_type"),
 ])
 def test_a_bad_request_from_a_trusted_client_goes_back_to_it_with_the_error(api, drop, overrides, error):
     rp = RelyingParty(api, department_app())
