@@ -6,7 +6,7 @@ checked against the provider's JWKS (signature, iss, aud, exp, nonce, at_hash) w
 ``CodeIDToken``; then userinfo. Nothing here is yss code: the stub only speaks the wire formats.
 
 Settings (the stub app's config): ``RP_ISSUER`` (default ``YSS_API_BASE``), ``RP_CLIENT_ID``,
-``RP_CLIENT_SECRET`` (none: a public client, PKCE alone).
+``RP_CLIENT_SECRET`` (none: a public client, PKCE alone), ``RP_SCOPE``.
 """
 
 from __future__ import annotations
@@ -45,7 +45,8 @@ def _metadata(issuer: str) -> dict[str, Any]:
 
 def _client() -> tuple[OAuth2Session, dict[str, Any]]:
     issuer, client_id, secret = _settings()
-    session = OAuth2Session(client_id, secret, scope="openid profile phone certificates offline_access",
+    scope = current_app.config.get("RP_SCOPE") or "openid profile phone certificates offline_access"
+    session = OAuth2Session(client_id, secret, scope=scope,
                             redirect_uri=request.host_url + "rp/callback", code_challenge_method="S256",
                             token_endpoint_auth_method="client_secret_basic" if secret else "none")
     return session, _metadata(issuer)

@@ -23,7 +23,7 @@ def test_a_resident_logs_in_to_a_department_app_sharing_two_of_three_claims_then
         claims={"name": "核对办理人身份"},
         optional_claims={"phone_number": "办理进度短信通知", "driving_licence_valid": "确认可以办理车辆业务"})
     emulator_app().config.update(RP_ISSUER=site["api"], RP_CLIENT_ID=registered.client.client_id,
-                                 RP_CLIENT_SECRET=registered.client_secret)
+                                 RP_CLIENT_SECRET=registered.client_secret, RP_SCOPE=None)
     monkeypatch.setattr(get_settings(), "oidc_consent_url", f"{stub}/app/")
     id_number = new_id_number()
     issue_certificate(client, full_authority(), id_number, type="driving_licence", holder_name="林小红",
@@ -85,7 +85,7 @@ def test_a_resident_below_the_apps_level_is_taken_through_the_missing_step_and_b
     registered = register_client(name="广州医保", department="广州市医疗保障局", redirect_uris=[f"{stub}/rp/callback"],
                                  claims={"name": "核对参保人身份"}, min_level=2)
     emulator_app().config.update(RP_ISSUER=site["api"], RP_CLIENT_ID=registered.client.client_id,
-                                 RP_CLIENT_SECRET=registered.client_secret)
+                                 RP_CLIENT_SECRET=registered.client_secret, RP_SCOPE="openid profile")
     monkeypatch.setattr(get_settings(), "oidc_consent_url", f"{stub}/app/")
     p = phone()
     page = p.page
