@@ -20,12 +20,12 @@ export const consentRoutes = {
   async consent(requestId) {
     const req = await ctx.api.get(`/me/oidc-requests/${encodeURIComponent(requestId)}`);
     const base = `/me/oidc-requests/${encodeURIComponent(requestId)}`;
-    const head = `<div class="row"><span class="icon" id="consent-logo">${esc(req.logo_text)}</span>
-      <div class="grow"><h2 id="consent-client">${esc(req.client_name)}</h2><div class="muted" id="consent-department">${esc(req.department)}</div></div></div>`;
+    const head = `<div><span class="badge level" id="consent-logo">${esc(req.logo_text)}</span>
+      <h2 id="consent-client">${esc(req.client_name)}</h2><div class="muted" id="consent-department">${esc(req.department)}</div></div>`;
     if (!req.level_met) {
       sessionStorage.setItem(RETURN_KEY, `#/consent/${requestId}`);
       ctx.view.innerHTML = `<div class="card">${head}
-        <p id="consent-level">该应用要求先完成<strong>${LEVELS[req.required_level]}（L${req.required_level}）</strong>，您当前为 L${req.current_level}。完成后将自动回到这里。</p>
+        <p id="consent-level">该应用要求先完成<strong>${LEVELS[req.required_level]}（L${req.required_level}）</strong>，您当前为 L${req.current_level}。完成后点“返回授权页”回到这里。</p>
         <a class="btn block" id="consent-verify" href="#/verify">去完成认证</a>
         <button class="block ghost" id="consent-deny">不登录，返回应用</button><div id="err"></div></div>`;
     } else {
