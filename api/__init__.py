@@ -20,7 +20,7 @@ BLUEPRINTS: tuple[str, ...] = (
     "api.system", "api.sessions", "api.identity", "api.intake", "api.people", "api.certificates",
     "api.entities", "api.licences", "api.staff", "api.tickets", "api.ratings", "api.applications",
     "api.push.inbox", "api.push.preferences", "api.push.consent", "api.push.wechat_messages",
-    "api.push.operations",
+    "api.push.operations", "api.oidc.provider", "api.oidc.consent", "api.oidc.clients",
 )
 
 
