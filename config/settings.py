@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     log_level: str = Field("INFO", alias="LOG_LEVEL")
     max_request_bytes: int = Field(2 * 1024 * 1024, alias="MAX_REQUEST_BYTES")
     rate_limit_per_minute: int = Field(600, alias="RATE_LIMIT_PER_MINUTE")
+    # The public origin of the API: the ``iss`` of SD-JWT credentials and their status-list URLs.
+    public_base_url: str = Field("http://127.0.0.1:8000", alias="PUBLIC_BASE_URL")
+    credential_days: int = Field(30, alias="CREDENTIAL_DAYS")
 
     @property
     def is_production(self) -> bool:
