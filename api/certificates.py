@@ -140,7 +140,7 @@ class MyCredential(MethodView):
         "certificate_id": 3, "certificate_type": "resident_id_card",
         "sd_jwt": "eyJhbGciOiJFZERTQSIsImtpZCI6ImsxIiwidHlwIjoiZGMrc2Qtand0In0.eyJpc3Mi...~WyJYdz...XQ~",
         "disclosures": {"name": "WyJYdzJ...Il0", "age_over_18": "WyJrMm...dWVd"},
-        "derived": ["age_over_18", "age_over_60", "valid_on_date", "age_over_16", "age_over_65"],
+        "derived": ["age_over_18", "age_over_60", "valid_on_date", "age_over_65"],
         "device_key_thumbprint": "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs", "status_index": 48213,
         "issued_at": "2025-03-01T02:00:00+00:00", "expires_at": "2025-03-31T02:00:00+00:00"})
     @blp.errors(NotFound, CertificateNotShowable, DeviceKeyInvalid)

@@ -3,7 +3,7 @@
 // credential is issued (a new device, or cleared storage, re-issues). Showing builds the
 // presentation here — the chosen disclosures and a KB-JWT — and draws the QR here: no server call.
 import { esc, fmtDate } from "/shared/api.js";
-import { COUNTER_AUDIENCE, COUNTER_MAX_AGE, CHALLENGE_MAX_AGE, randomB64, sha256b64, signEs256, jsonOf }
+import { COUNTER_AUDIENCE, COUNTER_MAX_AGE, CHALLENGE_MAX_AGE, deflate, randomB64, sha256b64, signEs256, jsonOf }
   from "/shared/sdjwt.js";
 import qrcode from "/vendor/qrcode.mjs";
 import { ctx } from "/app/app.js";
@@ -71,9 +71,10 @@ export async function present(credential, device, claims, challenge) {
   return { presentation: part + kb, maxAge: challenge ? CHALLENGE_MAX_AGE : COUNTER_MAX_AGE };
 }
 
-export function qrImage(text, width = 320) {
+// The QR holds zlib(presentation) in byte mode (a "binary string": one char per byte, as the library reads it).
+export function qrImage(bytes, width = 320) {
   const qr = qrcode(0, "L");
-  qr.addData(text, "Byte");
+  qr.addData(String.fromCharCode(...bytes), "Byte");
   qr.make();
   const cell = Math.max(2, Math.floor(width / (qr.getModuleCount() + 8)));
   return { src: qr.createDataURL(cell, cell * 4), modules: qr.getModuleCount(), cell };
@@ -104,13 +105,14 @@ export const credentialRoutes = {
       err.innerHTML = "";
       const started = performance.now();
       const { presentation, maxAge } = await present(credential, device, claims, typed.length ? typed : null);
-      const image = qrImage(presentation);
+      const packed = await deflate(presentation);
+      const image = qrImage(packed);
       const ms = performance.now() - started;
       const until = Date.now() + maxAge * 1000;
       document.getElementById("qr").innerHTML = `<div class="card"><img class="qr" id="qr-image" alt="亮证二维码"
-          style="width:auto;height:auto;max-width:100%" src="${image.src}" data-modules="${image.modules}" data-build-ms="${ms.toFixed(1)}" data-bytes="${presentation.length}">
+          style="width:auto;height:auto;max-width:100%" src="${image.src}" data-modules="${image.modules}" data-build-ms="${ms.toFixed(1)}" data-bytes="${packed.length}" data-text-bytes="${presentation.length}">
         <div class="countdown" id="countdown"></div>
-        <p class="muted">${typed.length ? "为该核验方生成" : "柜台扫码：仅可核验一次"} · ${presentation.length} 字节 ·
+        <p class="muted">${typed.length ? "为该核验方生成" : "柜台扫码：仅可核验一次"} · 二维码 ${packed.length} 字节 ·
           本机生成用时 ${ms.toFixed(0)} ms。仅本人现场出示有效。</p>
         <pre class="payload" id="presentation">${esc(presentation)}</pre></div>`;
       const tick = () => {

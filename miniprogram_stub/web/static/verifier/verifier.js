@@ -170,31 +170,27 @@ async function checkOnline() {
     `联网核验 · 当前状态：${esc(data.status_label)} · 签发机关 ${esc(data.issuer)}`);
 }
 
-// The camera: Chromium's BarcodeDetector where the platform has one, else jsQR (npm) on canvas frames.
+// The camera, decoded with jsQR (npm) on canvas frames. Not BarcodeDetector: its rawValue is text, and
+// the QR carries zlib bytes (Linux Chromium has no BarcodeDetector anyway). A QR of plain text works too.
 async function scan() {
   const video = document.getElementById("camera");
   const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment", width: 1280 } });
   video.srcObject = stream;
   video.style.display = "block";
   await video.play();
-  let detect;
-  if ("BarcodeDetector" in window && (await BarcodeDetector.getSupportedFormats()).includes("qr_code")) {
-    const detector = new BarcodeDetector({ formats: ["qr_code"] });
-    detect = async () => (await detector.detect(video))[0]?.rawValue;
-    document.getElementById("scan").dataset.decoder = "BarcodeDetector";
-  } else {
-    const canvas = document.createElement("canvas");
-    const g = canvas.getContext("2d", { willReadFrequently: true });
-    detect = async () => {
-      canvas.width = video.videoWidth; canvas.height = video.videoHeight;
-      if (!canvas.width) return null;
-      g.drawImage(video, 0, 0);
-      const found = window.jsQR(g.getImageData(0, 0, canvas.width, canvas.height).data, canvas.width, canvas.height,
-        { inversionAttempts: "dontInvert" });
-      return found && found.data;
-    };
-    document.getElementById("scan").dataset.decoder = "jsQR";
-  }
+  const canvas = document.createElement("canvas");
+  const g = canvas.getContext("2d", { willReadFrequently: true });
+  const detect = async () => {
+    canvas.width = video.videoWidth; canvas.height = video.videoHeight;
+    if (!canvas.width) return null;
+    g.drawImage(video, 0, 0);
+    const found = window.jsQR(g.getImageData(0, 0, canvas.width, canvas.height).data, canvas.width, canvas.height,
+      { inversionAttempts: "dontInvert" });
+    if (!found) return null;
+    const bytes = Uint8Array.from(found.binaryData);
+    return bytes[0] === 0x78 ? new TextDecoder().decode(await inflate(bytes)) : found.data;
+  };
+  document.getElementById("scan").dataset.decoder = "jsQR";
   for (;;) {
     const text = await detect();
     if (text) {
