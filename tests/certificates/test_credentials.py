@@ -83,6 +83,7 @@ def test_a_presentation_with_two_claims_verifies_online_with_exactly_those(clien
     log = client.get("/api/v1/me/access-log", headers=holder["resident"].headers).json
     assert [(e["actor"], e["data"]) for e in log] == [
         ("扫码核验方", ["certificate.resident_id_card", "age_over_18", "name"])]
+    assert log[0]["details"] == {"audience": "yss:counter"}
 
 
 def test_a_verifiers_challenge_must_match_its_nonce_and_audience(client, holder):
