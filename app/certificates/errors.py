@@ -1,6 +1,10 @@
 """Certificate and credential errors: stable codes with the app's Chinese text."""
 
-from app.errors import Conflict, RateLimited, ValidationFailed
+from app.errors import Conflict, NotFound, RateLimited, ValidationFailed
+
+
+class CertificateUnknown(NotFound):
+    code, message = "certificate_unknown", "证照不存在"
 
 
 class CertificateNotShowable(Conflict):

@@ -162,6 +162,11 @@ def test_revoking_the_certificate_flips_its_bit_in_the_public_status_list_and_on
     token = listed.get_data(as_text=True)
     assert jwt_part(token, 0)["typ"] == "statuslist+jwt"
     assert bit_of(jwt_part(token, 1)["status_list"]["lst"], index) == 0
+    other = issue(client, full_authority(), "certificate_status", {
+        "type": "resident_id_card", "number": holder["cert"]["number"], "status": "revoked", "reason": "冒用"})
+    assert (other["status"], other["reason"]) == ("rejected", "record_owned_by_other_authority")
+    token = client.get("/api/v1/status-lists/1").get_data(as_text=True)
+    assert bit_of(jwt_part(token, 1)["status_list"]["lst"], index) == 0  # only the issuer revokes
     revoke(client, holder)
     token = client.get("/api/v1/status-lists/1").get_data(as_text=True)
     lst = jwt_part(token, 1)["status_list"]["lst"]
