@@ -13,6 +13,10 @@ import requests
 from flask import Blueprint, Response, current_app, jsonify, redirect, request, send_from_directory
 
 STATIC = Path(__file__).resolve().parent / "static"
+# The two npm packages the pages load (scripts/install-js.sh installs them from package-lock.json).
+NODE_MODULES = Path(__file__).resolve().parent / "node_modules"
+VENDOR = {"qrcode.mjs": NODE_MODULES / "qrcode-generator" / "dist" / "qrcode.mjs",
+          "jsQR.js": NODE_MODULES / "jsqr" / "dist" / "jsQR.js"}
 _HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-encoding", "content-length"}
 
 
@@ -36,6 +40,13 @@ def web_blueprint() -> Blueprint:
     @blp.get("/<any(app, console, verifier, shared):page>/<path:filename>")
     def asset(page: str, filename: str) -> Response:
         return send_from_directory(STATIC / page, filename)
+
+    @blp.get("/vendor/<any(qrcode.mjs, jsQR.js):name>")
+    def vendor(name: str) -> Response:
+        path = VENDOR[name]
+        if not path.exists():
+            return Response("// run scripts/install-js.sh", status=503, mimetype="text/javascript")
+        return send_from_directory(path.parent, path.name, mimetype="text/javascript")
 
     @blp.route("/api/<path:path>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
     def forward(path: str) -> Response:
