@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask import request
 from flask.views import MethodView
 
 from api.blueprint import Blueprint, current_principal, current_staff
@@ -159,7 +160,8 @@ class TicketRating(MethodView):
                                         "或办结已超过7天 (rating_period_over)")
     def put(self, body, ticket_id):
         """Rate my resolved ticket once; I may change it for 24 hours. 1–2 opens a rectification."""
-        return ratings.rate_ticket(current_principal().account_id, ticket_id, **body)
+        return ratings.rate_ticket(current_principal().account_id, ticket_id, **body,
+                                   client_address=request.remote_addr)
 
 
 @blp.route("/services/<int:service_id>/ratings")
@@ -170,7 +172,8 @@ class ServiceRatings(MethodView):
     @blp.alt_response(404, description="服务事项不存在")
     def post(self, body, service_id):
         """Rate a service I have used."""
-        return ratings.rate_service(current_principal().account_id, service_id, **body)
+        return ratings.rate_service(current_principal().account_id, service_id, **body,
+                                    client_address=request.remote_addr)
 
 
 @blp.route("/ratings/<int:rating_id>")
