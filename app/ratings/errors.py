@@ -48,3 +48,7 @@ class NoPendingAppeal(Conflict):
 
 class OwnAppeal(Forbidden):
     code, message = "own_appeal", "不能审核自己提出的申诉"
+
+
+class RatingNotHeld(Conflict):
+    code, message = "rating_not_held", "该评价不在待复核状态"
