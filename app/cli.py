@@ -13,7 +13,7 @@ SEEDERS: tuple[str, ...] = ("app.staff.demo", "app.people.demo", "app.certificat
 
 
 def register_commands(group: click.Group) -> None:
-    for command in (migrate, seed, worker, audit, keys, intake, staff, push, oidc):
+    for command in (migrate, seed, worker, audit, keys, intake, staff, push, oidc, ratings, opendata):
         group.add_command(command)
 
 
@@ -217,3 +217,40 @@ def oidc_register_client(name: str, department: str, redirect_uris: tuple[str, .
         click.echo(registered.client_secret)
     else:
         click.echo("public client: no secret; it must use PKCE (S256)")
+
+
+@click.group()
+def ratings() -> None:
+    """好差评."""
+
+
+@ratings.command("report")
+@click.option("--month", required=True, help="YYYY-MM, a calendar month in Asia/Shanghai")
+@click.option("--out", "directory", default="reports", show_default=True, type=click.Path(file_okay=False),
+              help="where to write evaluation-YYYY-MM.csv and .pdf")
+def ratings_report(month: str, directory: str) -> None:
+    """Write the monthly evaluation per department (按评价付费) as CSV and PDF; figures as the open dataset's."""
+    from pathlib import Path
+
+    from app.errors import ValidationFailed
+    from app.opendata.report import write_report
+
+    try:
+        report = write_report(month, Path(directory))
+    except ValidationFailed as error:
+        raise click.BadParameter(error.message, param_hint="--month") from None
+    click.echo(f"{len(report.rows)} departments: {report.csv_path} {report.pdf_path}")
+
+
+@click.group()
+def opendata() -> None:
+    """Open data."""
+
+
+@opendata.command("publish")
+def opendata_publish() -> None:
+    """Rebuild every open dataset now (the scheduler does it hourly)."""
+    from app.opendata.publish import publish_all
+
+    for code, count in publish_all().items():
+        click.echo(f"{code}: {count} rows")

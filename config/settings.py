@@ -90,6 +90,9 @@ class Settings(BaseSettings):
     # Reverse proxies in front of the app whose X-Forwarded-For / -Proto are believed (0: none, so
     # a client cannot pick its own address; 1 behind one nginx or load balancer).
     trusted_proxies: int = Field(0, ge=0, le=5, alias="TRUSTED_PROXIES")
+    # The public origin of the API: the ``iss`` of SD-JWT credentials and their status-list URLs.
+    public_base_url: str = Field("http://127.0.0.1:8000", alias="PUBLIC_BASE_URL")
+    credential_days: int = Field(30, alias="CREDENTIAL_DAYS")
 
     @property
     def is_production(self) -> bool:

@@ -4,12 +4,11 @@ import { makeApi, emulator, esc, toast, fmtDate, badge } from "/shared/api.js";
 import { businessRoutes } from "/app/business.js";
 import { serviceRoutes } from "/app/services.js";
 import { consentRoutes, pendingReturn } from "/app/consent.js";
+import { credentialRoutes } from "/app/credential.js";
 
 const api = makeApi("yss-resident");
 const view = document.getElementById("view");
 const LEVELS = ["L0 微信登录", "L1 已绑手机", "L2 已实名", "L3 已刷脸"];
-const CLAIMS = { name: "姓名", number: "证件号码", issued_on: "签发日期", expires_on: "有效期至", birth_date: "出生日期",
-  sex: "性别", address: "住址", nationality: "民族", class: "准驾车型", school: "学校", degree: "学位", major: "专业" };
 const EVENTS = { birth: "出生", school_enrolment: "入学", employment: "就业", marriage: "婚姻登记", childbirth: "生育",
   relocation: "迁居", retirement: "退休", death: "死亡" };
 export const ctx = { api, view, me: null, wxUser: () => JSON.parse(sessionStorage.getItem("yss-wx-user") || "null") };
@@ -138,35 +137,6 @@ const routes = {
         <div>${badge(c.status)} <a class="btn" href="#/show/${c.id}">亮证</a></div></div>`).join("") : '<p class="muted">暂无证照</p>'}</div>`;
   },
 
-  async show(id) {
-    const cert = await api.get(`/me/certificates/${id}`);
-    const claims = Object.keys(cert.claims || {});
-    view.innerHTML = `<div class="card"><h2>亮证：${esc(cert.type_name)}</h2>
-        <p class="muted">选择要出示的信息，其余信息不会离开您的手机。</p>
-        <div class="checks">${claims.map((k) => `<label><input type="checkbox" name="disclose" value="${esc(k)}">${esc(CLAIMS[k] || k)}</label>`).join("")}
-          <label><input type="checkbox" name="derived" value="age_over_18">年满18周岁</label>
-          <label><input type="checkbox" name="derived" value="valid_on_date">证件今日有效</label></div>
-        <button class="block" id="make">生成亮证码</button><div id="err"></div></div><div id="qr"></div>`;
-    document.getElementById("make").onclick = async () => {
-      const pick = (name) => [...document.querySelectorAll(`input[name=${name}]:checked`)].map((i) => i.value);
-      try {
-        const shown = await api.post(`/me/certificates/${id}/shows`, { disclose: pick("disclose"), derived: pick("derived") });
-        const until = new Date(shown.expires_at).getTime();
-        document.getElementById("qr").innerHTML = `<div class="card"><img class="qr" alt="亮证二维码" src="data:image/png;base64,${shown.qr_png_base64}">
-          <div class="countdown" id="countdown"></div><p class="muted">仅本人现场出示有效，截图无效。</p>
-          <pre class="payload" id="payload">${esc(shown.payload)}</pre></div>`;
-        const tick = () => {
-          const left = Math.max(0, Math.round((until - Date.now()) / 1000));
-          const el = document.getElementById("countdown");
-          if (!el) return;
-          el.textContent = left ? `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")} 后失效` : "已失效，请重新生成";
-          if (left) setTimeout(tick, 1000);
-        };
-        tick();
-      } catch (error) { showError(document.getElementById("err"), error); }
-    };
-  },
-
   async events() {
     const list = await api.get("/me/life-events");
     const items = Array.isArray(list) ? list : list.items || [];
@@ -203,6 +173,7 @@ const routes = {
   ...businessRoutes,
   ...serviceRoutes,
   ...consentRoutes,
+  ...credentialRoutes,
 };
 
 async function render() {
