@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask import request
 from flask.views import MethodView
 
 from api.blueprint import Blueprint, current_principal
 from api.schemas import Int
 from api.sessions import TOKENS_EXAMPLE, TokenPairSchema
 from app.identity import face, login, phone, profile, realname
+from app.identity.errors import LoginAttemptsExceeded
 from app.identity.models import L0, L1, L2
 
 blp = Blueprint("identity", __name__, url_prefix="/api/v1", description="实名身份")
@@ -84,9 +86,12 @@ class WeChatLogin(MethodView):
                                                     "level": 0})
     @blp.alt_response(400, description="code 无效 (login_code_invalid) 或已使用 (login_code_used)")
     @blp.alt_response(503, description="微信服务不可用 (upstream_unavailable)，见 Retry-After")
+    @blp.errors(LoginAttemptsExceeded)
     def post(self, body):
-        """Log in with a wx.login code (creates the account on first login)."""
-        tokens, account, created = login.login_with_code(body["code"])
+        """Log in with a wx.login code (creates the account on first login).
+
+        Limited per client address: 60 attempts a minute, and 10 codes WeChat refused per 10 minutes."""
+        tokens, account, created = login.login_with_code(body["code"], request.remote_addr)
         return {"access_token": tokens.access_token, "refresh_token": tokens.refresh_token,
                 "expires_in": tokens.expires_in, "account_id": account.id, "new_account": created,
                 "level": profile.level_of(account.id)}

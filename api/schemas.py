@@ -9,6 +9,9 @@ from werkzeug.routing import IntegerConverter, UnicodeConverter
 
 from app.text import MESSAGE, refused_text
 
+# The example company of every schema (a right check character: tests hold every example to its check).
+USCC_EXAMPLE = "91440106MA59B8XK71"
+
 # Ids and counts are stored in INTEGER columns (32-bit signed on PostgreSQL).
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 

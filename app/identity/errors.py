@@ -1,6 +1,6 @@
 """Identity's errors: stable codes with the app's Chinese text."""
 
-from app.errors import AppError, Conflict, Forbidden, Unauthenticated
+from app.errors import AppError, Conflict, Forbidden, RateLimited, Unauthenticated
 
 
 class TokenInvalid(Unauthenticated):
@@ -45,3 +45,7 @@ class AlreadyVerified(Conflict):
 
 class VerificationFailed(AppError):
     status, code, message = 422, "verification_failed", "认证未通过"
+
+
+class LoginAttemptsExceeded(RateLimited):
+    code, message = "wechat_login_rate_limited", "登录尝试过于频繁，请稍后再试"
