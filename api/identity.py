@@ -10,7 +10,14 @@ from api.blueprint import Blueprint, current_principal
 from api.schemas import Int
 from api.sessions import TOKENS_EXAMPLE, TokenPairSchema
 from app.identity import face, login, phone, profile, realname
-from app.identity.errors import LoginAttemptsExceeded
+from app.identity.errors import (
+    AlreadyVerified,
+    IdNumberTaken,
+    LoginAttemptsExceeded,
+    NameInvalid,
+    RealNameAttemptsExceeded,
+    RealNameMismatch,
+)
 from app.identity.models import L0, L1, L2
 
 blp = Blueprint("identity", __name__, url_prefix="/api/v1", description="实名身份")
@@ -129,10 +136,13 @@ class MyRealName(MethodView):
     @blp.auth(L1)
     @blp.arguments(RealNameSchema, example={"name": "张三", "id_number": "440106199005170014"})
     @blp.response(200, LevelSchema, example={"level": 2})
-    @blp.alt_response(409, description="身份证号已被其他账号认证 (id_number_bound_to_other_account)")
-    @blp.alt_response(429, description="今日失败次数已达上限 (real_name_attempts_exceeded)")
+    @blp.errors(NameInvalid, RealNameMismatch, AlreadyVerified, IdNumberTaken, RealNameAttemptsExceeded)
     def put(self, body):
-        """Verify my real name: name + resident ID number, checked with the population registry."""
+        """Verify my real name: name + resident ID number, checked with the population registry.
+
+        ``id_number_bound_to_other_account`` is answered only once the registry has confirmed the
+        name; it counts as a failure. Failures a day: 5 per account, 3 per (account, ID number);
+        past 10 on one ID number from all accounts, one try per account."""
         realname.verify_real_name(current_principal(), body["name"], body["id_number"])
         return {"level": _level()}
 
