@@ -12,7 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from app import clock, ratelimit
-from app.audit import log as audit_log
+from app.audit.data_catalogue import data_catalogue
+from app.audit.disclosures import record_read
 from app.audit.log import Actor
 from app.certificates.catalogue import certificate_type
 from app.certificates.models import Certificate, CertificateShow, ShowVerification
@@ -82,7 +83,7 @@ def _record(show: CertificateShow, outcome: str, opened: OpenedShow) -> None:
     session().add(check)
     session().flush()
     if outcome == "ok":
-        audit_log.record("data.read", actor=Actor("verifier"), subject_type="account", subject_id=show.account_id,
-                         details={"data": [f"certificate.{opened.certificate_type}", *sorted(opened.claims)],
-                                  "purpose": "扫码核验持证人出示的电子证照", "show_id": show.id,
-                                  "verification_id": check.id})
+        catalogue = data_catalogue()
+        claims = [key if key in catalogue.data else f"field.{key}" for key in sorted(opened.claims)]
+        record_read(show.account_id, by=Actor("verifier"), data=[f"certificate.{opened.certificate_type}", *claims],
+                    purpose="certificate_verification", show_id=show.id, verification_id=check.id)

@@ -25,6 +25,7 @@ from datetime import datetime, time, timedelta
 
 from app import clock
 from app.audit import log as audit_log
+from app.audit.disclosures import record_read
 from app.audit.log import Actor
 from app.db import transactional
 from app.identity import errors
@@ -35,6 +36,7 @@ from app.integrations import registries
 from app.redis_store import get_redis
 from app.security.keys import encrypt, lookup_hash
 
+REGISTRY = Actor("outside", "population_registry")
 MAX_FAILURES_PER_ACCOUNT = 5
 MAX_FAILURES_PER_ACCOUNT_AND_ID = 3
 MAX_FAILURES_PER_ID = 10
@@ -81,6 +83,7 @@ def verify_real_name(principal: Principal, name: str, id_number: str) -> None:
     _refuse_when_limited(keys)
 
     result = registries.verify_person(name, parsed.number)
+    record_read(account.id, by=REGISTRY, data=["name", "id_number"], purpose="real_name_check")
     actor = Actor("resident", str(account.id))
     if result != "match":
         _count_failure(keys)

@@ -174,7 +174,7 @@ def test_the_holder_lists_shows_with_their_verifications_and_the_read_in_the_acc
     assert len(log) == 1
     assert log[0]["actor_type"] == "verifier"
     assert log[0]["actor"] == "扫码核验方"
-    assert "certificate.resident_id_card" in log[0]["data"]
+    assert log[0]["data"] == ["电子证照：居民身份证", "是否年满18周岁", "姓名"]
     assert log[0]["purpose"]
 
 
