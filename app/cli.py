@@ -56,16 +56,31 @@ def audit() -> None:
 
 @audit.command("verify")
 def audit_verify() -> None:
-    """Check the audit hash chain; names the first broken row and exits 1 if there is one."""
+    """Check the keyed audit chain against its signed checkpoints; names what is wrong, exits 1 then."""
     from app.audit.log import verify_chain
 
     report = verify_chain()
     if report.ok:
-        click.echo(f"audit chain intact: {report.checked} entries")
+        click.echo(f"audit chain intact: {report.checked} entries, {report.checkpoints} checkpoints agree")
         return
-    click.echo(f"audit chain broken at entry {report.first_broken_id}: {report.reason} "
-               f"({report.checked} entries intact before it)", err=True)
+    if report.first_broken_id is not None:
+        click.echo(f"audit chain broken at entry {report.first_broken_id}: {report.reason} "
+                   f"({report.checked} entries intact before it)", err=True)
+    for problem in report.problems:
+        click.echo(f"- {problem}", err=True)
     raise SystemExit(1)
+
+
+@audit.command("checkpoint")
+def audit_checkpoint() -> None:
+    """Append a signed checkpoint of the chain's head to the checkpoint file now."""
+    from app.audit.checkpoints import checkpoint_file, write_checkpoint
+
+    mark = write_checkpoint()
+    if mark is None:
+        click.echo("the chain has not moved since the last checkpoint")
+        return
+    click.echo(f"checkpoint {mark.number}: {mark.count} entries, head {mark.head[:16]}… -> {checkpoint_file()}")
 
 
 @click.group()

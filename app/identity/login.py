@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
 
-from app import clock, ratelimit
+from app import clock, ratelimit, stores
 from app.audit import log as audit_log
 from app.audit.log import Actor
 from app.db import session, transactional
@@ -39,6 +39,9 @@ def session_key_name(account_id: int) -> str:
 
 
 def login_with_code(js_code: str, client_address: str | None = None) -> tuple[TokenPair, Account, bool]:
+    # A code is spent by its first use upstream: with a store known to be down, keep it unspent so
+    # the same code still works once the store is back (503 store_unavailable meanwhile).
+    stores.require_database_and_redis()
     refused_key = f"wechat-login-refused:{client_address}"
     ratelimit.refuse_when_spent(refused_key, limit=REFUSED_CODES_PER_10_MINUTES, window_seconds=600,
                                 error=errors.LoginAttemptsExceeded)
