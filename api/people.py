@@ -102,7 +102,7 @@ class MyAccessLog(MethodView):
     @blp.response(200, AccessEntrySchema(many=True), example=[{
         "at": "2025-03-01T02:00:00+00:00", "actor_type": "verifier", "actor": "扫码核验方",
         "data": ["电子证照：居民身份证", "姓名", "是否年满18周岁"], "purpose": "核验您出示的电子证照",
-        "details": {"show_id": "k3J9x..."}}, {
+        "details": {"audience": "yss:counter"}}, {
         "at": "2025-02-28T09:30:00+00:00", "actor_type": "staff", "actor": "广东省公安厅 工作人员 001号",
         "data": ["姓名", "手机号"], "purpose": "联系您处理工单", "details": {"ticket_id": 5}}, {
         "at": "2025-02-01T01:00:00+00:00", "actor_type": "outside", "actor": "公安机关人口信息库",

@@ -29,6 +29,8 @@ class DataCatalogue:
             return f"电子证照：{certificate_types()[code].name}"
         if kind == "field" and code:
             return self.fields.get(code, OTHER_FIELD)
+        if key.startswith("material:") and len(key) > len("material:"):
+            return f"申请材料：{_material_name(key.removeprefix('material:'))}"
         return self.data[key]
 
     def knows_data(self, key: str) -> bool:
@@ -37,6 +39,13 @@ class DataCatalogue:
         except KeyError:
             return False
         return True
+
+
+def _material_name(code: str) -> str:
+    from app.applications.guides import guides
+
+    names = {m.code: m.name for guide in guides().values() for m in guide.materials}
+    return names.get(code, "其他材料")
 
 
 def load_catalogue(path: Path = CATALOGUE_PATH) -> DataCatalogue:

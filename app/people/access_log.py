@@ -23,8 +23,10 @@ from app.intake.models import Authority
 from app.paging import Page, Window, fetch_page
 from app.staff.models import Department, StaffDepartment
 
-# Ids a resident may quote to support; anything else in an entry's details stays internal.
-SHOWN_REFS = ("show_id", "verification_id", "ticket_id")
+# Ids a resident may quote to support (audience: which verifier checked a credential online);
+# anything else in an entry's details stays internal.
+SHOWN_REFS = ("show_id", "verification_id", "ticket_id", "audience", "application_id", "application_number",
+              "client_id", "department")
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,8 @@ def _actor_label(entry: AuditEntry, names: dict[tuple[str, str], str]) -> str:
         department = names.get(("department", str(department_id)), "")
         number = f" {int(entry.actor_id):03d}号" if (entry.actor_id or "").isdigit() else ""
         return f"{department} 工作人员{number}".strip()
+    if entry.actor_type == "relying_party":  # a department app that received claims through yss login
+        return entry.details.get("client_name") or "部门应用"
     if entry.actor_type == "authority":
         return names.get(("authority", entry.actor_id or ""), "发证部门")
     if entry.actor_type == "outside":
@@ -94,6 +98,9 @@ def _view(entry: AuditEntry, names: dict[tuple[str, str], str]) -> AccessEntry:
 
 
 def _data_label(key: str) -> str:
-    """Entries written before the catalogue may hold keys it does not know: they show as 其他信息."""
+    """A catalogue key's label; an entry written with its label already (the OIDC releases) shows it;
+    an internal key the catalogue does not know (entries older than it) shows as 其他信息."""
     catalogue = data_catalogue()
-    return catalogue.data_label(key) if catalogue.knows_data(key) else "其他信息"
+    if catalogue.knows_data(key):
+        return catalogue.data_label(key)
+    return key if not key.isascii() else "其他信息"

@@ -14,6 +14,7 @@ from app.audit.disclosures import record_read
 from app.audit.log import Actor
 from app.push import scans
 from tests.support.certificates import full_authority, issue_certificate
+from tests.support.credentials import Device, receive
 from tests.support.residents import create_resident, new_id_number
 from tests.support.staff import create_staff_member, load_demo_catalogue
 from tests.support.tickets import ticket_in_state
@@ -95,9 +96,10 @@ def test_a_verifier_sees_the_certificate_and_claims_by_their_names(client):
     issue_certificate(client, full_authority(), resident.id_number, type="driving_licence",
                       expires_on=clock.today() + timedelta(days=3000), vehicle_class="C1")
     cert_id = client.get("/api/v1/me/certificates", headers=resident.headers).json[0]["id"]
-    shown = client.post(f"/api/v1/me/certificates/{cert_id}/shows", headers=resident.headers,
-                        json={"disclose": ["name", "vehicle_class"], "derived": ["age_over_18"]}).json
-    assert client.post("/api/v1/verify", json={"payload": shown["payload"]}).status_code == 200
+    device = Device()
+    presentation = device.present(receive(client, resident.headers, cert_id, device),
+                                  ["name", "vehicle_class", "age_over_18"])
+    assert client.post("/api/v1/verify", json={"presentation": presentation}).status_code == 200
     [entry] = _log(client, resident.headers)
     assert entry["data"] == ["电子证照：机动车驾驶证", "是否年满18周岁", "姓名", "准驾车型"]
     assert entry["purpose"] == "核验您出示的电子证照"
