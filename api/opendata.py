@@ -22,7 +22,7 @@ blp = Blueprint("opendata", __name__, url_prefix="/api/v1", description="开放�
 DOWNLOAD_PAGE = {"page_size": 1000, "max_page_size": 10_000}
 
 
-class FieldSchema(ma.Schema):
+class DatasetFieldSchema(ma.Schema):
     name = ma.fields.String()
     type = ma.fields.String(metadata={"description": "string · integer · number"})
     meaning = ma.fields.String()
@@ -47,7 +47,7 @@ class DatasetSchema(ma.Schema):
     licence = ma.fields.Nested(OpenDataLicenceSchema)
     updated_at = ma.fields.DateTime(allow_none=True, metadata={"description": "最近一次生成时间；null 尚未生成"})
     row_count = Int()
-    fields = ma.fields.List(ma.fields.Nested(FieldSchema), metadata={"description": "数据字典"})
+    fields = ma.fields.List(ma.fields.Nested(DatasetFieldSchema), metadata={"description": "数据字典"})
     downloads = ma.fields.Method("_downloads",
                                  metadata={"description": "json 与 csv 下载地址（分页：page、page_size）"})
 
