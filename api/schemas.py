@@ -55,10 +55,10 @@ class TextCheckingParser(FlaskParser):
 
     def _load_location_data(self, *, schema, req, location):
         data = super()._load_location_data(schema=schema, req=req, location=location)
-        if location in ("query", "querystring", "headers"):
-            values = req.headers if location == "headers" else req.args
+        if location in ("query", "querystring", "headers", "form"):
+            values = {"headers": req.headers, "form": req.form}.get(location, req.args)
             problems = {key: [MESSAGE] for key in values
-                        if refused_text([key, *values.getlist(key)], multiline=False)}
+                        if refused_text([key, *values.getlist(key)], multiline=location == "form")}
         else:
             problems = refused_text(data if isinstance(data, dict | list) else {})
         if problems:
