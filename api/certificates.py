@@ -7,8 +7,10 @@ from flask import request
 from flask.views import MethodView
 
 from api.blueprint import Blueprint, current_principal
-from api.schemas import ErrorBodySchema, Int
+from api.schemas import Int
+from app.certificates import errors as ce
 from app.certificates import showing, verification, wallet
+from app.errors import NotFound
 from app.identity.models import L3
 
 blp = Blueprint("certificates", __name__, url_prefix="/api/v1", description="电子证照与亮证核验")
@@ -99,7 +101,7 @@ class MyCertificates(MethodView):
 class MyCertificate(MethodView):
     @blp.auth(L3)
     @blp.response(200, CertificateSchema, example=CERTIFICATE_EXAMPLE)
-    @blp.alt_response(404, schema=ErrorBodySchema, description="不存在或不属于我 (not_found)")
+    @blp.errors(NotFound)
     def get(self, certificate_id):
         """One of my certificates."""
         return wallet.my_certificate(current_principal(), certificate_id)
@@ -110,8 +112,7 @@ class CertificateShows(MethodView):
     @blp.auth(L3)
     @blp.arguments(ShowRequestSchema, example={"disclose": ["name", "expires_on"], "derived": ["age_over_18"]})
     @blp.response(201, ShowSchema, example=SHOW_EXAMPLE)
-    @blp.alt_response(404, schema=ErrorBodySchema, description="不存在或不属于我 (not_found)")
-    @blp.alt_response(409, schema=ErrorBodySchema, description="证照已注销或过期 (certificate_not_showable)")
+    @blp.errors(NotFound, ce.CertificateNotShowable, ce.ShowClaimsUnknown, ce.ShowClaimsEmpty, ce.ShowTooLarge)
     def post(self, body, certificate_id):
         """Show a certificate: a QR payload disclosing only the chosen claims, good for 3 minutes."""
         return showing.show_certificate(current_principal(), certificate_id, body["disclose"], body["derived"])
@@ -141,10 +142,8 @@ class Verify(MethodView):
         "certificate_type": "resident_id_card", "certificate_type_name": "居民身份证", "issuer": "公安机关",
         "status": "valid", "status_label": "有效", "claims": {"name": "张三"}, "derived": {"age_over_18": True},
         "shown_at": "2025-03-01T02:00:00+00:00", "expires_at": "2025-03-01T02:03:00+00:00"})
-    @blp.alt_response(400, schema=ErrorBodySchema, description="无法识别 (show_malformed)")
-    @blp.alt_response(422, schema=ErrorBodySchema, description="show_signature_invalid · show_expired · "
-                                                               "certificate_revoked · certificate_expired")
-    @blp.alt_response(429, schema=ErrorBodySchema, description="核验过于频繁 (verify_rate_limited)")
+    @blp.errors(ce.ShowMalformed, ce.ShowSignatureInvalid, ce.ShowExpired,
+                ce.CertificateRevoked, ce.CertificateExpired, ce.VerifyRateLimited)
     def post(self, body):
         """Verify a shown certificate's QR payload (anyone; offline verifiers use the JWKS)."""
         return verification.verify_show(body["payload"], request.remote_addr or "unknown")

@@ -7,21 +7,12 @@ from flask import g
 from flask.views import MethodView
 
 from api.blueprint import Blueprint
+from api.errors import with_chinese_fields
 from api.schemas import Int
 from app.intake.batches import MAX_BATCH, ingest_batch
+from app.intake.errors import BatchTooLarge
 
 blp = Blueprint("intake", __name__, url_prefix="/api/v1/intake", description="发证部门数据接入（机器接口）")
-
-
-class RecordSchema(ma.Schema):
-    # Records are validated one by one in the domain, so one bad record is rejected on its own.
-    class Meta:
-        unknown = ma.INCLUDE
-
-    type = ma.fields.String(metadata={"example": "certificate"})
-    id = ma.fields.Raw(metadata={"description": "机构内唯一的记录编号", "example": "GDPSB-ID-0001"})
-    version = ma.fields.Raw(metadata={"description": "≥1，递增", "example": 1})
-    data = ma.fields.Raw(metadata={"description": "按记录类型校验的内容"})
 
 
 class BatchSchema(ma.Schema):
@@ -36,7 +27,8 @@ class RecordResultSchema(ma.Schema):
     version = Int(allow_none=True)
     status = ma.fields.String(metadata={"description": "accepted | unchanged | rejected"})
     reason = ma.fields.String(allow_none=True)
-    details = ma.fields.Dict()
+    details = ma.fields.Function(lambda result: with_chinese_fields(result.details),
+                                 metadata={"type": "object", "description": "拒收原因的细节（字段错误为中文）"})
 
 
 class BatchResultSchema(ma.Schema):
@@ -57,7 +49,7 @@ class Batches(MethodView):
              "reason": None, "details": {}},
             {"index": 1, "type": "licence", "id": "X-1", "version": 1, "status": "rejected",
              "reason": "type_not_allowed", "details": {}}]})
-    @blp.alt_response(413, description=f"超过 {MAX_BATCH} 条 (batch_too_large)")
+    @blp.errors(BatchTooLarge)
     def post(self, body):
         """Upsert a batch of records; each gets accepted, unchanged or rejected with a reason."""
         results = ingest_batch(g.authority, body["records"])

@@ -10,7 +10,10 @@ from flask.views import MethodView
 from api.blueprint import Blueprint, current_staff
 from api.schemas import Int
 from app.audit.log import Actor
+from app.errors import NotFound
+from app.security.errors import PasswordTooWeak
 from app.staff import accounts, auth, catalogue
+from app.staff.errors import InvalidCredentials, StaffLocked, UnknownDepartment, UsernameTaken
 from app.staff.models import ADMIN, ROLE_RANK
 
 blp = Blueprint("staff", __name__, url_prefix="/api/v1", description="工作人员与服务事项")
@@ -84,9 +87,7 @@ class StaffSessions(MethodView):
     @blp.response(201, StaffSessionSchema, example={"access_token": "eyJhbGciOiJFZERTQSJ9...",
                                                     "token_type": "Bearer", "expires_in": 36000,
                                                     "staff": ME_EXAMPLE})
-    @blp.alt_response(401, description="用户名、密码或动态验证码错误，或验证码已用过 (invalid_credentials)")
-    @blp.alt_response(423, description="连续5次失败，锁定15分钟 (staff_locked)，见 Retry-After")
-    @blp.alt_response(429, description="登录尝试过于频繁")
+    @blp.errors(InvalidCredentials, StaffLocked)
     def post(self, body):
         """Staff login with username, password and a TOTP code (each code works once)."""
         return auth.log_in(body["username"], body["password"], body["totp"], request.remote_addr)
@@ -119,7 +120,7 @@ class StaffMembers(MethodView):
     @blp.response(201, CreatedStaffSchema, example={"id": 4, "username": "li.si", "display_name": "社保窗口 李工",
                                                     "role": "agent",
                                                     "totp_provisioning_uri": "otpauth://totp/yss:li.si?secret=..."})
-    @blp.alt_response(409, description="用户名已存在 (username_taken)")
+    @blp.errors(UsernameTaken, UnknownDepartment, PasswordTooWeak)
     def post(self, body):
         """Create a staff account (admin); returns its TOTP provisioning URI once."""
         created = accounts.create_staff(body["username"], body["display_name"], body["role"], body["password"],
@@ -134,7 +135,7 @@ class StaffMembers(MethodView):
 class StaffUnlock(MethodView):
     @blp.staff(role=ADMIN)
     @blp.response(204)
-    @blp.alt_response(404, description="无此工作人员")
+    @blp.errors(NotFound)
     def post(self, staff_id):
         """Lift a login lockout (admin)."""
         accounts.unlock(staff_id, Actor("staff", str(current_staff().staff_id)))

@@ -58,3 +58,9 @@ class RateLimited(AppError):
 
 class UpstreamUnavailable(AppError):
     status, code, message = 503, "upstream_unavailable", "外部服务暂不可用，请稍后再试"
+
+
+class SessionRevoked(Unauthenticated):
+    """A session that was ended (logout, logout everywhere, a disabled account): residents' and staff's."""
+
+    code, message = "session_revoked", "已退出登录，请重新登录"

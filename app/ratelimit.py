@@ -14,9 +14,8 @@ def count(key: str, window_seconds: int) -> int:
     return int(get_redis().get(f"rl:{key}:{bucket}") or 0)
 
 
-def hit(key: str, *, limit: int, window_seconds: int, code: str = "rate_limited",
-        message: str | None = None) -> None:
-    """Count one hit; past ``limit`` in the window, raise 429 with the seconds left."""
+def hit(key: str, *, limit: int, window_seconds: int, error: type[RateLimited] = RateLimited) -> None:
+    """Count one hit; past ``limit`` in the window, raise ``error`` (429) with the seconds left."""
     now = time.time()
     bucket = int(now) // window_seconds
     redis_key = f"rl:{key}:{bucket}"
@@ -26,4 +25,4 @@ def hit(key: str, *, limit: int, window_seconds: int, code: str = "rate_limited"
     hits, _ = pipe.execute()
     if hits > limit:
         retry_after = max(1, int((bucket + 1) * window_seconds - now))
-        raise RateLimited(message, code=code, retry_after=retry_after)
+        raise error(retry_after=retry_after)

@@ -7,6 +7,7 @@ from flask import Response, request
 from flask.views import MethodView
 
 from api.blueprint import Blueprint
+from app.integrations.errors import MessageInvalid, MessageSignatureError, MessageUndecryptable, MessageWrongAppid
 from app.push import wechat_messages
 
 blp = Blueprint("wechat_messages", __name__, url_prefix="/api/v1/wechat", description="微信消息推送")
@@ -44,7 +45,7 @@ class Messages(MethodView):
     @blp.public
     @blp.arguments(UrlCheckSchema, location="query")
     @blp.response(200, {"type": "string"}, content_type="text/plain", example="abc")
-    @blp.alt_response(403, description="签名错误 (wechat_signature_invalid)")
+    @blp.errors(MessageSignatureError, MessageUndecryptable, MessageWrongAppid, MessageInvalid)
     def get(self, args):
         """WeChat's server URL check: echo echostr when the signature matches."""
         return _text(wechat_messages.verify_url(args["signature"], args["timestamp"], args["nonce"], args["echostr"]))
@@ -56,7 +57,7 @@ class Messages(MethodView):
                                             "List": {"TemplateId": "tmpl-notice-0004",
                                                      "SubscribeStatusString": "accept"}})
     @blp.response(200, {"type": "string"}, content_type="text/plain", example="success")
-    @blp.alt_response(403, description="签名错误或无法解密")
+    @blp.errors(MessageSignatureError, MessageUndecryptable, MessageWrongAppid, MessageInvalid)
     def post(self, args, _body):
         """Subscribe events pushed by WeChat (signature checked, safe mode decrypted); answers success."""
         wechat_messages.receive(request.args.to_dict(), request.get_data(cache=True))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.errors import ValidationFailed
+from app.certificates import errors
 
 CATALOGUE_PATH = Path(__file__).resolve().parents[2] / "config" / "catalogues" / "certificates.toml"
 _KEYS = {"name", "issuer", "renewal_window_days", "lifelong"}
@@ -76,6 +76,5 @@ def certificate_types() -> dict[str, CertificateType]:
 def certificate_type(code: str) -> CertificateType:
     kind = certificate_types().get(code)
     if kind is None:
-        raise ValidationFailed("未知的证照类型", code="certificate_type_unknown",
-                               details={"type": code, "known": sorted(certificate_types())})
+        raise errors.CertificateTypeUnknown(details={"type": code, "known": sorted(certificate_types())})
     return kind

@@ -27,24 +27,12 @@ from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 
-from app.errors import AppError
+from app.certificates.errors import ShowExpired, ShowMalformed, ShowSignatureInvalid
 from app.security.signing import SigningKeyRing, b64url, b64url_decode, canonical_json, public_key_from_jwks
 
 PREFIX = "YSS1"
 MAX_PAYLOAD_BYTES = 1000
 _BODY_KEYS = {"k": str, "s": str, "r": str, "t": str, "iat": int, "exp": int, "n": str}
-
-
-class ShowMalformed(AppError):
-    status, code, message = 400, "show_malformed", "二维码内容无法识别"
-
-
-class ShowSignatureInvalid(AppError):
-    status, code, message = 422, "show_signature_invalid", "亮证码签名无效，内容可能被篡改"
-
-
-class ShowExpired(AppError):
-    status, code, message = 422, "show_expired", "亮证码已过期，请持证人重新出示"
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,11 @@ from sqlalchemy import func, select
 from app import clock
 from app.audit import log as audit_log
 from app.audit.log import Actor
+from app.certificates import errors
 from app.certificates.models import Certificate, CertificateShow, ShowVerification
 from app.certificates.payload import MAX_PAYLOAD_BYTES, build_payload
 from app.certificates.wallet import EXPIRED, REVOKED, claims_of, owned_certificate, status_of
 from app.db import session, transactional
-from app.errors import Conflict, ValidationFailed
 from app.identity.sessions import Principal
 from app.people.models import Person
 from app.security.keys import signing_keys
@@ -64,13 +64,13 @@ def show_certificate(principal: Principal, certificate_id: int, disclose: list[s
                      derived: list[str]) -> ShowResult:
     cert, holder = owned_certificate(principal, certificate_id)
     if status_of(cert) in (REVOKED, EXPIRED):
-        raise Conflict("证照已注销或已过期，不能出示", code="certificate_not_showable")
+        raise errors.CertificateNotShowable()
     claims = claims_of(cert, holder)
     unknown = sorted((set(disclose) - set(claims)) | (set(derived) - set(DERIVED_CLAIMS)))
     if unknown:
-        raise ValidationFailed("所选信息项不存在", code="show_claims_unknown", details={"claims": unknown})
+        raise errors.ShowClaimsUnknown(details={"claims": unknown})
     if not disclose and not derived:
-        raise ValidationFailed("请至少选择一项要出示的信息", code="show_claims_empty")
+        raise errors.ShowClaimsEmpty()
     today, now = clock.today(), clock.now()
     values = {name: claims[name] for name in dict.fromkeys(disclose)}
     values |= {name: derived_value(name, holder, today) for name in dict.fromkeys(derived)}
@@ -80,8 +80,7 @@ def show_certificate(principal: Principal, certificate_id: int, disclose: list[s
                             certificate_type=cert.type, issued_at=int(now.timestamp()),
                             expires_at=int(expires_at.timestamp()), claims=values)
     if len(payload.encode()) > MAX_PAYLOAD_BYTES:
-        raise ValidationFailed("选择的信息项过多，二维码放不下，请少选几项", code="show_too_large",
-                               details={"max_bytes": MAX_PAYLOAD_BYTES})
+        raise errors.ShowTooLarge(details={"max_bytes": MAX_PAYLOAD_BYTES})
     session().add(CertificateShow(id=show_id, certificate_id=cert.id, account_id=principal.account_id,
                                   disclosed=list(dict.fromkeys(disclose)), derived=list(dict.fromkeys(derived)),
                                   created_at=now, expires_at=expires_at))

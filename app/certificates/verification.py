@@ -15,8 +15,15 @@ from app import clock, ratelimit
 from app.audit import log as audit_log
 from app.audit.log import Actor
 from app.certificates.catalogue import certificate_type
+from app.certificates.errors import (
+    CertificateExpired,
+    CertificateRevoked,
+    ShowExpired,
+    ShowSignatureInvalid,
+    VerifyRateLimited,
+)
 from app.certificates.models import Certificate, CertificateShow, ShowVerification
-from app.certificates.payload import OpenedShow, ShowExpired, ShowSignatureInvalid, open_payload
+from app.certificates.payload import OpenedShow, open_payload
 from app.certificates.showing import DERIVED_CLAIMS
 from app.certificates.wallet import EXPIRED, REVOKED, STATUS_LABELS, status_of
 from app.db import session, transactional
@@ -24,14 +31,6 @@ from app.errors import AppError
 from app.security.keys import signing_keys
 
 VERIFY_LIMIT_PER_MINUTE = 30
-
-
-class CertificateRevoked(AppError):
-    status, code, message = 422, "certificate_revoked", "该证照已被发证机关注销"
-
-
-class CertificateExpired(AppError):
-    status, code, message = 422, "certificate_expired", "该证照已过期"
 
 
 @dataclass(frozen=True)
@@ -51,7 +50,7 @@ def verify_show(payload: str, client_address: str) -> VerificationResult:
     # Keyed by a hash so verifier addresses are not kept in Redis in the clear.
     client = hashlib.sha256(client_address.encode()).hexdigest()[:32]
     ratelimit.hit(f"verify:{client}", limit=VERIFY_LIMIT_PER_MINUTE, window_seconds=60,
-                  code="verify_rate_limited", message="核验过于频繁，请稍后再试")
+                  error=VerifyRateLimited)
     opened = open_payload(payload, signing_keys().jwks())
     show = session().get(CertificateShow, opened.show_id)
     cert = None if show is None else session().get(Certificate, show.certificate_id)

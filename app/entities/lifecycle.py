@@ -21,8 +21,8 @@ from app import clock
 from app.audit import log as audit_log
 from app.audit.log import Actor
 from app.db import after_commit, session
+from app.entities import errors
 from app.entities.models import AnnualReport, Entity, EntityStageChange, RepresentativeBinding
-from app.errors import NotFound, ValidationFailed
 from app.identity.models import Account
 from app.licences import public_check
 from app.licences.models import Licence
@@ -39,7 +39,7 @@ def find_entity(uscc: str) -> Entity | None:
 def entity_or_reject(uscc: str) -> Entity:
     entity = find_entity(uscc)
     if entity is None:
-        raise NotFound("未找到该主体", code="entity_not_found", details={"uscc": uscc})
+        raise errors.EntityNotFound(details={"uscc": uscc})
     return entity
 
 
@@ -91,8 +91,7 @@ def change_stage(entity: Entity, stage: str, effective_on: date | None, reason: 
     if stage == entity.stage:
         return
     if entity.stage == "deregistered":
-        raise ValidationFailed("主体已注销，不能再变更阶段", code="stage_transition_invalid",
-                               details={"from": entity.stage, "to": stage})
+        raise errors.StageTransitionInvalid(details={"from": entity.stage, "to": stage})
     session().add(EntityStageChange(entity_id=entity.id, from_stage=entity.stage, stage=stage,
                                     effective_on=effective_on, reason=reason, recorded_at=clock.now()))
     entity.stage, entity.stage_since, entity.updated_at = stage, effective_on, clock.now()

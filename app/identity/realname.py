@@ -16,7 +16,6 @@ from app import clock
 from app.audit import log as audit_log
 from app.audit.log import Actor
 from app.db import transactional
-from app.errors import AppError, RateLimited, ValidationFailed
 from app.identity import errors
 from app.identity.accounts import find_by_id_number, get_account
 from app.identity.id_number import parse_id_number
@@ -43,7 +42,7 @@ def _seconds_to_local_midnight() -> int:
 def verify_real_name(principal: Principal, name: str, id_number: str) -> None:
     name = name.strip()
     if not _NAME.match(name):
-        raise ValidationFailed("姓名格式不正确", code="name_invalid")
+        raise errors.NameInvalid()
     parsed = parse_id_number(id_number, today=clock.today())
     account = get_account(principal.account_id)
     if account.real_name_verified_at is not None:
@@ -56,8 +55,7 @@ def verify_real_name(principal: Principal, name: str, id_number: str) -> None:
     keys = _counter_keys(account.id, id_hash)
     redis = get_redis()
     if any(int(redis.get(key) or 0) >= MAX_FAILURES_PER_DAY for key in keys):
-        raise RateLimited("今日实名认证失败次数过多，请明天再试", code="real_name_attempts_exceeded",
-                          retry_after=_seconds_to_local_midnight())
+        raise errors.RealNameAttemptsExceeded(retry_after=_seconds_to_local_midnight())
 
     result = registries.verify_person(name, parsed.number)
     actor = Actor("resident", str(account.id))
@@ -70,7 +68,7 @@ def verify_real_name(principal: Principal, name: str, id_number: str) -> None:
         audit_log.record_failure("identity.real_name", actor=actor, subject_type="account",
                                  subject_id=account.id, outcome=f"registry_{result}")
         # The app is not told that a person is deceased: it only learns the pair did not match.
-        raise AppError("姓名与身份证号不匹配", code="real_name_mismatch", status=422)
+        raise errors.RealNameMismatch()
     _mark_verified(account.id, name, parsed.number, id_hash)
 
 

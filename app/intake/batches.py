@@ -20,6 +20,7 @@ from app.audit import log as audit_log
 from app.audit.log import Actor
 from app.db import session, transactional
 from app.errors import AppError
+from app.intake import errors
 from app.intake.models import Authority, IntakeRecord
 from app.intake.types import RecordContext, record_types
 
@@ -44,8 +45,7 @@ def payload_hash(data: Any) -> str:
 @transactional
 def ingest_batch(authority: Authority, records: list[dict[str, Any]]) -> list[RecordResult]:
     if len(records) > MAX_BATCH:
-        raise AppError(f"每批最多 {MAX_BATCH} 条记录", code="batch_too_large", status=413,
-                       details={"max": MAX_BATCH, "received": len(records)})
+        raise errors.BatchTooLarge(f"每批最多 {MAX_BATCH} 条记录", details={"max": MAX_BATCH, "received": len(records)})
     results = [_ingest_one(authority, index, record) for index, record in enumerate(records)]
     counts = {s: sum(r.status == s for r in results) for s in ("accepted", "unchanged", "rejected")}
     audit_log.record("intake.batch", actor=Actor("authority", authority.id), details=counts)

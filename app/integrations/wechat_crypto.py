@@ -13,15 +13,13 @@ from typing import Any
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-from app.errors import AppError
-
-
-class OpenDataError(AppError):
-    status, code, message = 400, "phone_decrypt_failed", "手机号数据无法解密，请重新获取"
-
-
-class MessageSignatureError(AppError):
-    status, code, message = 403, "wechat_signature_invalid", "消息签名校验失败"
+from app.integrations.errors import (
+    MessageSignatureError,
+    MessageUndecryptable,
+    MessageWrongAppid,
+    OpenDataError,
+    PhoneWatermarkMismatch,
+)
 
 
 def decrypt_open_data(session_key: str, encrypted_data: str, iv: str, appid: str) -> dict[str, Any]:
@@ -40,7 +38,7 @@ def decrypt_open_data(session_key: str, encrypted_data: str, iv: str, appid: str
     except (ValueError, binascii.Error, UnicodeDecodeError, TypeError):
         raise OpenDataError() from None
     if not isinstance(plain, dict) or plain.get("watermark", {}).get("appid") != appid:
-        raise OpenDataError("数据不属于本小程序", code="phone_watermark_mismatch")
+        raise PhoneWatermarkMismatch()
     return plain
 
 
@@ -69,7 +67,7 @@ def decrypt_message(encoding_aes_key: str, encrypted: str, appid: str) -> str:
         (length,) = struct.unpack(">I", plain[16:20])
         message, from_appid = plain[20:20 + length], plain[20 + length:].decode()
     except (ValueError, binascii.Error, struct.error, UnicodeDecodeError, IndexError):
-        raise MessageSignatureError("消息无法解密", code="wechat_message_undecryptable") from None
+        raise MessageUndecryptable() from None
     if from_appid != appid:
-        raise MessageSignatureError("消息不属于本小程序", code="wechat_message_wrong_appid")
+        raise MessageWrongAppid()
     return message.decode()

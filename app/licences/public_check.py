@@ -19,7 +19,7 @@ from sqlalchemy import select
 from app import clock, ratelimit
 from app.db import session
 from app.entities.models import Entity
-from app.errors import NotFound
+from app.licences import errors
 from app.licences.catalogue import licence_type
 from app.licences.models import Licence
 from app.licences.status import licence_status
@@ -82,7 +82,7 @@ def check_licence(number: str, uscc: str | None, client: str) -> dict[str, Any]:
     number = number.strip()
     answer = _answers([number]).get(number)
     if not _matches(answer, uscc):
-        raise NotFound("未查到该许可证，请核对编号", code="licence_not_found")
+        raise errors.LicenceNotFound()
     return answer  # type: ignore[return-value]
 
 

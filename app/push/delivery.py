@@ -26,7 +26,8 @@ from app import clock
 from app.db import after_commit, session, transactional
 from app.errors import UpstreamUnavailable
 from app.identity.models import Account
-from app.integrations.wechat import WeChatError, wechat
+from app.integrations.errors import WeChatError
+from app.integrations.wechat import wechat
 from app.push import consent, reports
 from app.push.models import Delivery
 from app.push.notify import enqueue_deliveries

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 
-from app.integrations.wechat_crypto import MessageSignatureError, check_signature, decrypt_message
+from app.integrations.errors import MessageInvalid
+from app.integrations.wechat_crypto import check_signature, decrypt_message
 from app.push import reports
 from app.push.consent import apply_wechat_event
 from config import get_settings
@@ -26,7 +27,7 @@ def receive(args: dict[str, str], body: bytes) -> int:
     try:
         message = json.loads(body or b"{}")
     except ValueError:
-        raise MessageSignatureError("消息格式无效", code="wechat_message_invalid") from None
+        raise MessageInvalid() from None
     if args.get("encrypt_type") == "aes":
         encrypted = str(message.get("Encrypt", ""))
         check_signature(args.get("msg_signature", ""), token, timestamp, nonce, encrypted)
@@ -34,7 +35,7 @@ def receive(args: dict[str, str], body: bytes) -> int:
         try:
             message = json.loads(plain)
         except ValueError:
-            raise MessageSignatureError("消息格式无效", code="wechat_message_invalid") from None
+            raise MessageInvalid() from None
     if not isinstance(message, dict) or message.get("MsgType") != "event":
         return 0
     items = message.get("List") or []

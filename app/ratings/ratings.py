@@ -18,7 +18,7 @@ from app import clock
 from app.db import session, transactional
 from app.errors import NotFound, ValidationFailed
 from app.ratings import errors
-from app.ratings.models import Rating, RectificationCase
+from app.ratings.models import SCALE, Rating, RectificationCase
 from app.ratings.rectification import RECTIFIED, open_case_if_bad
 from app.staff.catalogue import get_service
 from app.tickets.access import requester_ticket
@@ -31,7 +31,7 @@ MAX_TAGS = 10
 
 
 def _check(score: int, tags: list[str]) -> None:
-    if score not in errors.SCALE:
+    if score not in SCALE:
         raise ValidationFailed("评价须为1至5分", details={"score": score})
     if len(tags) > MAX_TAGS:
         raise ValidationFailed(f"标签最多{MAX_TAGS}个", details={"tags": len(tags)})
@@ -136,5 +136,5 @@ def ticket_rating(account_id: int, ticket_id: int) -> Rating:
     ticket = requester_ticket(account_id, ticket_id, opener_only=True)
     rating = session().scalars(select(Rating).where(Rating.ticket_id == ticket.id)).first()
     if rating is None:
-        raise NotFound("尚未评价", code="not_found")
+        raise NotFound("尚未评价")
     return rating

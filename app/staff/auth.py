@@ -19,7 +19,7 @@ from app import clock, ratelimit
 from app.audit import log as audit_log
 from app.audit.log import Actor
 from app.db import session, transactional
-from app.errors import AppError
+from app.errors import AppError, SessionRevoked
 from app.security import totp
 from app.security.keys import decrypt, signing_keys
 from app.security.passwords import hash_password, needs_rehash, verify_password
@@ -123,10 +123,10 @@ def authenticate(access_token: str) -> StaffPrincipal:
     if row is None or str(row.staff_id) != claims.get("sub"):
         raise errors.StaffTokenInvalid()
     if row.revoked_at is not None or clock.now() >= row.expires_at:
-        raise errors.StaffSessionRevoked()
+        raise SessionRevoked()
     staff = session().get(StaffMember, row.staff_id)
     if staff.disabled_at is not None:
-        raise errors.StaffSessionRevoked()
+        raise SessionRevoked()
     return _principal(staff, row.id)
 
 

@@ -7,7 +7,8 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from app import clock
-from app.certificates.payload import ShowExpired, ShowSignatureInvalid, verify_offline
+from app.certificates.errors import ShowExpired, ShowSignatureInvalid
+from app.certificates.payload import verify_offline
 from app.security.signing import b64url, b64url_decode, canonical_json
 from tests.support.certificates import full_authority, issue, issue_certificate
 from tests.support.residents import create_resident, new_id_number
