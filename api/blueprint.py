@@ -23,7 +23,7 @@ import flask_smorest
 from flask import g, request
 
 from api.errors import EVERY_OPERATION, WITH_BODY
-from api.schemas import ErrorBodySchema
+from api.schemas import ErrorBodySchema, TextCheckingParser
 from app.errors import AppError, SessionRevoked, ValidationFailed
 from app.identity.errors import AccountDisabled, LevelRequired, LoginRequired, TokenInvalid
 from app.identity.models import L0
@@ -107,6 +107,8 @@ def error_responses(classes: list[type[AppError]]) -> dict[int, dict[str, Any]]:
 
 
 class Blueprint(flask_smorest.Blueprint):
+    ARGUMENTS_PARSER = TextCheckingParser()
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Before smorest's own response documentation, so the error responses join the others.

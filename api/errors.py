@@ -11,12 +11,14 @@ from flask import Flask, Response, g, jsonify
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
+from app import stores
 from app.errors import (
     AppError,
     Conflict,
     Forbidden,
     NotFound,
     RateLimited,
+    StoreUnavailable,
     Unauthenticated,
     ValidationFailed,
 )
@@ -63,7 +65,7 @@ HTTP_ERRORS: dict[int, type[AppError]] = {
 }
 
 # What any operation can answer whatever it does (documented on each by api.blueprint).
-EVERY_OPERATION: tuple[type[AppError], ...] = (ValidationFailed, RateLimited, InternalError)
+EVERY_OPERATION: tuple[type[AppError], ...] = (ValidationFailed, RateLimited, InternalError, StoreUnavailable)
 # ... and any operation that takes a body: it may be too large, not JSON, or not valid JSON.
 WITH_BODY: tuple[type[AppError], ...] = (MalformedJson, UnsupportedMediaType, PayloadTooLarge,
                                          ConcurrentUpdate)
@@ -166,6 +168,15 @@ def handle_integrity_error(error: IntegrityError) -> Response:
     return error_response(409, ConcurrentUpdate.code, ConcurrentUpdate.message)
 
 
+def handle_store_error(error: Exception) -> Response:
+    # A store out of reach is an outage, not a bug: 503 with Retry-After, and the client tries again.
+    if not stores.unavailable(error):
+        return handle_unexpected(error)
+    log.warning("store unavailable", extra={"request_id": g.get("request_id"),
+                                             "error": f"{type(error).__name__}: {error}"[:300]})
+    return handle_app_error(StoreUnavailable())
+
+
 def handle_unexpected(error: Exception) -> Response:
     if isinstance(error, HTTPException):
         return handle_http_exception(error)
@@ -178,4 +189,6 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(AppError, handle_app_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(IntegrityError, handle_integrity_error)
+    for store_error in stores.STORE_ERRORS:
+        app.register_error_handler(store_error, handle_store_error)
     app.register_error_handler(Exception, handle_unexpected)

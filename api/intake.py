@@ -48,7 +48,7 @@ class Batches(MethodView):
             {"index": 0, "type": "certificate", "id": "GDPSB-ID-0001", "version": 1, "status": "accepted",
              "reason": None, "details": {}},
             {"index": 1, "type": "licence", "id": "X-1", "version": 1, "status": "rejected",
-             "reason": "type_not_allowed", "details": {}}]})
+             "reason": "record_owned_by_other_authority", "details": {}}]})
     @blp.errors(BatchTooLarge)
     def post(self, body):
         """Upsert a batch of records; each gets accepted, unchanged or rejected with a reason."""

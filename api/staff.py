@@ -82,14 +82,17 @@ ME_EXAMPLE = {"id": 2, "display_name": "公安厅工作人员 001号", "role": "
 @blp.route("/staff/sessions")
 class StaffSessions(MethodView):
     @blp.public
-    @blp.arguments(StaffLoginSchema, example={"username": "demo.agent", "password": "demo-agent-pass-2025",
+    @blp.arguments(StaffLoginSchema, example={"username": "zhang.agent", "password": "（您的密码）",
                                               "totp": "492039"})
     @blp.response(201, StaffSessionSchema, example={"access_token": "eyJhbGciOiJFZERTQSJ9...",
                                                     "token_type": "Bearer", "expires_in": 36000,
                                                     "staff": ME_EXAMPLE})
     @blp.errors(InvalidCredentials, StaffLocked)
     def post(self, body):
-        """Staff login with username, password and a TOTP code (each code works once)."""
+        """Staff login with username, password and a TOTP code (each code works once).
+
+        Five failures in a row from one address lock that username at that address for 15 minutes;
+        twenty in a row from anywhere lock the account for 5 minutes (``staff_locked``, Retry-After)."""
         return auth.log_in(body["username"], body["password"], body["totp"], request.remote_addr)
 
 

@@ -220,7 +220,8 @@ class TransferTicket(MethodView):
     @blp.response(200, StaffTicketSchema, example={**STAFF_TICKET_EXAMPLE, "state": "new"})
     @blp.errors(NotFound, te.IllegalTransition, te.SameDepartment, te.NotAssignee)
     def post(self, body, ticket_id):
-        """Send the ticket to another department, with a reason (it leaves my queue)."""
+        """Send the ticket to another department, with a reason (its assignee, a supervisor, or anyone
+        of the department while it is unassigned); it leaves my queue."""
         ticket = lifecycle.transfer(current_staff(), ticket_id, body["department_id"], body["reason"])
         return views.for_staff(ticket)
 

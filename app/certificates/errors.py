@@ -1,6 +1,6 @@
 """Certificate errors: stable codes with the app's Chinese text."""
 
-from app.errors import AppError, Conflict, RateLimited, ValidationFailed
+from app.errors import AppError, Conflict, NotFound, RateLimited, ValidationFailed
 
 
 class CertificateTypeUnknown(ValidationFailed):
@@ -15,12 +15,8 @@ class CertificateDatesInvalid(ValidationFailed):
     code, message = "certificate_dates_invalid", "有效期早于签发日期"
 
 
-class CertificateUnknown(AppError):
-    status, code, message = 422, "certificate_unknown", "证照不存在"
-
-
-class CertificateNotIssuer(AppError):
-    status, code, message = 422, "certificate_not_issuer", "只有签发该证照的机关可以变更其状态"
+class CertificateUnknown(NotFound):
+    code, message = "certificate_unknown", "证照不存在"
 
 
 class CertificateNotShowable(Conflict):

@@ -45,9 +45,5 @@ class MessageWrongAppid(MessageSignatureError):
     code, message = "wechat_message_wrong_appid", "消息不属于本小程序"
 
 
-class MessageInvalid(MessageSignatureError):
-    code, message = "wechat_message_invalid", "消息格式无效"
-
-
 # What any use case calling WeChat's server API can meet (documented on the views that call it).
 WECHAT_CALL_ERRORS: tuple[type[AppError], ...] = (WeChatError, WeChatBusy, WeChatRateLimited, UpstreamUnavailable)

@@ -59,9 +59,13 @@ def decrypt_message(encoding_aes_key: str, encrypted: str, appid: str) -> str:
     try:
         key = base64.b64decode(encoding_aes_key + "=")
         decryptor = Cipher(algorithms.AES(key), modes.CBC(key[:16])).decryptor()
-        padded = decryptor.update(base64.b64decode(encrypted)) + decryptor.finalize()
+        data = base64.b64decode(encrypted)
+        if not data or len(data) % 32:
+            raise ValueError("not whole blocks")
+        padded = decryptor.update(data) + decryptor.finalize()
+        # The whole PKCS#7 padding, not only its last byte: n bytes, each of value n, 1 <= n <= 32.
         pad = padded[-1]
-        if not 1 <= pad <= 32:
+        if not 1 <= pad <= 32 or not hmac.compare_digest(padded[-pad:], bytes([pad]) * pad):
             raise ValueError("bad padding")
         plain = padded[:-pad]
         (length,) = struct.unpack(">I", plain[16:20])
