@@ -65,9 +65,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = IdConverter
     app.url_map.converters["default"] = app.url_map.converters["string"] = TextConverter
 
-    from app.push.rules import rules
+    from app.datafiles import validate_all
 
-    rules()  # push rules are data: a bad rule file stops the start, naming the file and field
+    validate_all()  # every data file under config/: a bad one stops the start, naming the file and field
 
     from api import observability
     from api.health import blp as health_blp

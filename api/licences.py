@@ -11,12 +11,9 @@ from api.schemas import Int
 from app.errors import NotFound
 from app.identity.models import L2
 from app.licences import holdings, public_check
-from app.licences.catalogue import catalogue
 from app.licences.errors import LicenceNotFound
 from app.licences.models import CHANGE_STATUSES
 from app.licences.status import STATUSES
-
-catalogue()  # a broken catalogue file stops start-up, naming the file and field
 
 blp = Blueprint("licences", __name__, url_prefix="/api/v1", description="许可证：状态查询与公开核验")
 

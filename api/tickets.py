@@ -27,6 +27,7 @@ from api.ticket_schemas import (
 )
 from app.errors import NotFound
 from app.identity.models import L1
+from app.ratings import ticket_view
 from app.staff.models import SUPERVISOR
 from app.tickets import errors as te
 from app.tickets import lifecycle, messages, queues, requester, views
@@ -66,7 +67,7 @@ class MyTicket(MethodView):
     @blp.errors(NotFound)
     def get(self, ticket_id):
         """One of my tickets, with its deadlines."""
-        return views.requester_view(_me(), ticket_id)
+        return ticket_view.requester_view(_me(), ticket_id)
 
 
 @blp.route("/tickets/<int:ticket_id>/events")

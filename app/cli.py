@@ -8,7 +8,8 @@ import sys
 import click
 
 # Modules with a ``seed() -> None`` that loads idempotent demo data, in order.
-SEEDERS: tuple[str, ...] = ("app.staff.demo", "app.people.demo", "app.certificates.demo", "app.entities.demo")
+SEEDERS: tuple[str, ...] = ("app.staff.demo", "app.people.demo", "app.certificates.demo", "app.entities.demo",
+                         "app.licences.demo")
 
 
 def register_commands(group: click.Group) -> None:

@@ -19,9 +19,9 @@ from app.entities.acting import accounts_acting_for
 from app.entities.models import Entity
 from app.licences import errors, public_check
 from app.licences.catalogue import licence_type
+from app.licences.facts import licence_facts
 from app.licences.models import Licence, LicenceStatusChange
-from app.push.facts import as_payload, licence_facts
-from app.push.outbox import emit
+from app.push.outbox import as_payload, emit
 
 log = logging.getLogger("yss.licences")
 

@@ -31,7 +31,7 @@ from app.integrations.wechat import wechat
 from app.push import consent, reports
 from app.push.models import Delivery
 from app.push.notify import enqueue_deliveries
-from app.queue import actor
+from app.queue import PUSH, actor
 
 log = logging.getLogger("yss.push")
 
@@ -49,7 +49,7 @@ def backoff(attempts: int) -> timedelta:
     return min(MAX_BACKOFF, BASE_BACKOFF * (2 ** max(0, attempts - 1)))
 
 
-@actor(queue_name="push", max_retries=0)
+@actor(queue_name=PUSH, max_retries=0)
 def deliver(delivery_id: int) -> None:
     """Claim, send, record. Retries are scheduled on the row (not by Dramatiq) so they stay bounded."""
     claimed = claim(delivery_id)
@@ -129,7 +129,7 @@ def _record_failure(delivery_id: int, errcode: int | None, kind: str) -> None:
     after_commit(lambda: enqueue_deliveries([delivery_id], delay_ms=int(wait.total_seconds() * 1000)))
 
 
-@actor(queue_name="push", max_retries=3)
+@actor(queue_name=PUSH, max_retries=3)
 def sweep_deliveries() -> None:
     sweep()
 

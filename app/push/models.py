@@ -117,18 +117,6 @@ class OutboxEvent(Base):
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-# The range queries of the date-window scans (scans.py), declared here beside the rest of push's schema.
-def _scan_indexes() -> None:
-    from app.certificates.models import Certificate
-    from app.people.models import Person
-
-    Index("ix_persons_birth_date", Person.birth_date, Person.id)
-    Index("ix_certificates_type_expires_on", Certificate.type, Certificate.expires_on, Certificate.id)
-
-
-_scan_indexes()
-
-
 class SentReport(Base):
     """WeChat's own word that it sent a subscribe message (``subscribe_msg_sent_event``).
 

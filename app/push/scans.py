@@ -29,13 +29,15 @@ from app.certificates.models import Certificate
 from app.db import after_commit, session, transactional
 from app.entities.acting import accounts_acting_for_many
 from app.entities.models import AnnualReport, Entity
+from app.licences.facts import entity_facts, licence_facts
 from app.licences.models import Licence
+from app.people.facts import person_facts
 from app.people.models import HouseholdLink, Person
 from app.push.events import plan
-from app.push.facts import certificate_facts, entity_facts, licence_facts, person_facts
+from app.push.facts import certificate_facts
 from app.push.notify import write_notifications
 from app.push.rules import Rule, rules
-from app.queue import actor
+from app.queue import PUSH, actor
 
 log = logging.getLogger("yss.push")
 
@@ -218,11 +220,11 @@ def scan_now(today: date | None = None, size: int = BATCH_SIZE, only: str | None
                if only in (None, rule_id))
 
 
-@actor(queue_name="push", max_retries=5)
+@actor(queue_name=PUSH, max_retries=5)
 def scan_batch(rule_id: str, day: str, lo: int, hi: int) -> None:
     run_batch(rule_id, date.fromisoformat(day), lo, hi)
 
 
-@actor(queue_name="push", max_retries=3)
+@actor(queue_name=PUSH, max_retries=3)
 def daily_scan() -> None:
     plan_scan()

@@ -1,7 +1,7 @@
 """Rating a resolved ticket or a used service on the five-level scale (DESIGN.md).
 
 One rating per ticket, editable by its author for 24 hours. A ticket is rated within 7 days of its
-resolution; after that it counts as 基本满意 (``app.tickets.settlement`` writes that default, which
+resolution; after that it counts as 基本满意 (``app.ratings.settlement`` writes that default, which
 cannot be changed). A bad rating (1 or 2) opens a rectification case for the department that owned
 the ticket or service (``rectification``); once the case is rectified the requester may rate once
 more (``rerate``), and the new score is the one that counts. Ratings are real-name: only an account

@@ -28,7 +28,7 @@ from app.ratings.models import BAD_SCORES, Rating, RatingAppeal, RectificationCa
 from app.staff.auth import StaffPrincipal
 from app.staff.models import StaffMember
 from app.tickets.notices import tell_rater, tell_requester
-from app.tickets.workdays import add_working_days
+from app.workdays import add_working_days
 from config import get_settings
 
 OPEN, APPEALED, RECTIFIED, VOIDED = "open", "appealed", "rectified", "voided"
