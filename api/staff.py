@@ -33,6 +33,20 @@ class StaffMeSchema(ma.Schema):
     department_ids = ma.fields.List(Int())
 
 
+class CalendarHorizonSchema(ma.Schema):
+    official_until = ma.fields.Date(metadata={"description": "官方节假日数据覆盖到的最后一天"})
+    days_left = Int()
+    warning = ma.fields.Boolean(metadata={"description": "官方数据不足60天：此后的期限按周末估算"})
+
+
+class StaffHomeSchema(StaffMeSchema):
+    id = Int(attribute="principal.staff_id")
+    display_name = ma.fields.String(attribute="principal.display_name")
+    role = ma.fields.String(attribute="principal.role", metadata={"description": "agent · supervisor · admin"})
+    department_ids = ma.fields.List(Int(), attribute="principal.department_ids")
+    calendar = ma.fields.Nested(CalendarHorizonSchema)
+
+
 class StaffSessionSchema(ma.Schema):
     access_token = ma.fields.String()
     token_type = ma.fields.Constant("Bearer")
@@ -108,10 +122,11 @@ class CurrentStaffSession(MethodView):
 @blp.route("/staff/me")
 class StaffMe(MethodView):
     @blp.staff()
-    @blp.response(200, StaffMeSchema, example=ME_EXAMPLE)
+    @blp.response(200, StaffHomeSchema, example={**ME_EXAMPLE, "calendar": {
+        "official_until": "2026-12-31", "days_left": 28, "warning": True}})
     def get(self):
-        """Who I am: display name, role, departments."""
-        return current_staff()
+        """Who I am: display name, role, departments; and the holiday calendar's official horizon."""
+        return auth.staff_home(current_staff())
 
 
 @blp.route("/staff/members")

@@ -32,6 +32,7 @@ from app.security.passwords import hash_password, needs_rehash, verify_password
 from app.staff import errors, lockout
 from app.staff.accounts import department_ids, find_by_username
 from app.staff.models import ROLE_RANK, StaffMember, StaffSession
+from app.workdays import Horizon, horizon
 
 AUDIENCE = "yss:staff"
 SESSION_LIFETIME = timedelta(hours=10)  # one working shift; no refresh, log in again
@@ -50,6 +51,18 @@ class StaffPrincipal:
 
     def has_role(self, role: str) -> bool:
         return ROLE_RANK[self.role] >= ROLE_RANK[role]
+
+
+@dataclass(frozen=True)
+class StaffHome:
+    """What the console shows on opening: who I am, and how far the holiday calendar's official data reaches."""
+
+    principal: StaffPrincipal
+    calendar: Horizon
+
+
+def staff_home(principal: StaffPrincipal) -> StaffHome:
+    return StaffHome(principal, horizon(clock.today()))
 
 
 @dataclass(frozen=True)
