@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, or_, select, update
 
 from app import clock
 from app.db import after_commit, session, transactional
@@ -30,7 +30,6 @@ from app.integrations.errors import WeChatError
 from app.integrations.wechat import wechat
 from app.push import consent, reports
 from app.push.models import Delivery
-from app.push.notify import enqueue_deliveries
 from app.queue import PUSH, actor
 
 log = logging.getLogger("yss.push")
@@ -160,7 +159,6 @@ def sweep() -> dict[str, int]:
     return {"deferred_due": len(due), "requeued": len(stuck), "interrupted": interrupted, "settled": settled}
 
 
-def delivery_counts() -> dict[str, int]:
-    rows = session().execute(select(Delivery.state, func.count()).group_by(Delivery.state))
-    return {state: n for state, n in rows}
-
+def enqueue_deliveries(delivery_ids: list[int], delay_ms: int | None = None) -> None:
+    for delivery_id in delivery_ids:
+        deliver.send_with_options(args=(delivery_id,), delay=delay_ms)

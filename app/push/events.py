@@ -22,10 +22,9 @@ from sqlalchemy import select, update
 
 from app import clock
 from app.db import session, transactional
-from app.push.content import render
 from app.push.models import OutboxEvent
-from app.push.notify import Planned, write_notifications
-from app.push.rules import EVENTS, Rule, rules_for
+from app.push.notify import plan, write_notifications
+from app.push.rules import EVENTS, rules_for
 from app.queue import PUSH, actor
 
 log = logging.getLogger("yss.push")
@@ -35,13 +34,6 @@ STUCK_AFTER = timedelta(minutes=2)
 
 def _facts(raw: dict[str, Any]) -> dict[str, Any]:
     return {k: date.fromisoformat(v) if isinstance(v, str) and _ISO.match(v) else v for k, v in raw.items()}
-
-
-def plan(rule: Rule, facts: dict[str, Any], account_ids: list[int]) -> list[Planned]:
-    rendered = render(rule, facts)
-    why = rule.why(facts)
-    return [Planned(a, rule.category, rendered.title, rendered.body, rendered.page, why, rendered.dedupe_key,
-                    rule.id, rule.version, rule.priority, rendered.message) for a in dict.fromkeys(account_ids)]
 
 
 def fire(event_type: str, payload: dict[str, Any]) -> int:

@@ -33,9 +33,8 @@ from app.licences.facts import entity_facts, licence_facts
 from app.licences.models import Licence
 from app.people.facts import person_facts
 from app.people.models import HouseholdLink, Person
-from app.push.events import plan
 from app.push.facts import certificate_facts
-from app.push.notify import write_notifications
+from app.push.notify import plan, write_notifications
 from app.push.rules import Rule, rules
 from app.queue import PUSH, actor
 
@@ -87,7 +86,9 @@ def _calendar_matches(rule: Rule, today: date) -> Select | None:
         return None
     submitted = exists().where(AnnualReport.entity_id == Entity.id, AnnualReport.year == opened.year - 1,
                                AnnualReport.status == "submitted")
-    query = select(Entity.id).where(Entity.stage != "deregistered", ~submitted)
+    query = select(Entity.id).where(Entity.stage != "deregistered")
+    if rule.conditions.get("annual_report", "not_submitted") == "not_submitted":
+        query = query.where(~submitted)
     if prefix := rule.conditions.get("area_prefix"):
         query = query.where(Entity.uscc.like(f"__{prefix}%"))  # USCC digits 3–8 are the area code
     return query
