@@ -1,4 +1,5 @@
-"""Commands behind ``flask ...``: migrate, seed, worker. Plain click, no Flask imports."""
+"""Commands behind ``flask ...``: migrate, seed, worker, and the groups audit, keys, intake, staff and
+push. Plain click, no Flask imports."""
 
 from __future__ import annotations
 

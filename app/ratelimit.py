@@ -41,19 +41,6 @@ class _LocalCounters:
 _local = _LocalCounters()
 
 
-def count(key: str, window_seconds: int) -> int:
-    """How many hits ``key`` has in its current window."""
-    bucket = int(time.time()) // window_seconds
-    redis_key = f"rl:{key}:{bucket}"
-    try:
-        hits = int(get_redis().get(redis_key) or 0)
-    except REDIS_UNAVAILABLE as error:
-        note_unavailable(FALLBACK, error)
-        return _local.get(redis_key)
-    note_available()
-    return hits
-
-
 def hit(key: str, *, limit: int, window_seconds: int, error: type[RateLimited] = RateLimited) -> None:
     """Count one hit; past ``limit`` in the window, raise ``error`` (429) with the seconds left."""
     now = time.time()

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, UTCDateTime
 
-DELIVERY_STATES = ("pending", "deferred", "sending", "sent", "inbox_only", "failed")
 CONSENT_STATUSES = ("accept", "reject", "ban", "filter")
 
 
