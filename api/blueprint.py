@@ -125,7 +125,12 @@ class Blueprint(flask_smorest.Blueprint):
     @staticmethod
     def _prepare_errors_doc(doc: dict, doc_info: dict, *, method: str, **_kwargs: Any) -> dict:
         responses = doc_info.setdefault("response", {}).setdefault("responses", {})
-        classes = [*doc_info.get("errors", []), *EVERY_OPERATION, *(WITH_BODY if method in BODY_METHODS else ())]
+        # What any operation can answer joins what the view lists, except at a status the view
+        # documents by hand in another body (a protocol's own errors, e.g. OAuth's at /oidc/token).
+        by_hand = {int(status) for status in (*responses, *doc_info.get("manual_doc", {}).get("responses", {}))}
+        universal = [c for c in (*EVERY_OPERATION, *(WITH_BODY if method in BODY_METHODS else ()))
+                     if c.status not in by_hand]
+        classes = [*doc_info.get("errors", []), *universal]
         documented = error_responses(classes)
         for status in documented:  # smorest's own one-word 422 (arguments, pagination) would replace ours
             doc_info.get("arguments", {}).get("responses", {}).pop(status, None)

@@ -1,6 +1,6 @@
-"""Certificate errors: stable codes with the app's Chinese text."""
+"""Certificate and credential errors: stable codes with the app's Chinese text."""
 
-from app.errors import AppError, Conflict, NotFound, RateLimited, ValidationFailed
+from app.errors import Conflict, NotFound, RateLimited, ValidationFailed
 
 
 class CertificateTypeUnknown(ValidationFailed):
@@ -20,40 +20,52 @@ class CertificateUnknown(NotFound):
 
 
 class CertificateNotShowable(Conflict):
-    code, message = "certificate_not_showable", "证照已注销或已过期，不能出示"
+    code, message = "certificate_not_showable", "证照已注销或已过期，不能领取或出示"
 
 
-class ShowClaimsUnknown(ValidationFailed):
-    code, message = "show_claims_unknown", "所选信息项不存在"
+class DeviceKeyInvalid(ValidationFailed):
+    code, message = "device_key_invalid", "设备密钥无效：须为 P-256 椭圆曲线公钥（ES256）"
 
 
-class ShowClaimsEmpty(ValidationFailed):
-    code, message = "show_claims_empty", "请至少选择一项要出示的信息"
+class PresentationMalformed(ValidationFailed):
+    code, message = "presentation_malformed", "无法识别的亮证码"
 
 
-class ShowTooLarge(ValidationFailed):
-    code, message = "show_too_large", "选择的信息项过多，二维码放不下，请少选几项"
+class PresentationSignatureInvalid(ValidationFailed):
+    code, message = "presentation_signature_invalid", "亮证码签名无效，内容可能被篡改或不是本平台签发"
 
 
-class ShowMalformed(AppError):
-    status, code, message = 400, "show_malformed", "二维码内容无法识别"
+class KeyBindingInvalid(ValidationFailed):
+    code, message = "key_binding_invalid", "亮证码不是由领证的手机生成的"
 
 
-class ShowSignatureInvalid(AppError):
-    status, code, message = 422, "show_signature_invalid", "亮证码签名无效，内容可能被篡改"
+class PresentationChallengeMismatch(ValidationFailed):
+    code, message = "presentation_challenge_mismatch", "亮证码不是为本核验方生成的，请持证人重新出示"
 
 
-class ShowExpired(AppError):
-    status, code, message = 422, "show_expired", "亮证码已过期，请持证人重新出示"
+class PresentationStale(ValidationFailed):
+    code, message = "presentation_stale", "亮证码已过期，请持证人重新生成"
 
 
-class CertificateRevoked(AppError):
-    status, code, message = 422, "certificate_revoked", "该证照已被发证机关注销"
+class PresentationReplayed(Conflict):
+    code, message = "presentation_replayed", "该亮证码已被核验过，不能重复使用"
 
 
-class CertificateExpired(AppError):
-    status, code, message = 422, "certificate_expired", "该证照已过期"
+class CredentialExpired(ValidationFailed):
+    code, message = "credential_expired", "电子证照凭证已过期，请持证人在小程序中更新"
+
+
+class CertificateRevoked(ValidationFailed):
+    code, message = "certificate_revoked", "该证照已被发证机关注销"
+
+
+class CertificateExpired(ValidationFailed):
+    code, message = "certificate_expired", "该证照已过期"
 
 
 class VerifyRateLimited(RateLimited):
     code, message = "verify_rate_limited", "核验过于频繁，请稍后再试"
+
+
+class CredentialSuperseded(ValidationFailed):
+    code, message = "credential_superseded", "该凭证已失效：持证人已在新设备上重新领取"

@@ -29,6 +29,8 @@ def read_graph(text: str) -> dict[str, set[str]]:
 GRAPH = read_graph(GRAPH_DOC.read_text())
 FOUNDATION = GRAPH.pop("foundation")
 ROOTS = GRAPH.pop("roots")
+# Imports that still close a cycle (listed in the doc, to be broken): allowed, but not followed.
+BACK_EDGES = {tuple(edge.split(">")) for edge in GRAPH.pop("back-edges", set())}
 NODES = set(GRAPH) | FOUNDATION | ROOTS
 
 
@@ -93,10 +95,15 @@ def test_the_graph_has_no_cycle():
     def visit(node: str, path: tuple[str, ...]) -> None:
         assert node not in path, f"cycle: {' → '.join((*path, node))}"
         for target in GRAPH.get(node, ()):
-            visit(target, (*path, node))
+            if (node, target) not in BACK_EDGES:
+                visit(target, (*path, node))
 
     for node in GRAPH:
         visit(node, ())
+
+
+def test_every_back_edge_is_an_edge_of_the_graph():
+    assert {(a, b) for a, b in BACK_EDGES if b not in GRAPH.get(a, set())} == set()
 
 
 def test_the_graph_names_only_known_nodes():
