@@ -8,7 +8,9 @@ authorities ``@blp.authority()``.
 Errors are documented from their classes, never by hand: ``@blp.errors(RealNameMismatch, ...)``
 lists what a view can answer besides success; the policies add their own (401, 403). The OpenAPI
 document then carries, per operation and status, the error body schema, one example per code and
-``x-error-codes``, the list a test holds against what the views really answer.
+``x-error-codes``, the list a test holds against what the views really answer. What any operation
+can answer (``api.errors.EVERY_OPERATION``, and ``WITH_BODY`` for POST, PUT and PATCH) is added to
+every operation here.
 """
 
 from __future__ import annotations
@@ -21,15 +23,18 @@ from typing import Any
 import flask_smorest
 from flask import g, request
 
+from api.errors import EVERY_OPERATION, WITH_BODY
 from api.schemas import ErrorBodySchema, TextCheckingParser
-from app.errors import AppError, ValidationFailed
-from app.identity.errors import AccountDisabled, LevelRequired, SessionRevoked, TokenInvalid
+from app.errors import AppError, SessionRevoked, ValidationFailed
+from app.identity.errors import AccountDisabled, LevelRequired, LoginRequired, TokenInvalid
 from app.identity.models import L0
 from app.identity.sessions import Principal, authenticate
+from app.intake.errors import NonceInvalid, NonceReplayed, SignatureError, SignatureMissing, TimestampStale
 from app.intake.signing import authenticate_request
 from app.paging import Page, Window
+from app.security.errors import TokenExpired, TokenSignatureInvalid
 from app.staff import auth as staff_auth
-from app.staff.errors import RoleRequired, StaffSessionRevoked, StaffTokenInvalid
+from app.staff.errors import RoleRequired, StaffLoginRequired, StaffTokenInvalid
 from app.staff.models import AGENT
 
 MAX_PAGE = 100_000
@@ -60,8 +65,12 @@ def current_staff() -> staff_auth.StaffPrincipal:
 ROLE_NAMES = {"agent": "工作人员", "supervisor": "主管", "admin": "管理员"}
 
 # What each policy itself can answer, documented on every view that uses it.
-RESIDENT_AUTH_ERRORS: tuple[type[AppError], ...] = (TokenInvalid, SessionRevoked, AccountDisabled)
-STAFF_AUTH_ERRORS: tuple[type[AppError], ...] = (StaffTokenInvalid, StaffSessionRevoked, RoleRequired)
+RESIDENT_AUTH_ERRORS: tuple[type[AppError], ...] = (LoginRequired, TokenInvalid, TokenExpired, TokenSignatureInvalid,
+                                                     SessionRevoked, AccountDisabled)
+STAFF_AUTH_ERRORS: tuple[type[AppError], ...] = (StaffLoginRequired, StaffTokenInvalid, SessionRevoked, RoleRequired)
+AUTHORITY_ERRORS: tuple[type[AppError], ...] = (SignatureError, SignatureMissing, TimestampStale, NonceInvalid,
+                                                NonceReplayed)
+BODY_METHODS = {"post", "put", "patch"}
 
 
 def window(pagination_parameters: Any) -> Window:
@@ -122,9 +131,19 @@ class Blueprint(flask_smorest.Blueprint):
         return decorator
 
     @staticmethod
-    def _prepare_errors_doc(doc: dict, doc_info: dict, **_kwargs: Any) -> dict:
+    def _prepare_errors_doc(doc: dict, doc_info: dict, *, method: str, **_kwargs: Any) -> dict:
         responses = doc_info.setdefault("response", {}).setdefault("responses", {})
-        for status, response in error_responses(doc_info.get("errors", [])).items():
+        # What any operation can answer joins what the view lists, except at a status the view
+        # documents by hand in another body (a protocol's own errors, e.g. OAuth's at /oidc/token).
+        by_hand = {int(status) for status in (*responses, *doc_info.get("manual_doc", {}).get("responses", {}))}
+        universal = [c for c in (*EVERY_OPERATION, *(WITH_BODY if method in BODY_METHODS else ()))
+                     if c.status not in by_hand]
+        classes = [*doc_info.get("errors", []), *universal]
+        documented = error_responses(classes)
+        for status in documented:  # smorest's own one-word 422 (arguments, pagination) would replace ours
+            doc_info.get("arguments", {}).get("responses", {}).pop(status, None)
+            doc_info.get("pagination", {}).get("response", {}).pop(status, None)
+        for status, response in documented.items():
             examples = response.pop("examples")
             codes = response.pop("x-error-codes")
             # Any hand-written alternative for the same status is replaced: the classes are the truth.
@@ -141,7 +160,7 @@ class Blueprint(flask_smorest.Blueprint):
             def wrapper(*args: Any, **kwargs: Any) -> Any:
                 token = bearer_token()
                 if token is None:
-                    raise TokenInvalid("请先登录", code="unauthenticated")
+                    raise LoginRequired()
                 principal = authenticate(token)
                 if principal.level < level:
                     raise LevelRequired(
@@ -165,7 +184,7 @@ class Blueprint(flask_smorest.Blueprint):
             def wrapper(*args: Any, **kwargs: Any) -> Any:
                 token = bearer_token()
                 if token is None:
-                    raise TokenInvalid("请先登录工作台", code="unauthenticated")
+                    raise StaffLoginRequired()
                 principal = staff_auth.authenticate(token)
                 if not principal.has_role(role):
                     raise RoleRequired(f"此操作需要{ROLE_NAMES[role]}角色",
@@ -197,9 +216,7 @@ class Blueprint(flask_smorest.Blueprint):
             params = [{"in": "header", "name": n, "required": True, "schema": {"type": "string"}}
                       for n in ("X-Authority-Id", "X-Timestamp", "X-Nonce", "X-Signature")]
             documented = self.doc(parameters=params)(wrapper)
-            return self.alt_response(401, schema=ErrorBodySchema, description="签名缺失、无效、过期或重放")(
-                documented
-            )
+            return with_errors(documented, AUTHORITY_ERRORS)
 
         return decorator
 

@@ -8,12 +8,14 @@ from flask.views import MethodView
 from api.blueprint import Blueprint, current_principal
 from api.schemas import USCC_EXAMPLE, Int
 from app.entities import agents, binding, overview
+from app.entities import errors as ee
 from app.entities.models import SCOPES, STAGES
+from app.errors import NotFound, UpstreamUnavailable
+from app.identity.errors import IdNumberBirthDate, IdNumberCheckDigit, IdNumberFormat
 from app.identity.models import L2, L3
 
 blp = Blueprint("entities", __name__, url_prefix="/api/v1", description="法人：主体绑定、经办人授权")
 
-NOT_FOUND = "主体不存在或您无权代其办理 (not_found)；与未知代码的答复相同"
 
 
 class BindSchema(ma.Schema):
@@ -108,10 +110,8 @@ class MyEntities(MethodView):
     @blp.arguments(BindSchema, example={"uscc": USCC_EXAMPLE})
     @blp.response(201, BindingSchema, example={"id": 1, "uscc": USCC_EXAMPLE,
                                                "started_at": "2026-11-28T08:00:00+00:00"})
-    @blp.alt_response(403, description="登记机关记载的法定代表人不是本人 (not_legal_representative)")
-    @blp.alt_response(404, description="登记机关未查到该代码 (entity_not_found)")
-    @blp.alt_response(422, description="代码格式或校验位错误 (uscc_format / uscc_check_char)")
-    @blp.alt_response(503, description="市场监管登记系统暂不可用，未作任何更改 (upstream_unavailable)")
+    @blp.errors(ee.UsccFormat, ee.UsccCheckChar, ee.RealNameRequired, ee.EntityNotFound,
+                ee.NotLegalRepresentative, UpstreamUnavailable)
     def post(self, body):
         """Bind an entity as its legal representative, verified with the market-regulation registry."""
         found = binding.bind_legal_representative(current_principal().account_id, body["uscc"])
@@ -129,7 +129,7 @@ class EntityItem(MethodView):
                            "reason": "设立登记完成", "recorded_at": "2026-11-28T08:00:00+00:00"}],
         "annual_reports": [{"year": 2025, "status": "submitted", "submitted_on": "2026-03-15",
                             "window_opens": "2026-01-01", "window_closes": "2026-06-30"}]})
-    @blp.alt_response(404, description=NOT_FOUND)
+    @blp.errors(NotFound)
     def get(self, uscc):
         """The entity I act for: register entry, stage and its history, annual reports."""
         return overview.entity_overview(current_principal().account_id, uscc)
@@ -139,7 +139,7 @@ class EntityItem(MethodView):
 class Agents(MethodView):
     @blp.auth(L2)
     @blp.response(200, GrantSchema(many=True), example=[GRANT_EXAMPLE])
-    @blp.alt_response(404, description=NOT_FOUND + "；仅法定代表人可管理经办人")
+    @blp.errors(NotFound)
     def get(self, uscc):
         """The entity's agent grants (legal representative only)."""
         return agents.list_grants(current_principal().account_id, uscc)
@@ -149,9 +149,9 @@ class Agents(MethodView):
                                                "scopes": ["view_licences", "manage_tickets"],
                                                "expires_at": "2027-11-28T00:00:00+08:00"})
     @blp.response(201, GrantSchema, example=GRANT_EXAMPLE)
-    @blp.alt_response(404, description=NOT_FOUND + "；仅法定代表人可授权")
-    @blp.alt_response(409, description="该经办人已有有效授权 (agent_already_granted)")
-    @blp.alt_response(422, description="经办人未实名 (agent_not_verified)、有效期无效 (expiry_invalid) …")
+    @blp.errors(NotFound, ee.AgentAlreadyGranted, ee.ScopeInvalid, ee.ExpiryInvalid, ee.AgentNotVerified,
+                ee.AgentIsRepresentative,
+                IdNumberFormat, IdNumberBirthDate, IdNumberCheckDigit)
     def post(self, body, uscc):
         """Grant a verified resident scoped authority to act for the entity until a date."""
         principal = current_principal()
@@ -162,7 +162,7 @@ class Agents(MethodView):
 class AgentItem(MethodView):
     @blp.auth(L2)
     @blp.response(204)
-    @blp.alt_response(404, description=NOT_FOUND)
+    @blp.errors(NotFound)
     def delete(self, uscc, grant_id):
         """Revoke an agent's grant (legal representative only)."""
         agents.revoke_grant(current_principal().account_id, uscc, grant_id)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
+from app import clock
 from app.system.checks import database_ok, redis_ok
+from app.workdays import horizon
 
 blp = Blueprint("health", __name__)
 
@@ -18,4 +20,8 @@ def healthz():
 def readyz():
     checks = {"database": database_ok(), "redis": redis_ok()}
     ready = all(checks.values())
-    return jsonify(status="ready" if ready else "unavailable", checks=checks), 200 if ready else 503
+    # Not a readiness condition: how far official holiday data reaches (deadlines past it are estimates).
+    calendar = horizon(clock.today())
+    details = {"calendar": {"official_until": calendar.official_until.isoformat(), "days_left": calendar.days_left,
+                            "warning": calendar.warning}}
+    return jsonify(status="ready" if ready else "unavailable", checks=checks, details=details), 200 if ready else 503

@@ -9,16 +9,11 @@ from flask.views import MethodView
 from api.blueprint import Blueprint, current_principal
 from api.schemas import Int
 from api.sessions import TOKENS_EXAMPLE, TokenPairSchema
+from app.errors import UpstreamUnavailable
+from app.identity import errors as ie
 from app.identity import face, login, phone, profile, realname
-from app.identity.errors import (
-    AlreadyVerified,
-    IdNumberTaken,
-    LoginAttemptsExceeded,
-    NameInvalid,
-    RealNameAttemptsExceeded,
-    RealNameMismatch,
-)
 from app.identity.models import L0, L1, L2
+from app.integrations.errors import WECHAT_CALL_ERRORS, OpenDataError, PhoneWatermarkMismatch
 
 blp = Blueprint("identity", __name__, url_prefix="/api/v1", description="实名身份")
 
@@ -91,9 +86,8 @@ class WeChatLogin(MethodView):
     @blp.arguments(LoginSchema, example={"code": "0a1b2c3d4e"})
     @blp.response(200, LoginResultSchema, example={**TOKENS_EXAMPLE, "account_id": 1, "new_account": True,
                                                     "level": 0})
-    @blp.alt_response(400, description="code 无效 (login_code_invalid) 或已使用 (login_code_used)")
-    @blp.alt_response(503, description="微信服务不可用 (upstream_unavailable)，见 Retry-After")
-    @blp.errors(LoginAttemptsExceeded)
+    @blp.errors(ie.LoginCodeInvalid, ie.LoginCodeUsed, ie.WeChatUserBlocked, ie.AccountDisabled,
+                ie.LoginAttemptsExceeded, *WECHAT_CALL_ERRORS)
     def post(self, body):
         """Log in with a wx.login code (creates the account on first login).
 
@@ -120,7 +114,8 @@ class MyPhone(MethodView):
     @blp.auth(L0)
     @blp.arguments(PhoneSchema, example={"code": "e31968a7f94cc5ee25fafc2aef2773f0"})
     @blp.response(200, PhoneResultSchema, example={"phone": "138****8000", "level": 1})
-    @blp.alt_response(409, description="手机号已绑定其他账号 (phone_bound_to_other_account)")
+    @blp.errors(ie.PhoneCodeInvalid, ie.WeChatSessionExpired, OpenDataError, PhoneWatermarkMismatch, ie.PhoneInvalid,
+                ie.PhoneTaken, *WECHAT_CALL_ERRORS)
     def put(self, body):
         """Bind my phone with the phone-button code, or legacy encryptedData + iv."""
         principal = current_principal()
@@ -136,7 +131,8 @@ class MyRealName(MethodView):
     @blp.auth(L1)
     @blp.arguments(RealNameSchema, example={"name": "张三", "id_number": "440106199005170014"})
     @blp.response(200, LevelSchema, example={"level": 2})
-    @blp.errors(NameInvalid, RealNameMismatch, AlreadyVerified, IdNumberTaken, RealNameAttemptsExceeded)
+    @blp.errors(ie.NameInvalid, ie.IdNumberFormat, ie.IdNumberBirthDate, ie.IdNumberCheckDigit, ie.AlreadyVerified,
+                ie.IdNumberTaken, ie.RealNameAttemptsExceeded, ie.RealNameMismatch, UpstreamUnavailable)
     def put(self, body):
         """Verify my real name: name + resident ID number, checked with the population registry.
 
@@ -151,6 +147,7 @@ class MyRealName(MethodView):
 class FaceVerifications(MethodView):
     @blp.auth(L2)
     @blp.response(201, FaceStartSchema, example={"verify_id": "W2Hk6v0..."})
+    @blp.errors(*WECHAT_CALL_ERRORS)
     def post(self):
         """Start a face verification; pass verify_id to wx.requestFacialVerify."""
         return {"verify_id": face.start_face_verification(current_principal())}
@@ -161,7 +158,8 @@ class FaceVerificationResult(MethodView):
     @blp.auth(L2)
     @blp.arguments(FaceFinishSchema, example={"verify_id": "W2Hk6v0..."})
     @blp.response(200, LevelSchema, example={"level": 3})
-    @blp.alt_response(422, description="未通过：face_mismatch / face_cancelled / face_identity_mismatch …")
+    @blp.errors(ie.FaceVerifyUnknown, ie.FaceVerifyFailed, ie.FaceVerifyInvalid, ie.FaceIdentityMismatch,
+                ie.FaceMismatch, ie.FaceNetworkError, ie.FaceTimeout, ie.FaceCancelled, *WECHAT_CALL_ERRORS)
     def post(self, body):
         """Ask WeChat for the outcome once the client's face step finished; L3 on a pass."""
         face.finish_face_verification(current_principal(), body["verify_id"])

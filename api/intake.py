@@ -7,22 +7,12 @@ from flask import g
 from flask.views import MethodView
 
 from api.blueprint import Blueprint
+from api.errors import with_chinese_fields
 from api.schemas import Int
 from app.intake.batches import MAX_BATCH, ingest_batch
 from app.intake.errors import BatchTooLarge
 
 blp = Blueprint("intake", __name__, url_prefix="/api/v1/intake", description="发证部门数据接入（机器接口）")
-
-
-class RecordSchema(ma.Schema):
-    # Records are validated one by one in the domain, so one bad record is rejected on its own.
-    class Meta:
-        unknown = ma.INCLUDE
-
-    type = ma.fields.String(metadata={"example": "certificate"})
-    id = ma.fields.Raw(metadata={"description": "机构内唯一的记录编号", "example": "GDPSB-ID-0001"})
-    version = ma.fields.Raw(metadata={"description": "≥1，递增", "example": 1})
-    data = ma.fields.Raw(metadata={"description": "按记录类型校验的内容"})
 
 
 class BatchSchema(ma.Schema):
@@ -40,7 +30,8 @@ class RecordResultSchema(ma.Schema):
         "拒收原因：malformed_record、unknown_type、type_not_allowed、document_type_not_allowed（未登记签发此类证照"
         "或许可证）、record_owned_by_other_authority（该记录由其他机关签发）、invalid_data、version_conflict、"
         "stale_version，或记录类型自身的错误码")})
-    details = ma.fields.Dict()
+    details = ma.fields.Function(lambda result: with_chinese_fields(result.details),
+                                 metadata={"type": "object", "description": "拒收原因的细节（字段错误为中文）"})
 
 
 class BatchResultSchema(ma.Schema):

@@ -8,17 +8,15 @@ from flask.views import MethodView
 
 from api.blueprint import Blueprint, current_principal
 from api.schemas import USCC_EXAMPLE, Int
+from app.errors import NotFound
 from app.identity.models import L2
 from app.licences import holdings, public_check
-from app.licences.catalogue import catalogue
+from app.licences.errors import LicenceNotFound
 from app.licences.models import CHANGE_STATUSES
 from app.licences.status import STATUSES
 
-catalogue()  # a broken catalogue file stops start-up, naming the file and field
-
 blp = Blueprint("licences", __name__, url_prefix="/api/v1", description="许可证：状态查询与公开核验")
 
-NOT_FOUND = "主体不存在或您无权查看其许可证 (not_found)；与未知代码的答复相同"
 
 
 class LicenceQuerySchema(ma.Schema):
@@ -104,7 +102,7 @@ class EntityLicences(MethodView):
     @blp.auth(L2)
     @blp.arguments(LicenceQuerySchema, location="query")
     @blp.response(200, LicenceSchema(many=True), example=[LICENCE_EXAMPLE])
-    @blp.alt_response(404, description=NOT_FOUND)
+    @blp.errors(NotFound)
     @blp.paginate()
     def get(self, query, uscc, pagination_parameters):
         """The entity's licences with their status today (and decisions scheduled for later), optionally filtered."""
@@ -122,7 +120,7 @@ class EntityLicence(MethodView):
         {"state": "valid", "from_state": None, "reason": "发证", "effective_on": "2022-01-10",
          "recorded_at": "2022-01-10T02:00:00+00:00", "status": "applied",
          "applied_at": "2022-01-10T02:00:00+00:00"}]})
-    @blp.alt_response(404, description=NOT_FOUND)
+    @blp.errors(NotFound)
     def get(self, uscc, licence_id):
         """One of the entity's licences with its status history (newest first, scheduled decisions included)."""
         return holdings.entity_licence(current_principal().account_id, uscc, licence_id)
@@ -133,8 +131,7 @@ class LicenceCheck(MethodView):
     @blp.public
     @blp.arguments(CheckQuerySchema, location="query")
     @blp.response(200, PublicLicenceSchema, example=PUBLIC_EXAMPLE)
-    @blp.alt_response(404, description="未查到该许可证 (licence_not_found)")
-    @blp.alt_response(429, description="查询过于频繁 (rate_limited)")
+    @blp.errors(LicenceNotFound)
     def get(self, query):
         """Check one licence's status by its number (public fields only, no login)."""
         return public_check.check_licence(query["number"], query.get("uscc"), request.remote_addr or "")
@@ -143,8 +140,6 @@ class LicenceCheck(MethodView):
     @blp.arguments(BulkCheckSchema, example={"numbers": ["JY14401040012345", "GD-NOT-KNOWN"]})
     @blp.response(200, BulkResultSchema, example={"results": [PUBLIC_EXAMPLE,
                                                               {"number": "GD-NOT-KNOWN", "found": False}]})
-    @blp.alt_response(422, description=f"编号为空或超过 {public_check.MAX_BULK} 个 (validation_error)")
-    @blp.alt_response(429, description="查询过于频繁 (rate_limited)")
     def post(self, body):
         """Check up to 100 licences at once (public fields only, no login)."""
         return {"results": public_check.check_licences(body["numbers"], body.get("uscc"),

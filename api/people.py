@@ -6,9 +6,11 @@ import marshmallow as ma
 from flask.views import MethodView
 
 from api.blueprint import Blueprint, current_principal, paged, window
-from api.schemas import ErrorBodySchema, Int
+from api.schemas import Int
+from app.errors import NotFound
 from app.identity.models import L2
 from app.people import access_log, profile, timeline
+from app.people import errors as pe
 from app.people.events_catalogue import EVENT_TYPES
 
 blp = Blueprint("people", __name__, url_prefix="/api/v1/me", description="个人全生命周期档案")
@@ -89,8 +91,8 @@ class MyLifeEvents(MethodView):
     @blp.arguments(LifeEventSchema, example={"type": "relocation", "date": "2025-03-01",
                                              "payload": {"to_area_code": "440305", "reason": "work"}})
     @blp.response(201, LifeEventSchema, example=EVENT_EXAMPLE)
-    @blp.alt_response(422, schema=ErrorBodySchema,
-                      description="此类事件不能自行申报 (life_event_not_self_reportable) 或内容无效")
+    @blp.errors(NotFound, pe.LifeEventTypeUnknown, pe.LifeEventPayloadInvalid,
+                pe.LifeEventNotSelfReportable, pe.LifeEventDateInFuture)
     def post(self, body):
         """Report an event myself (employment, relocation)."""
         return timeline.report_event(current_principal(), body["type"], body["occurred_on"], body["payload"])

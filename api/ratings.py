@@ -12,7 +12,8 @@ from api.schemas import Int
 from app.errors import NotFound
 from app.identity.models import L2
 from app.ratings import aggregates, holds, ratings, rectification
-from app.ratings.errors import SCALE, NoCaseToRate, RatingNotHeld, ServiceAlreadyRated
+from app.ratings import errors as re
+from app.ratings.models import SCALE
 from app.staff.models import ADMIN, SUPERVISOR
 
 blp = Blueprint("ratings", __name__, url_prefix="/api/v1", description="好差评")
@@ -159,14 +160,13 @@ CASE_EXAMPLE = {"id": 3, "state": "open", "department_id": 1, "opened_at": "2025
 APPEAL_EXAMPLE = {"reason": "申请人评价内容与本工单无关", "filed_by": "公安厅值班主管",
                   "filed_at": "2025-10-11T02:00:00+00:00", "decision": None, "decision_note": None,
                   "decided_by": None, "decided_at": None}
-NOT_YOURS = "不存在，或不属于您（或您的部门）"
 
 
 @blp.route("/tickets/<int:ticket_id>/rating")
 class TicketRating(MethodView):
     @blp.auth(L2)
     @blp.response(200, RatingSchema, example=RATING_EXAMPLE)
-    @blp.alt_response(404, description="工单不存在或尚未评价")
+    @blp.errors(NotFound)
     def get(self, ticket_id):
         """My rating of my ticket."""
         return ratings.ticket_rating(current_principal().account_id, ticket_id)
@@ -174,9 +174,7 @@ class TicketRating(MethodView):
     @blp.auth(L2)
     @blp.arguments(RateSchema, example=RATE_EXAMPLE)
     @blp.response(200, RatingSchema, example=RATING_EXAMPLE)
-    @blp.alt_response(404, description=NOT_YOURS)
-    @blp.alt_response(409, description="工单未办结 (ticket_not_resolved)，评价已超过24小时 (rating_locked)，"
-                                        "或办结已超过7天 (rating_period_over)")
+    @blp.errors(NotFound, re.TicketNotResolved, re.RatingLocked, re.RatingPeriodOver)
     def put(self, body, ticket_id):
         """Rate my resolved ticket once; I may change it for 24 hours. 1–2 opens a rectification."""
         return ratings.rate_ticket(current_principal().account_id, ticket_id, **body,
@@ -188,8 +186,7 @@ class ServiceRatings(MethodView):
     @blp.auth(L2)
     @blp.arguments(RateSchema, example={"score": 5, "comment": "窗口办理很快", "tags": ["效率高"]})
     @blp.response(201, RatingSchema, example={**RATING_EXAMPLE, "ticket_id": None, "score": 5})
-    @blp.alt_response(404, description="服务事项不存在")
-    @blp.errors(NoCaseToRate, ServiceAlreadyRated)
+    @blp.errors(NotFound, re.NoCaseToRate, re.ServiceAlreadyRated)
     def post(self, body, service_id):
         """Rate a service I have used: with a decided application or a resolved ticket for it, once per case."""
         return ratings.rate_service(current_principal().account_id, service_id, **body,
@@ -201,8 +198,7 @@ class MyRating(MethodView):
     @blp.auth(L2)
     @blp.arguments(RateSchema, example=RATE_EXAMPLE)
     @blp.response(200, RatingSchema, example=RATING_EXAMPLE)
-    @blp.alt_response(404, description=NOT_YOURS)
-    @blp.alt_response(409, description="评价已超过24小时 (rating_locked)")
+    @blp.errors(NotFound, re.RatingLocked, re.RatingPeriodOver)
     def put(self, body, rating_id):
         """Change my rating within 24 hours."""
         return ratings.edit_rating(current_principal().account_id, rating_id, **body)
@@ -214,8 +210,7 @@ class Rerating(MethodView):
     @blp.arguments(RateSchema, example={"score": 4, "comment": "整改后已解决"})
     @blp.response(200, RatingSchema, example={**RATING_EXAMPLE, "score": 4, "comment": "整改后已解决",
                                               "original_score": 2, "rerated_at": "2025-10-20T02:00:00+00:00"})
-    @blp.alt_response(404, description=NOT_YOURS)
-    @blp.alt_response(409, description="差评尚未整改 (rerate_not_open)，或已再评价过 (rerate_used)")
+    @blp.errors(NotFound, re.RerateNotOpen, re.RerateUsed, re.RatingLocked, re.RatingPeriodOver)
     def post(self, body, rating_id):
         """Rate once more after my bad rating was rectified; the new score is the one that counts."""
         return ratings.rerate(current_principal().account_id, rating_id, **body)
@@ -235,7 +230,7 @@ class Rectifications(MethodView):
 class Rectification(MethodView):
     @blp.staff(role=SUPERVISOR)
     @blp.response(200, CaseSchema, example=CASE_EXAMPLE)
-    @blp.alt_response(404, description=NOT_YOURS)
+    @blp.errors(NotFound)
     def get(self, case_id):
         """One rectification case."""
         return rectification.case_view(current_staff(), case_id)
@@ -246,7 +241,7 @@ class RectificationFollowUps(MethodView):
     @blp.staff(role=SUPERVISOR)
     @blp.arguments(NoteSchema, example={"note": "已约谈承办人，复核答复口径"})
     @blp.response(201, CaseSchema, example=CASE_EXAMPLE)
-    @blp.alt_response(404, description=NOT_YOURS)
+    @blp.errors(NotFound)
     def post(self, body, case_id):
         """Record a supervisor's follow-up."""
         return rectification.follow_up(current_staff(), case_id, body["note"])
@@ -257,9 +252,7 @@ class RectificationOutcome(MethodView):
     @blp.staff(role=SUPERVISOR)
     @blp.arguments(OutcomeSchema, example={"outcome": "已补充办理指引并电话回访申请人"})
     @blp.response(200, CaseSchema, example={**CASE_EXAMPLE, "state": "rectified"})
-    @blp.alt_response(404, description=NOT_YOURS)
-    @blp.alt_response(409, description="已登记结果 (case_already_rectified)，申诉审核中 (appeal_pending)，"
-                                        "或已撤销 (case_not_open)")
+    @blp.errors(NotFound, re.CaseAlreadyRectified, re.AppealPending, re.CaseNotOpen)
     def put(self, body, case_id):
         """Record the outcome; the requester is told of it and may rate once more."""
         return rectification.record_outcome(current_staff(), case_id, body["outcome"])
@@ -270,8 +263,7 @@ class RectificationAppeal(MethodView):
     @blp.staff(role=SUPERVISOR)
     @blp.arguments(AppealFilingSchema, example={"reason": "申请人评价内容与本工单无关"})
     @blp.response(201, CaseSchema, example={**CASE_EXAMPLE, "state": "appealed", "appeal": APPEAL_EXAMPLE})
-    @blp.alt_response(404, description=NOT_YOURS)
-    @blp.alt_response(409, description="已申诉过 (appeal_exists)，或不在整改中 (case_not_open)")
+    @blp.errors(NotFound, re.AppealExists, re.CaseNotOpen)
     def post(self, body, case_id):
         """Appeal a bad rating as mistaken or malicious (supervisor of the owning department)."""
         return rectification.file_appeal(current_staff(), case_id, body["reason"])
@@ -296,9 +288,7 @@ class RatingAppealDecision(MethodView):
         **CASE_EXAMPLE, "state": "voided",
         "appeal": {**APPEAL_EXAMPLE, "decision": "upheld", "decision_note": "评价内容与工单无关，申诉成立",
                    "decided_by": "系统管理员", "decided_at": "2025-10-12T02:00:00+00:00"}})
-    @blp.alt_response(403, description="不能审核自己提出的申诉 (own_appeal)")
-    @blp.alt_response(404, description="该整改没有申诉")
-    @blp.alt_response(409, description="申诉已审核 (no_pending_appeal)")
+    @blp.errors(NotFound, re.NoPendingAppeal, re.OwnAppeal)
     def put(self, body, case_id):
         """Uphold (the rating stops counting) or reject (rectification resumes) an appeal (admin)."""
         return rectification.decide_appeal(current_staff(), case_id, body["decision"], body["note"])
@@ -323,7 +313,7 @@ class RatingHold(MethodView):
     @blp.staff(role=ADMIN)
     @blp.arguments(HoldReviewSchema, example={"decision": "discard"})
     @blp.response(200, HeldRatingSchema, example={**HELD_EXAMPLE, "held_for_review": False, "excluded": True})
-    @blp.errors(NotFound, RatingNotHeld)
+    @blp.errors(NotFound, re.RatingNotHeld)
     def put(self, body, rating_id):
         """Count a held rating (a bad one opens its rectification then) or discard it (admin)."""
         return holds.review(current_staff(), rating_id, body["decision"])

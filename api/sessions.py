@@ -7,7 +7,9 @@ from flask.views import MethodView
 
 from api.blueprint import Blueprint, current_principal
 from api.schemas import Int
+from app.errors import SessionRevoked
 from app.identity import sessions
+from app.identity.errors import AccountDisabled, RefreshTokenExpired, RefreshTokenInvalid, RefreshTokenReused
 from app.security.keys import signing_keys
 
 blp = Blueprint("sessions", __name__, url_prefix="/api/v1/auth", description="登录会话")
@@ -44,7 +46,7 @@ class Refresh(MethodView):
     @blp.public
     @blp.arguments(RefreshSchema, example={"refresh_token": "m3Jx0b6Xk2..."})
     @blp.response(200, TokenPairSchema, example=TOKENS_EXAMPLE)
-    @blp.alt_response(401, description="凭证无效、过期，或已被使用（整组会话随之注销）")
+    @blp.errors(RefreshTokenInvalid, RefreshTokenExpired, RefreshTokenReused, SessionRevoked, AccountDisabled)
     def post(self, body):
         """Exchange a refresh token for a new pair (the old one is spent)."""
         return sessions.refresh(body["refresh_token"])

@@ -10,9 +10,10 @@ from flask.views import MethodView
 from api.blueprint import Blueprint, current_staff
 from api.schemas import Int
 from app.audit.log import Actor
-from app.errors import RateLimited
+from app.errors import NotFound
+from app.security.errors import PasswordTooWeak
 from app.staff import accounts, auth, catalogue
-from app.staff.errors import InvalidCredentials, StaffLocked
+from app.staff.errors import InvalidCredentials, StaffLocked, UnknownDepartment, UsernameTaken
 from app.staff.models import ADMIN, ROLE_RANK
 
 blp = Blueprint("staff", __name__, url_prefix="/api/v1", description="工作人员与服务事项")
@@ -30,6 +31,20 @@ class StaffMeSchema(ma.Schema):
     display_name = ma.fields.String()
     role = ma.fields.String(metadata={"description": "agent · supervisor · admin"})
     department_ids = ma.fields.List(Int())
+
+
+class CalendarHorizonSchema(ma.Schema):
+    official_until = ma.fields.Date(metadata={"description": "官方节假日数据覆盖到的最后一天"})
+    days_left = Int()
+    warning = ma.fields.Boolean(metadata={"description": "官方数据不足60天：此后的期限按周末估算"})
+
+
+class StaffHomeSchema(StaffMeSchema):
+    id = Int(attribute="principal.staff_id")
+    display_name = ma.fields.String(attribute="principal.display_name")
+    role = ma.fields.String(attribute="principal.role", metadata={"description": "agent · supervisor · admin"})
+    department_ids = ma.fields.List(Int(), attribute="principal.department_ids")
+    calendar = ma.fields.Nested(CalendarHorizonSchema)
 
 
 class StaffSessionSchema(ma.Schema):
@@ -86,7 +101,7 @@ class StaffSessions(MethodView):
     @blp.response(201, StaffSessionSchema, example={"access_token": "eyJhbGciOiJFZERTQSJ9...",
                                                     "token_type": "Bearer", "expires_in": 36000,
                                                     "staff": ME_EXAMPLE})
-    @blp.errors(InvalidCredentials, StaffLocked, RateLimited)
+    @blp.errors(InvalidCredentials, StaffLocked)
     def post(self, body):
         """Staff login with username, password and a TOTP code (each code works once).
 
@@ -107,10 +122,11 @@ class CurrentStaffSession(MethodView):
 @blp.route("/staff/me")
 class StaffMe(MethodView):
     @blp.staff()
-    @blp.response(200, StaffMeSchema, example=ME_EXAMPLE)
+    @blp.response(200, StaffHomeSchema, example={**ME_EXAMPLE, "calendar": {
+        "official_until": "2026-12-31", "days_left": 28, "warning": True}})
     def get(self):
-        """Who I am: display name, role, departments."""
-        return current_staff()
+        """Who I am: display name, role, departments; and the holiday calendar's official horizon."""
+        return auth.staff_home(current_staff())
 
 
 @blp.route("/staff/members")
@@ -122,7 +138,7 @@ class StaffMembers(MethodView):
     @blp.response(201, CreatedStaffSchema, example={"id": 4, "username": "li.si", "display_name": "社保窗口 李工",
                                                     "role": "agent",
                                                     "totp_provisioning_uri": "otpauth://totp/yss:li.si?secret=..."})
-    @blp.alt_response(409, description="用户名已存在 (username_taken)")
+    @blp.errors(UsernameTaken, UnknownDepartment, PasswordTooWeak)
     def post(self, body):
         """Create a staff account (admin); returns its TOTP provisioning URI once."""
         created = accounts.create_staff(body["username"], body["display_name"], body["role"], body["password"],
@@ -137,7 +153,7 @@ class StaffMembers(MethodView):
 class StaffUnlock(MethodView):
     @blp.staff(role=ADMIN)
     @blp.response(204)
-    @blp.alt_response(404, description="无此工作人员")
+    @blp.errors(NotFound)
     def post(self, staff_id):
         """Lift a login lockout (admin)."""
         accounts.unlock(staff_id, Actor("staff", str(current_staff().staff_id)))

@@ -25,16 +25,16 @@ from api.ticket_schemas import (
     TicketSchema,
     TransferSchema,
 )
+from app.errors import NotFound
 from app.identity.models import L1
+from app.ratings import ticket_view
 from app.staff.models import SUPERVISOR
+from app.tickets import errors as te
 from app.tickets import lifecycle, messages, queues, requester, views
-from app.tickets.errors import NotAssignee
 
 blp = Blueprint("tickets", __name__, url_prefix="/api/v1", description="工单")
 
 STAFF_TICKET_EXAMPLE = {**TICKET_EXAMPLE, "assignee_id": 2, "entity_uscc": None}
-NOT_FOUND = "工单不存在，或不属于您（或您的部门）"
-ILLEGAL = "当前状态不允许此操作 (illegal_transition，details 含 action/from/to)"
 
 
 def _me() -> int:
@@ -46,7 +46,7 @@ class MyTickets(MethodView):
     @blp.auth(L1)
     @blp.arguments(MyTicketsQuerySchema, location="query")
     @blp.response(200, TicketSchema(many=True), example=[TICKET_EXAMPLE])
-    @blp.alt_response(404, description="企业不存在，或您未获其 manage_tickets 授权")
+    @blp.errors(NotFound)
     def get(self, args):
         """My tickets, newest first; or, with entity_uscc, all of that company's tickets."""
         return views.my_tickets(_me(), args.get("entity_uscc"))
@@ -54,7 +54,7 @@ class MyTickets(MethodView):
     @blp.auth(L1)
     @blp.arguments(NewTicketSchema, example=NEW_TICKET_EXAMPLE)
     @blp.response(201, TicketSchema, example={**TICKET_EXAMPLE, "state": "new", "handler": None})
-    @blp.alt_response(404, description="服务事项不存在")
+    @blp.errors(NotFound)
     def post(self, body):
         """Open a ticket about a service (needs a bound phone, L1, so staff can reach me)."""
         return views.for_requester(lifecycle.open_ticket(_me(), **body))
@@ -64,17 +64,17 @@ class MyTickets(MethodView):
 class MyTicket(MethodView):
     @blp.auth(L1)
     @blp.response(200, RequesterTicketSchema, example={**TICKET_EXAMPLE, "rating": None})
-    @blp.alt_response(404, description=NOT_FOUND)
+    @blp.errors(NotFound)
     def get(self, ticket_id):
         """One of my tickets, with its deadlines."""
-        return views.requester_view(_me(), ticket_id)
+        return ticket_view.requester_view(_me(), ticket_id)
 
 
 @blp.route("/tickets/<int:ticket_id>/events")
 class MyTicketEvents(MethodView):
     @blp.auth(L1)
     @blp.response(200, TicketEventSchema(many=True), example=[EVENT_EXAMPLE])
-    @blp.alt_response(404, description=NOT_FOUND)
+    @blp.errors(NotFound)
     def get(self, ticket_id):
         """My ticket's history (staff appear by display name)."""
         return views.requester_events(_me(), ticket_id)
@@ -84,7 +84,7 @@ class MyTicketEvents(MethodView):
 class MyTicketMessages(MethodView):
     @blp.auth(L1)
     @blp.response(200, MessageSchema(many=True), example=[MESSAGE_EXAMPLE])
-    @blp.alt_response(404, description=NOT_FOUND)
+    @blp.errors(NotFound)
     def get(self, ticket_id):
         """The conversation on my ticket."""
         return messages.requester_thread(_me(), ticket_id)
@@ -93,8 +93,7 @@ class MyTicketMessages(MethodView):
     @blp.arguments(NewMessageSchema, example={"body": "补充：我的身份证是2016年办的。"})
     @blp.response(201, MessageSchema, example={**MESSAGE_EXAMPLE, "author_type": "requester",
                                                "author_name": "申请人"})
-    @blp.alt_response(404, description=NOT_FOUND)
-    @blp.alt_response(409, description="工单已关闭 (ticket_closed)")
+    @blp.errors(NotFound, te.TicketClosed)
     def post(self, body, ticket_id):
         """Write on my ticket (a ticket waiting for me goes back to the staff)."""
         return messages.post_as_requester(_me(), ticket_id, body["body"])
@@ -105,8 +104,7 @@ class ReopenTicket(MethodView):
     @blp.auth(L1)
     @blp.arguments(ReasonSchema, example={"reason": "按答复办理后仍无法换领"})
     @blp.response(200, TicketSchema, example=TICKET_EXAMPLE)
-    @blp.alt_response(404, description=NOT_FOUND)
-    @blp.alt_response(409, description=f"办结超过7天 (reopen_window_closed)，或{ILLEGAL}")
+    @blp.errors(NotFound, te.ReopenWindowClosed, te.IllegalTransition)
     def post(self, body, ticket_id):
         """Reopen my resolved ticket, within 7 days of its resolution."""
         return views.for_requester(lifecycle.reopen(_me(), ticket_id, body["reason"]))
@@ -116,8 +114,7 @@ class ReopenTicket(MethodView):
 class CloseTicket(MethodView):
     @blp.auth(L1)
     @blp.response(200, TicketSchema, example={**TICKET_EXAMPLE, "state": "closed"})
-    @blp.alt_response(404, description=NOT_FOUND)
-    @blp.alt_response(409, description=ILLEGAL)
+    @blp.errors(NotFound, te.IllegalTransition)
     def post(self, ticket_id):
         """Confirm my resolved ticket is done."""
         return views.for_requester(lifecycle.close_by_requester(_me(), ticket_id))
@@ -151,7 +148,7 @@ class SlaWatch(MethodView):
 class StaffTicket(MethodView):
     @blp.staff()
     @blp.response(200, StaffTicketSchema, example=STAFF_TICKET_EXAMPLE)
-    @blp.alt_response(404, description=NOT_FOUND)
+    @blp.errors(NotFound)
     def get(self, ticket_id):
         """A ticket of my departments."""
         return views.staff_view(current_staff(), ticket_id)
@@ -161,7 +158,7 @@ class StaffTicket(MethodView):
 class StaffTicketEvents(MethodView):
     @blp.staff()
     @blp.response(200, TicketEventSchema(many=True), example=[EVENT_EXAMPLE])
-    @blp.alt_response(404, description=NOT_FOUND)
+    @blp.errors(NotFound)
     def get(self, ticket_id):
         """The ticket's event log."""
         return views.staff_events(current_staff(), ticket_id)
@@ -171,7 +168,7 @@ class StaffTicketEvents(MethodView):
 class StaffTicketMessages(MethodView):
     @blp.staff()
     @blp.response(200, MessageSchema(many=True), example=[MESSAGE_EXAMPLE])
-    @blp.alt_response(404, description=NOT_FOUND)
+    @blp.errors(NotFound)
     def get(self, ticket_id):
         """The conversation with the requester."""
         return messages.staff_thread(current_staff(), ticket_id)
@@ -179,8 +176,7 @@ class StaffTicketMessages(MethodView):
     @blp.staff()
     @blp.arguments(NewMessageSchema, example={"body": "请携带原身份证到任一派出所办理。"})
     @blp.response(201, MessageSchema, example=MESSAGE_EXAMPLE)
-    @blp.alt_response(404, description=NOT_FOUND)
-    @blp.alt_response(409, description="工单已关闭 (ticket_closed)")
+    @blp.errors(NotFound, te.TicketClosed)
     def post(self, body, ticket_id):
         """Reply to the requester (the first reply is the SLA's first response)."""
         return messages.post_as_staff(current_staff(), ticket_id, body["body"])
@@ -190,8 +186,7 @@ class StaffTicketMessages(MethodView):
 class ClaimTicket(MethodView):
     @blp.staff()
     @blp.response(200, StaffTicketSchema, example={**STAFF_TICKET_EXAMPLE, "state": "assigned"})
-    @blp.alt_response(404, description=NOT_FOUND)
-    @blp.alt_response(409, description=ILLEGAL)
+    @blp.errors(NotFound, te.IllegalTransition)
     def post(self, ticket_id):
         """Take a new ticket for myself."""
         return views.for_staff(lifecycle.claim(current_staff(), ticket_id))
@@ -202,8 +197,7 @@ class AssignTicket(MethodView):
     @blp.staff(role=SUPERVISOR)
     @blp.arguments(AssignSchema, example={"staff_id": 2})
     @blp.response(200, StaffTicketSchema, example={**STAFF_TICKET_EXAMPLE, "state": "assigned"})
-    @blp.alt_response(404, description=NOT_FOUND)
-    @blp.alt_response(409, description=ILLEGAL)
+    @blp.errors(NotFound, te.IllegalTransition, te.AssigneeNotInDepartment)
     def put(self, body, ticket_id):
         """Assign the ticket to a member of its department (supervisor)."""
         return views.for_staff(lifecycle.assign(current_staff(), ticket_id, body["staff_id"]))
@@ -214,8 +208,7 @@ class TicketTransitions(MethodView):
     @blp.staff()
     @blp.arguments(StepSchema, example={"action": "resolve", "note": "已电话告知办理流程"})
     @blp.response(200, StaffTicketSchema, example={**STAFF_TICKET_EXAMPLE, "state": "resolved"})
-    @blp.alt_response(404, description=NOT_FOUND)
-    @blp.alt_response(409, description=f"{ILLEGAL}；办结7天内不能由工作人员关闭 (reopen_window_open)")
+    @blp.errors(NotFound, te.IllegalTransition, te.ReopenWindowOpen, te.NotAssignee)
     def post(self, body, ticket_id):
         """Move the ticket on: start, await_requester, resume, resolve, close (assignee or supervisor)."""
         return views.for_staff(lifecycle.step(current_staff(), ticket_id, body["action"], body.get("note")))
@@ -226,9 +219,7 @@ class TransferTicket(MethodView):
     @blp.staff()
     @blp.arguments(TransferSchema, example={"department_id": 2, "reason": "属社保卡业务，转人社厅办理"})
     @blp.response(200, StaffTicketSchema, example={**STAFF_TICKET_EXAMPLE, "state": "new"})
-    @blp.alt_response(404, description=NOT_FOUND)
-    @blp.alt_response(409, description=ILLEGAL)
-    @blp.errors(NotAssignee)
+    @blp.errors(NotFound, te.IllegalTransition, te.SameDepartment, te.NotAssignee)
     def post(self, body, ticket_id):
         """Send the ticket to another department, with a reason (its assignee, a supervisor, or anyone
         of the department while it is unassigned); it leaves my queue."""
@@ -241,7 +232,7 @@ class TicketRequester(MethodView):
     @blp.staff()
     @blp.response(200, RequesterDetailsSchema, example={"ticket_id": 12, "name": "张三", "phone": "13800138000",
                                                         "contact_preference": "phone"})
-    @blp.alt_response(404, description=NOT_FOUND)
+    @blp.errors(NotFound)
     def get(self, ticket_id):
         """The requester's name and phone, to contact them (recorded in their access log)."""
         return requester.reveal_requester(current_staff(), ticket_id)

@@ -1,4 +1,5 @@
-"""Commands behind ``flask ...``: migrate, seed, worker. Plain click, no Flask imports."""
+"""Commands behind ``flask ...``: migrate, seed, worker, and the groups audit, keys, intake, staff and
+push. Plain click, no Flask imports."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import click
 
 # Modules with a ``seed() -> None`` that loads idempotent demo data, in order.
 SEEDERS: tuple[str, ...] = ("app.staff.demo", "app.people.demo", "app.certificates.demo", "app.entities.demo",
-                           "app.oidc.demo")
+                         "app.licences.demo", "app.oidc.demo")
 
 
 def register_commands(group: click.Group) -> None:

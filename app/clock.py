@@ -7,17 +7,16 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 _frozen: datetime | None = None
-_offset = timedelta(0)
 
 
 def now() -> datetime:
     if _frozen is not None:
         return _frozen
-    return datetime.now(UTC) + _offset
+    return datetime.now(UTC)
 
 
 def local_tz() -> ZoneInfo:

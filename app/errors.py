@@ -66,3 +66,9 @@ class StoreUnavailable(AppError):
     that the caller could see, and the same request may simply be sent again shortly."""
 
     status, code, message, retry_after = 503, "store_unavailable", "服务暂时繁忙，请稍后再试", 5
+
+
+class SessionRevoked(Unauthenticated):
+    """A session that was ended (logout, logout everywhere, a disabled account): residents' and staff's."""
+
+    code, message = "session_revoked", "已退出登录，请重新登录"

@@ -7,11 +7,18 @@ to hours, not Dramatiq's default of weeks.
 
 from __future__ import annotations
 
+from typing import Any
+
 import dramatiq
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.middleware import Retries
 
 from app.redis_store import redis_url
+
+# Queue names, one constant each (actors name theirs with these; the worker joins them all).
+AUDIT, LICENCES, OPENDATA, PUSH, SECURITY, SYSTEM, TICKETS = (
+    "audit", "licences", "opendata", "push", "security", "system", "tickets")
+QUEUES = (AUDIT, LICENCES, OPENDATA, PUSH, SECURITY, SYSTEM, TICKETS)
 
 MAX_RETRIES = 10  # with the backoff below, about four hours of trying
 MIN_BACKOFF_MS = 15_000
@@ -31,3 +38,9 @@ def build_broker(url: str) -> RedisBroker:
 broker = build_broker(redis_url())
 dramatiq.set_broker(broker)
 actor = dramatiq.actor
+
+
+def send(queue_name: str, actor_name: str, *args: Any) -> None:
+    """Enqueue a job by its actor's name, for a caller that must not import the actor's module."""
+    broker.enqueue(dramatiq.Message(queue_name=queue_name, actor_name=actor_name, args=args, kwargs={},
+                                    options={}))

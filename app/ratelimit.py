@@ -54,8 +54,8 @@ def count(key: str, window_seconds: int) -> int:
     return hits
 
 
-def hit(key: str, *, limit: int, window_seconds: int, code: str = "rate_limited",
-        message: str | None = None, error: type[RateLimited] = RateLimited, count: int = 1) -> None:
+def hit(key: str, *, limit: int, window_seconds: int, error: type[RateLimited] = RateLimited,
+        count: int = 1) -> None:
     """Count ``count`` hits; past ``limit`` in the window, raise ``error`` (429) with the seconds left."""
     now = time.time()
     bucket = int(now) // window_seconds
@@ -71,8 +71,6 @@ def hit(key: str, *, limit: int, window_seconds: int, code: str = "rate_limited"
         hits = _local.incr(redis_key, window_seconds + 1, count)
     if hits > limit:
         retry_after = max(1, int((bucket + 1) * window_seconds - now))
-        if error is RateLimited:
-            raise RateLimited(message, code=code, retry_after=retry_after)
         raise error(retry_after=retry_after)
 
 

@@ -11,7 +11,6 @@ from config import get_settings
 
 configure_logging(get_settings().log_level)
 
-
 class SessionCleanup(dramatiq.Middleware):
     """Each job gets a fresh database session, as each HTTP request does."""
 
@@ -19,7 +18,6 @@ class SessionCleanup(dramatiq.Middleware):
         db.remove_session()
 
     after_skip_message = after_process_message
-
 
 broker.add_middleware(SessionCleanup())
 
@@ -30,12 +28,11 @@ import app.licences.schedule  # noqa: E402
 import app.opendata.publish  # noqa: E402
 import app.push.delivery  # noqa: E402
 import app.push.events  # noqa: E402
-import app.push.outbox  # noqa: E402
 import app.push.scans  # noqa: E402
 import app.push.wechat_messages  # noqa: E402
+import app.ratings.settlement  # noqa: E402
 import app.security.nonces  # noqa: E402
-import app.system.heartbeat  # noqa: E402
-import app.tickets.settlement  # noqa: E402, F401
+import app.system.heartbeat  # noqa: E402, F401
 from app.datafiles import validate_all  # noqa: E402
 
-validate_all()  # a bad data file stops the worker at start, naming the file and field
+validate_all()  # every data file under config/: a bad one stops the worker at start, naming the file and field

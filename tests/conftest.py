@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import environment
+from tests.support import environment, error_codes
 
 environment.prepare()
 
@@ -58,7 +58,18 @@ def _clean_stores() -> Iterator[None]:
 def app():
     from api import create_app
 
-    return create_app()
+    app = create_app()
+    error_codes.watch(app)
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _documented_errors_only() -> Iterator[None]:
+    """Fail a test that made an operation answer an error code its OpenAPI document does not list."""
+    error_codes.check()
+    yield
+    if undocumented := error_codes.check():
+        pytest.fail("undocumented error codes:\n" + "\n".join(undocumented), pytrace=False)
 
 
 @pytest.fixture

@@ -43,7 +43,6 @@ from api.ratings import RATING_EXAMPLE, RateSchema, RatingSchema
 from app.applications import drafts, lifecycle, processing, queues, rating, uploads
 from app.applications import errors as e
 from app.applications.guides import search_guides
-from app.applications.issuing import IssuingFailed
 from app.applications.views import application_view, events_of
 from app.db import transactional
 from app.errors import NotFound
@@ -137,7 +136,8 @@ class Applications(MethodView):
     @blp.auth(L1)
     @blp.arguments(NewApplicationSchema, example={"service_code": "gd-gat-sfz-hl", "origin": "push:id_card_expiring"})
     @blp.response(201, ApplicationSchema, example=APPLICATION_EXAMPLE)
-    @blp.errors(e.GuideNotFound, e.ApplicantNotEligible, LevelRequired, NotFound, e.ApplicationNotFound)
+    @blp.errors(e.GuideNotFound, e.ApplicantNotEligible, LevelRequired, NotFound, e.ApplicationNotFound,
+                e.BirthRecordNotFound, e.ChildNotFound)
     def post(self, body):
         """Start (or resume) my draft of a service, prefilled from what the government holds."""
         return _view(drafts.create_draft(current_principal(), body.pop("service_code"), **body))
@@ -233,7 +233,7 @@ class SubmitApplication(MethodView):
         "result": {"kind": "certificate", "type": "driving_licence", "certificate_id": 31, "number_masked": "4****1",
                    "valid_until": "2036-12-03", "authority": "gd-gat-jgj"}})
     @blp.errors(e.ApplicationNotFound, e.ApplicationIllegalTransition, e.FormInvalid, e.MaterialsMissing,
-                e.CertificateNotUsable, IssuingFailed)
+                e.CertificateNotUsable, e.IssuingFailed)
     def post(self, application_id):
         """Submit my draft. A 秒批 service whose rule holds is approved at once (rule, facts, why);
         a life event (一件事) creates one part per department."""
@@ -373,7 +373,7 @@ class ApproveApplication(MethodView):
         **APPLICATION_EXAMPLE, "state": "completed", "decision": "approved",
         "result": {"kind": "certificate", "type": "resident_id_card", "certificate_id": 7,
                    "number_masked": "4****************1", "valid_until": "2046-12-03", "authority": "gd-gat"}})
-    @blp.errors(*STAFF_ERRORS, IssuingFailed)
+    @blp.errors(*STAFF_ERRORS, e.IssuingFailed)
     def post(self, body, application_id):
         """Approve and issue the result into the wallet (or the company's licences); 办结. A referenced
         certificate no longer current sends the case to 补正 instead."""

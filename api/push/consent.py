@@ -9,6 +9,7 @@ from api.blueprint import Blueprint, current_principal
 from api.schemas import Int
 from app.identity.models import L0
 from app.push import consent
+from app.push.errors import UnknownTemplate
 from app.push.models import CONSENT_STATUSES
 
 blp = Blueprint("push_consent", __name__, url_prefix="/api/v1/me/subscriptions", description="订阅消息授权")
@@ -44,7 +45,7 @@ class Subscriptions(MethodView):
     @blp.arguments(SubscribeResultsSchema, example={"results": {"tmpl-expiry-reminder-0001": "accept",
                                                                 "tmpl-service-reminder-0002": "reject"}})
     @blp.response(200, ConsentSchema(many=True), example=EXAMPLE)
-    @blp.alt_response(422, description="未知模板 (unknown_template)")
+    @blp.errors(UnknownTemplate)
     def post(self, body):
         """Report what the user answered to wx.requestSubscribeMessage."""
         return consent.record_client_results(current_principal().account_id, body["results"])

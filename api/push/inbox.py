@@ -7,6 +7,7 @@ from flask.views import MethodView
 
 from api.blueprint import Blueprint, current_principal
 from api.schemas import Int
+from app.errors import NotFound
 from app.identity.models import L0
 from app.push import inbox
 
@@ -76,7 +77,7 @@ class MarkRead(MethodView):
     @blp.auth(L0)
     @blp.response(200, NotificationSchema, example={**NOTIFICATION_EXAMPLE, "read": True,
                                                      "read_at": "2026-07-03T02:00:00+00:00"})
-    @blp.alt_response(404, description="不存在或不是我的通知 (not_found)")
+    @blp.errors(NotFound)
     def post(self, notification_id):
         """Mark one of my notifications read."""
         return inbox.mark_read(current_principal().account_id, notification_id)

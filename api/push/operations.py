@@ -7,6 +7,7 @@ from flask.views import MethodView
 
 from api.blueprint import Blueprint, current_staff
 from api.schemas import Int
+from app.errors import NotFound
 from app.push import operations
 from app.staff.models import SUPERVISOR
 
@@ -61,7 +62,7 @@ class Requeue(MethodView):
     @blp.staff(role=SUPERVISOR)
     @blp.response(200, DeliverySchema, example={**DELIVERY_EXAMPLE, "state": "pending", "reason": "requeued",
                                                  "attempts": 0})
-    @blp.alt_response(404, description="不是死信 (not_found)")
+    @blp.errors(NotFound)
     def post(self, delivery_id):
         """Requeue one dead letter for a fresh round of attempts."""
         return operations.requeue(delivery_id, current_staff().staff_id)

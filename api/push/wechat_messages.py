@@ -7,7 +7,7 @@ from flask import Response, request
 from flask.views import MethodView
 
 from api.blueprint import Blueprint
-from app.integrations.wechat_crypto import MessageSignatureError, MessageUndecryptable, MessageWrongAppid
+from app.integrations.errors import MessageSignatureError, MessageUndecryptable, MessageWrongAppid
 from app.push import wechat_messages
 from app.push.errors import MessageInvalid, MessageReplayed, MessageStale, PlainModeRefused
 

@@ -1,7 +1,7 @@
 """The promised deadline (承诺时限) of an application, in working days, and its pauses for 补正.
 
 The clock starts at acceptance (受理): the deadline is the end of the ``promised_days``-th working
-day after that day (the calendar of ``app.tickets.workdays``: weekends, public holidays and 调休).
+day after that day (the calendar of ``app.workdays``: weekends, public holidays and 调休).
 A supplement request stops it: the working days still left are kept (those after the pause day up
 to the deadline day), and when the applicant has answered, the deadline is counted again from the
 answer's day with what was left; with nothing left, the deadline is the end of the answer's day.
@@ -13,7 +13,7 @@ from datetime import datetime, time
 
 from app import clock
 from app.applications.models import Application
-from app.tickets.workdays import add_working_days, working_days_between
+from app.workdays import add_working_days, working_days_between
 
 AT_RISK_WORKING_DAYS = 2  # supervisors see deadlines falling within this many working days
 

@@ -71,11 +71,11 @@ def applicant_context(principal: Principal, guide: Guide, entity_uscc: str | Non
         event = session().get(LifeEvent, life_event_id) if 0 < life_event_id < 2**31 else None
         child = child_of(person, event.person_id) if event is not None and event.type == "birth" else None
         if child is None:
-            raise errors.ApplicationNotFound("出生记录不存在，或不是您子女的", code="birth_record_not_found")
+            raise errors.BirthRecordNotFound()
     elif guide_needs_child(guide) or child_person_id is not None:
         child = child_of(person, child_person_id)
         if child_person_id is not None and child is None:
-            raise errors.ApplicationNotFound("子女记录不存在", code="child_not_found")
+            raise errors.ChildNotFound()
     return Holdings.read(principal.account_id, person, child, entity)
 
 
@@ -129,7 +129,7 @@ def create_draft(principal: Principal, service_code: str, *, entity_uscc: str | 
         return existing
     service = session().scalars(select(Service).where(Service.code == guide.code)).first()
     if service is None:
-        raise errors.GuideNotFound("该事项暂未开通网上办理", code="guide_not_found")
+        raise errors.GuideNotFound("该事项暂未开通网上办理")
     now = clock.now()
     form = prefill(guide, held)
     prefilled, typed = counts(form)

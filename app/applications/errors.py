@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.errors import Conflict, NotFound, ValidationFailed
+from app.errors import AppError, Conflict, NotFound, ValidationFailed
 
 STATE_NAMES = {"draft": "草稿", "submitted": "已提交", "accepted": "已受理", "in_review": "审查中",
                "supplement_requested": "待补正", "not_accepted": "不予受理", "approved": "已批准",
@@ -15,6 +15,14 @@ class GuideNotFound(NotFound):
 
 class ApplicationNotFound(NotFound):
     code, message = "application_not_found", "办件不存在，或不属于您（或您的部门）"
+
+
+class BirthRecordNotFound(NotFound):
+    code, message = "birth_record_not_found", "出生记录不存在，或不是您子女的"
+
+
+class ChildNotFound(NotFound):
+    code, message = "child_not_found", "子女记录不存在"
 
 
 class UploadNotFound(NotFound):
@@ -72,3 +80,7 @@ class AlreadyRated(Conflict):
 
 class NotDecided(Conflict):
     code, message = "application_not_decided", "办件办结后才能评价"
+
+
+class IssuingFailed(AppError):
+    status, code, message = 409, "issuing_failed", "证照签发未成功，请稍后重试或联系发证部门"

@@ -25,10 +25,10 @@ from app.identity import accounts
 from app.licences.catalogue import licence_type
 from app.licences.models import Licence
 from app.licences.status import licence_status
+from app.people.facts import age_on
 from app.people.household import addresses, relatives
 from app.people.models import Person
 from app.people.persons import person_id_number, person_name
-from app.push.facts import age_on
 from app.security.keys import decrypt
 
 SEX_NAMES = {"male": "男", "female": "女"}

@@ -13,22 +13,18 @@ from typing import Any
 from sqlalchemy import select
 
 from app import clock
+from app.applications import errors
 from app.applications.guides import Guide, guides
 from app.applications.models import Application
 from app.certificates.catalogue import certificate_type
 from app.certificates.wallet import find_certificate
 from app.db import session
-from app.errors import AppError
 from app.intake.authorities import find_authority, register_authority
 from app.intake.batches import ingest_batch
 from app.intake.models import Authority
 from app.people.models import Person
 from app.people.persons import person_id_number, person_name
 from app.staff.models import Department
-
-
-class IssuingFailed(AppError):
-    status, code, message = 409, "issuing_failed", "证照签发未成功，请稍后重试或联系发证部门"
 
 
 def _years_later(day: date, years: int) -> date:
@@ -49,7 +45,7 @@ def department_authority(department_id: int) -> Authority:
         register_authority(department.code, department.name, documents)
         authority = find_authority(department.code)
     if authority is None:
-        raise IssuingFailed("发证部门的签发资格已停用", details={"authority": department.code})
+        raise errors.IssuingFailed("发证部门的签发资格已停用", details={"authority": department.code})
     return authority
 
 
@@ -81,7 +77,7 @@ def issue_result(application: Application, guide: Guide) -> dict[str, Any]:
     authority = department_authority(application.department_id)
     outcome = ingest_batch(authority, [record])[0]
     if outcome.status not in ("accepted", "unchanged"):
-        raise IssuingFailed(details={"reason": outcome.reason, **outcome.details})
+        raise errors.IssuingFailed(details={"reason": outcome.reason, **outcome.details})
     issued: dict[str, Any] = {"kind": result.kind, "type": result.type, "number_masked": _mask(number),
                               "valid_until": valid_until and valid_until.isoformat(), "authority": authority.id}
     if result.kind == "certificate":

@@ -20,7 +20,7 @@ from app import clock
 from app.audit.log import GENESIS
 from app.audit.models import AuditHead
 from app.db import session
-from app.queue import actor
+from app.queue import AUDIT, actor
 from app.security.keys import signing_keys
 from app.security.signing import b64url, b64url_decode, canonical_json
 from config import get_settings
@@ -92,6 +92,6 @@ def write_checkpoint() -> Checkpoint | None:
     return Checkpoint(len(read_checkpoints(path)), count, head_hash, at)
 
 
-@actor(queue_name="audit", max_retries=3)
+@actor(queue_name=AUDIT, max_retries=3)
 def write_audit_checkpoint() -> None:
     write_checkpoint()

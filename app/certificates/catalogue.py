@@ -9,8 +9,8 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.certificates import errors
 from app.datafiles import CONFIG_DIR, DataFileError, Entry, read_toml
-from app.errors import ValidationFailed
 
 CATALOGUE_PATH = CONFIG_DIR / "catalogues" / "certificates.toml"
 _KEYS = {"name", "issuer", "renewal_window_days", "lifelong", "age_over"}
@@ -70,6 +70,5 @@ def certificate_types() -> dict[str, CertificateType]:
 def certificate_type(code: str) -> CertificateType:
     kind = certificate_types().get(code)
     if kind is None:
-        raise ValidationFailed("未知的证照类型", code="certificate_type_unknown",
-                               details={"type": code, "known": sorted(certificate_types())})
+        raise errors.CertificateTypeUnknown(details={"type": code, "known": sorted(certificate_types())})
     return kind

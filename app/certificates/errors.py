@@ -3,6 +3,18 @@
 from app.errors import Conflict, NotFound, RateLimited, ValidationFailed
 
 
+class CertificateTypeUnknown(ValidationFailed):
+    code, message = "certificate_type_unknown", "未知的证照类型"
+
+
+class CertificateExpiryRequired(ValidationFailed):
+    code, message = "certificate_expiry_required", "此类证照须有有效期"
+
+
+class CertificateDatesInvalid(ValidationFailed):
+    code, message = "certificate_dates_invalid", "有效期早于签发日期"
+
+
 class CertificateUnknown(NotFound):
     code, message = "certificate_unknown", "证照不存在"
 

@@ -10,10 +10,9 @@ from typing import Any
 
 import marshmallow as ma
 
+from app.certificates import errors
 from app.certificates.catalogue import certificate_type, certificate_types
-from app.certificates.errors import CertificateUnknown
 from app.certificates.wallet import find_certificate, reinstate, revoke, upsert_certificate
-from app.errors import ValidationFailed
 from app.intake.types import RecordContext, RecordType, Target, register, register_document_kind
 from app.people.persons import ensure_person
 
@@ -58,11 +57,11 @@ def apply_certificate(ctx: RecordContext, data: dict[str, Any]) -> None:
     kind = certificate_type(data["type"])
     expires_on = data["expires_on"]
     if not kind.lifelong and expires_on is None:
-        raise ValidationFailed("此类证照须有有效期", code="certificate_expiry_required")
+        raise errors.CertificateExpiryRequired()
     if kind.lifelong:
         expires_on = None
     if expires_on is not None and expires_on < data["issued_on"]:
-        raise ValidationFailed("有效期早于签发日期", code="certificate_dates_invalid")
+        raise errors.CertificateDatesInvalid()
     holder = ensure_person(data["holder_id_number"], None)
     upsert_certificate(holder, type_code=kind.code, number=data["number"], holder_name=data["holder_name"],
                        issuer=data.get("issuer"), issued_on=data["issued_on"], expires_on=expires_on,
@@ -73,7 +72,7 @@ def apply_certificate_status(ctx: RecordContext, data: dict[str, Any]) -> None:
     """Revoke a certificate, or reinstate one revoked by mistake (its issuer only: ``certificate_target``)."""
     cert = find_certificate(certificate_type(data["type"]).code, data["number"])
     if cert is None:
-        raise CertificateUnknown()
+        raise errors.CertificateUnknown()
     if data["status"] == "revoked":
         revoke(cert, data["reason"])
     else:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, UTCDateTime
@@ -14,7 +14,9 @@ class Certificate(Base):
     ``reference`` is a random opaque handle (never shown to verifiers)."""
 
     __tablename__ = "certificates"
-    __table_args__ = (UniqueConstraint("type", "number_hash"),)
+    # The index serves the date-window scans of push's expiry rules (app.push.scans).
+    __table_args__ = (UniqueConstraint("type", "number_hash"),
+                      Index("ix_certificates_type_expires_on", "type", "expires_on", "id"))
     __encrypted__ = {"number_enc": "certificate.number", "holder_name_enc": "certificate.holder_name"}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -66,7 +66,7 @@ def verify(presentation: str, client_address: str, *, audience: str | None = Non
     # Keyed by a hash so verifier addresses are not kept in Redis in the clear.
     client = hashlib.sha256(client_address.encode()).hexdigest()[:32]
     ratelimit.hit(f"verify:{client}", limit=VERIFY_LIMIT_PER_MINUTE, window_seconds=60,
-                  code=VerifyRateLimited.code, message=VerifyRateLimited.message)
+                  error=VerifyRateLimited)
     opened = sdjwt.verify_presentation(presentation, signing_keys().jwks(), now=clock.now(),
                                        audience=audience, nonce=nonce)
     if opened.status_uri != status_list_uri(LIST_ID):

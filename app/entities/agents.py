@@ -16,9 +16,10 @@ from app import clock
 from app.audit import log as audit_log
 from app.audit.log import Actor
 from app.db import session, transactional
+from app.entities import errors
 from app.entities.acting import MANAGE_AGENTS, live_grants_query, open_binding, require_acting
 from app.entities.models import SCOPES, AgentGrant
-from app.errors import Conflict, NotFound, ValidationFailed
+from app.errors import NotFound
 from app.identity.accounts import find_by_id_number, get_account, real_name
 from app.identity.models import L2
 from app.identity.sessions import l3_max_age
@@ -51,19 +52,18 @@ def grant_agent(account_id: int, uscc: str, agent_id_number: str, scopes: list[s
     acting = require_acting(account_id, uscc, MANAGE_AGENTS)
     now = clock.now()
     if not scopes or any(scope not in SCOPES for scope in scopes):
-        raise ValidationFailed("授权范围无效", code="scope_invalid", details={"allowed": list(SCOPES)})
+        raise errors.ScopeInvalid(details={"allowed": list(SCOPES)})
     if not now < expires_at <= now + MAX_GRANT:
-        raise ValidationFailed("授权有效期须在现在之后、三年以内", code="expiry_invalid")
+        raise errors.ExpiryInvalid()
     agent = find_by_id_number(agent_id_number.strip().upper())
     if agent is None or agent.level(now, l3_max_age()) < L2:
-        raise ValidationFailed("经办人须先在本平台完成实名认证", code="agent_not_verified")
+        raise errors.AgentNotVerified()
     if agent.id == account_id or open_binding(acting.entity.id, agent.id) is not None:
-        raise ValidationFailed("法定代表人无需授权给自己", code="agent_is_representative")
+        raise errors.AgentIsRepresentative()
     existing = session().scalars(live_grants_query(now).where(
         AgentGrant.entity_id == acting.entity.id, AgentGrant.agent_account_id == agent.id)).first()
     if existing is not None:
-        raise Conflict("该经办人已有有效授权，请先撤销", code="agent_already_granted",
-                       details={"grant_id": existing.id})
+        raise errors.AgentAlreadyGranted(details={"grant_id": existing.id})
     grant = AgentGrant(entity_id=acting.entity.id, agent_account_id=agent.id, granted_by_account_id=account_id,
                        scopes=sorted(set(scopes), key=SCOPES.index), created_at=now, expires_at=expires_at)
     session().add(grant)

@@ -19,11 +19,10 @@ from app.audit import log as audit_log
 from app.audit.disclosures import record_read
 from app.audit.log import Actor
 from app.db import session, transactional
-from app.entities import lifecycle
+from app.entities import errors, lifecycle
 from app.entities.acting import MANAGE_AGENTS, live_grants_query, open_binding
 from app.entities.models import SCOPES, STAGES, AgentGrant, Entity, RepresentativeBinding
 from app.entities.uscc import validate_uscc
-from app.errors import AppError, Forbidden, NotFound
 from app.identity.accounts import get_account, real_name
 from app.integrations import registries
 
@@ -43,7 +42,7 @@ def bind_legal_representative(account_id: int, uscc: str) -> RepresentativeBindi
     account = get_account(account_id)
     identity = real_name(account)
     if identity is None:  # L3 implies a verified identity; kept as a guard
-        raise AppError("请先完成实名认证", code="real_name_required", status=403)
+        raise errors.RealNameRequired()
     name, id_number = identity
     actor = Actor("resident", str(account_id))
     check = registries.check_legal_representative(uscc, name, id_number)
@@ -52,11 +51,11 @@ def bind_legal_representative(account_id: int, uscc: str) -> RepresentativeBindi
     if check is None:
         audit_log.record_failure("entity.bind", actor=actor, subject_type="entity", subject_id=uscc,
                                  outcome="entity_not_found")
-        raise NotFound("登记机关未查到该统一社会信用代码", code="entity_not_found")
+        raise errors.EntityNotFound("登记机关未查到该统一社会信用代码")
     if not check.is_legal_representative:
         audit_log.record_failure("entity.bind", actor=actor, subject_type="entity", subject_id=uscc,
                                  outcome="not_legal_representative")
-        raise Forbidden("登记机关记载的法定代表人不是您本人", code="not_legal_representative")
+        raise errors.NotLegalRepresentative()
     details = registries.market_entity(uscc) or {}
     return _bind(account_id, uscc, check, details, name, actor)
 

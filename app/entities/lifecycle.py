@@ -13,6 +13,7 @@ revoke any of them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import select
@@ -20,16 +21,24 @@ from sqlalchemy import select
 from app import clock
 from app.audit import log as audit_log
 from app.audit.log import Actor
-from app.db import after_commit, session
+from app.db import session
+from app.entities import errors
 from app.entities.models import AnnualReport, Entity, EntityStageChange, RepresentativeBinding
-from app.errors import NotFound, ValidationFailed
 from app.identity.models import Account
-from app.licences import public_check
-from app.licences.models import Licence
 from app.security.keys import encrypt, lookup_hash
 from app.security.masking import mask_name
 
 REASON_REPRESENTATIVE_CHANGED = "legal_representative_changed"
+
+# What other capabilities do when an entity is renamed, inside the renaming transaction (licences
+# drops its cached public answers, which show the holder's name): registered by them, called here.
+_on_renamed: list[Callable[[Entity], None]] = []
+
+
+def when_renamed(listener: Callable[[Entity], None]) -> Callable[[Entity], None]:
+    """Register ``listener(entity)``, called before an entity's name changes."""
+    _on_renamed.append(listener)
+    return listener
 
 
 def find_entity(uscc: str) -> Entity | None:
@@ -39,7 +48,7 @@ def find_entity(uscc: str) -> Entity | None:
 def entity_or_reject(uscc: str) -> Entity:
     entity = find_entity(uscc)
     if entity is None:
-        raise NotFound("未找到该主体", code="entity_not_found", details={"uscc": uscc})
+        raise errors.EntityNotFound(details={"uscc": uscc})
     return entity
 
 
@@ -93,8 +102,7 @@ def change_stage(entity: Entity, stage: str, effective_on: date | None, reason: 
     if stage == entity.stage:
         return
     if entity.stage == "deregistered":
-        raise ValidationFailed("主体已注销，不能再变更阶段", code="stage_transition_invalid",
-                               details={"from": entity.stage, "to": stage})
+        raise errors.StageTransitionInvalid(details={"from": entity.stage, "to": stage})
     session().add(EntityStageChange(entity_id=entity.id, from_stage=entity.stage, stage=stage,
                                     effective_on=effective_on, reason=reason, recorded_at=clock.now()))
     entity.stage, entity.stage_since, entity.updated_at = stage, effective_on, clock.now()
@@ -112,6 +120,5 @@ def upsert_annual_report(entity: Entity, year: int, status: str, submitted_on: d
 
 
 def _forget_public_answers(entity: Entity) -> None:
-    """Cached public licence checks show the holder's name; drop them once a rename commits."""
-    numbers = list(session().scalars(select(Licence.number).where(Licence.entity_id == entity.id)))
-    after_commit(lambda: [public_check.forget(number) for number in numbers])
+    for listener in _on_renamed:
+        listener(entity)

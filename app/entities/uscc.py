@@ -8,17 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from app.errors import ValidationFailed
+from app.entities import errors
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _VALUE = {c: i for i, c in enumerate(ALPHABET)}
 _WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 
-def _format_error() -> ValidationFailed:
-    return ValidationFailed(
-        "统一社会信用代码应为18位，由数字和大写字母组成（不含I、O、Z、S、V）", code="uscc_format"
-    )
+def _format_error() -> errors.UsccFormat:
+    return errors.UsccFormat()
 
 
 def uscc_check_char(first17: str) -> str:
@@ -42,5 +40,5 @@ def validate_uscc(value: str) -> str:
     if len(code) != 18 or any(c not in _VALUE for c in code):
         raise _format_error()
     if uscc_check_char(code[:17]) != code[17]:
-        raise ValidationFailed("统一社会信用代码校验位不正确，请检查是否输入有误", code="uscc_check_char")
+        raise errors.UsccCheckChar()
     return code

@@ -15,7 +15,6 @@ from app.audit import log as audit_log
 from app.audit.disclosures import record_read
 from app.audit.log import Actor
 from app.db import transactional
-from app.errors import AppError
 from app.identity import errors
 from app.identity.accounts import get_account, real_name
 from app.identity.sessions import Principal
@@ -26,12 +25,12 @@ VERIFY_TTL = 3600
 PASSED = 10000
 CERT_TYPE = "IDENTITY_CARD"
 
-FAILURES = {
-    10001: ("face_verify_invalid", "人脸核验参数有误，请重新发起"),
-    10003: ("face_identity_mismatch", "身份信息与人脸核验对象不一致"),
-    10004: ("face_mismatch", "人脸比对未通过，请本人重试"),
-    90007: ("face_network_error", "网络异常，请重试"),
-    90017: ("face_timeout", "人脸核验未完成或已超时，请重试"),
+FAILURES: dict[int, type[errors.FaceVerifyFailed]] = {
+    10001: errors.FaceVerifyInvalid,
+    10003: errors.FaceIdentityMismatch,
+    10004: errors.FaceMismatch,
+    90007: errors.FaceNetworkError,
+    90017: errors.FaceTimeout,
 }
 CANCELLED = range(90002, 90007)
 
@@ -67,7 +66,7 @@ def finish_face_verification(principal: Principal, verify_id: str) -> None:
     key = _key(account.id, verify_id)
     out_seq_no = get_redis().get(key)
     if identity is None or out_seq_no is None:
-        raise AppError("人脸核验会话不存在或已过期，请重新发起", code="face_verify_unknown", status=404)
+        raise errors.FaceVerifyUnknown()
     verify_ret = wechat().face_verify_result(
         verify_id=verify_id, out_seq_no=out_seq_no, cert_hash=cert_hash(*identity),
         openid=account.provider_uid,
@@ -77,15 +76,12 @@ def finish_face_verification(principal: Principal, verify_id: str) -> None:
         get_redis().delete(key)
         _mark_passed(account.id)
         return
-    if verify_ret in CANCELLED:
-        code, message = "face_cancelled", "已取消人脸核验"
-    else:
-        code, message = FAILURES.get(verify_ret, ("face_verify_failed", "人脸核验未通过"))
+    failure = errors.FaceCancelled if verify_ret in CANCELLED else FAILURES.get(verify_ret, errors.FaceVerifyFailed)
     if verify_ret != 90017:  # not finished yet: the same verify_id may still be asked again
         get_redis().delete(key)
     audit_log.record_failure("identity.face", actor=actor, subject_type="account", subject_id=account.id,
-                             outcome=code, details={"verify_ret": verify_ret})
-    raise AppError(message, code=code, status=422, details={"verify_ret": verify_ret})
+                             outcome=failure.code, details={"verify_ret": verify_ret})
+    raise failure(details={"verify_ret": verify_ret})
 
 
 @transactional

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from app.errors import ValidationFailed
+from app.identity import errors
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
@@ -56,15 +56,15 @@ def make_id_number(area: str, birth: date, seq: int) -> str:
 def parse_id_number(value: str, *, today: date) -> ParsedIdNumber:
     number = value.strip().upper()
     if not number.isascii() or not _FORMAT.fullmatch(number):
-        raise ValidationFailed("身份证号码应为18位：前17位为数字，最后一位为数字或X", code="id_number_format")
+        raise errors.IdNumberFormat()
     try:
         birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         birth = None
     if birth is None or not _EARLIEST_BIRTH <= birth <= today:
-        raise ValidationFailed("身份证号码中的出生日期无效", code="id_number_birth_date")
+        raise errors.IdNumberBirthDate()
     if compute_check_char(number[:17]) != number[17]:
-        raise ValidationFailed("身份证号码校验位不正确，请检查是否输入有误", code="id_number_check_digit")
+        raise errors.IdNumberCheckDigit()
     return ParsedIdNumber(
         number=number,
         area_code=number[:6],

@@ -13,17 +13,18 @@ from app.identity import errors
 from app.identity.accounts import PROVIDER_WECHAT, find_by_openid
 from app.identity.models import Account
 from app.identity.sessions import TokenPair, start_session
-from app.integrations.wechat import LoginSession, WeChatError, wechat
+from app.integrations.errors import WeChatError
+from app.integrations.wechat import LoginSession, wechat
 from app.redis_store import get_redis
 
 # The session_key decrypts legacy open data; it lives in Redis only, for as long as WeChat's
 # login state plausibly does.
 SESSION_KEY_TTL = 3 * 24 * 3600
 
-LOGIN_ERRORS = {
-    40029: ("login_code_invalid", "登录码无效或已过期，请重新登录"),
-    40163: ("login_code_used", "登录码已使用，请重新登录"),
-    40226: ("wechat_user_blocked", "该微信账号存在风险，暂无法登录"),
+LOGIN_ERRORS: dict[int, type[AppError]] = {
+    40029: errors.LoginCodeInvalid,
+    40163: errors.LoginCodeUsed,
+    40226: errors.WeChatUserBlocked,
 }
 
 
@@ -53,9 +54,7 @@ def login_with_code(js_code: str, client_address: str | None = None) -> tuple[To
         if error.errcode in LOGIN_ERRORS:
             ratelimit.hit(refused_key, limit=REFUSED_CODES_PER_10_MINUTES, window_seconds=600,
                           error=errors.LoginAttemptsExceeded)
-            code, message = LOGIN_ERRORS[error.errcode]
-            status = 403 if error.errcode == 40226 else 400
-            raise AppError(message, code=code, status=status, details={"errcode": error.errcode}) from None
+            raise LOGIN_ERRORS[error.errcode](details={"errcode": error.errcode}) from None
         raise
     try:
         tokens, account, created = _sign_in(wx)
@@ -79,9 +78,7 @@ def _sign_in(wx: LoginSession) -> tuple[TokenPair, Account, bool]:
     elif wx.unionid and account.unionid != wx.unionid:
         account.unionid = wx.unionid
     if account.disabled_at is not None:
-        from app.identity.errors import AccountDisabled
-
-        raise AccountDisabled()
+        raise errors.AccountDisabled()
     tokens = start_session(account)
     audit_log.record("identity.login", actor=Actor("resident", str(account.id)), subject_type="account",
                      subject_id=account.id, details={"new_account": created, "session_id": tokens.session_id})

@@ -21,6 +21,7 @@ A registry that cannot answer changes nothing and counts nothing.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 
 from app import clock
@@ -31,6 +32,7 @@ from app.db import transactional
 from app.identity import errors
 from app.identity.accounts import find_by_id_number, get_account
 from app.identity.id_number import parse_id_number
+from app.identity.models import Account
 from app.identity.sessions import Principal
 from app.integrations import registries
 from app.redis_store import get_redis
@@ -40,6 +42,17 @@ REGISTRY = Actor("outside", "population_registry")
 MAX_FAILURES_PER_ACCOUNT = 5
 MAX_FAILURES_PER_ACCOUNT_AND_ID = 3
 MAX_FAILURES_PER_ID = 10
+
+# What other capabilities do in the transaction that verifies a resident's real name (people links
+# the person records that arrived earlier): they register here, so identity depends on none of them.
+_on_verified: list[Callable[[Account, str, str], None]] = []
+
+
+def when_verified(listener: Callable[[Account, str, str], None]) -> Callable[[Account, str, str], None]:
+    """Register ``listener(account, name, id_number)``, called when a real name is verified (L2)."""
+    _on_verified.append(listener)
+    return listener
+
 _NAME = re.compile(r"^[\u4e00-\u9fa5·•]{2,30}$|^[A-Za-z][A-Za-z .'-]{1,59}$")
 
 
@@ -109,6 +122,5 @@ def _mark_verified(account_id: int, name: str, id_number: str, id_hash: str) -> 
     account.real_name_verified_at = clock.now()
     audit_log.record("identity.real_name", actor=Actor("resident", str(account_id)),
                      subject_type="account", subject_id=account_id)
-    from app.people.linking import attach_verified_resident
-
-    attach_verified_resident(account, name, id_number)
+    for listener in _on_verified:
+        listener(account, name, id_number)

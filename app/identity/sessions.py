@@ -26,7 +26,7 @@ from app import clock
 from app.audit import log as audit_log
 from app.audit.log import Actor
 from app.db import session, transactional
-from app.errors import Unauthenticated
+from app.errors import SessionRevoked, Unauthenticated
 from app.identity import errors
 from app.identity.models import Account, AuthSession, RefreshToken
 from app.security.keys import signing_keys
@@ -137,7 +137,7 @@ def _spend_refresh_token(raw_token: str) -> TokenPair | Unauthenticated:
     family = s.get(AuthSession, token.session_id)
     account = s.get(Account, family.account_id)
     if family.revoked_at is not None:
-        return errors.SessionRevoked()
+        return SessionRevoked()
     if account.disabled_at is not None:
         return errors.AccountDisabled()
     if now >= token.idle_expires_at or now >= family.expires_at:
@@ -212,7 +212,7 @@ def authenticate(access_token: str) -> Principal:
         raise errors.TokenInvalid()
     family, account = row.AuthSession, row.Account
     if family.revoked_at is not None:
-        raise errors.SessionRevoked()
+        raise SessionRevoked()
     if account.disabled_at is not None:
         raise errors.AccountDisabled()
     now = clock.now()

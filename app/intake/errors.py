@@ -1,6 +1,27 @@
-"""Intake's errors: registration mistakes, and the per-record rejections of the shared checks."""
+"""Intake's errors: the signature checks, registration mistakes, and the per-record rejections of the
+shared checks; stable codes with the Chinese text an authority's operator reads."""
 
-from app.errors import AppError, Conflict, Forbidden, ValidationFailed
+from app.errors import AppError, Conflict, Forbidden, Unauthenticated, ValidationFailed
+
+
+class SignatureError(Unauthenticated):
+    code, message = "intake_signature_invalid", "请求签名无效"
+
+
+class SignatureMissing(SignatureError):
+    code, message = "intake_signature_missing", "缺少签名头"
+
+
+class TimestampStale(SignatureError):
+    code, message = "intake_timestamp_stale", "请求时间戳超出允许范围"
+
+
+class NonceInvalid(SignatureError):
+    code, message = "intake_nonce_invalid", "nonce 格式无效"
+
+
+class NonceReplayed(SignatureError):
+    code, message = "intake_nonce_replayed", "请求已处理过（nonce 重复）"
 
 
 class AuthorityIdInvalid(ValidationFailed):

@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from app import clock
 from app.db import session, transactional
-from app.errors import Unauthenticated
+from app.intake import errors
 from app.intake.models import Authority
 from app.security import nonces
 from app.security.keys import decrypt
@@ -24,10 +24,6 @@ from app.text import is_clean
 
 WINDOW_SECONDS = 300
 _NONCE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-
-
-class SignatureError(Unauthenticated):
-    code, message = "intake_signature_invalid", "请求签名无效"
 
 
 def canonical_request(method: str, path: str, timestamp: str, nonce: str, body: bytes) -> bytes:
@@ -44,23 +40,23 @@ def authenticate_request(
     method: str, path: str, body: bytes,
 ) -> Authority:
     if not (authority_id and timestamp and nonce and signature):
-        raise SignatureError("缺少签名头", code="intake_signature_missing")
+        raise errors.SignatureMissing()
     if not is_clean(authority_id, multiline=False):
-        raise SignatureError()
+        raise errors.SignatureError()
     authority = session().get(Authority, authority_id)
     if authority is None or authority.disabled_at is not None:
-        raise SignatureError()
+        raise errors.SignatureError()
     digits = timestamp.isascii() and timestamp.isdigit()
     if not digits or abs(clock.now().timestamp() - int(timestamp)) > WINDOW_SECONDS:
-        raise SignatureError("请求时间戳超出允许范围", code="intake_timestamp_stale")
+        raise errors.TimestampStale()
     if not _NONCE.match(nonce):
-        raise SignatureError("nonce 格式无效", code="intake_nonce_invalid")
+        raise errors.NonceInvalid()
     expected = sign(decrypt(authority.secret_enc, "authority.secret"), method, path, timestamp, nonce, body)
     if not hmac.compare_digest(expected.encode(), signature.lower().encode()):  # bytes: any header text
-        raise SignatureError()
+        raise errors.SignatureError()
     # Only a correctly signed request spends its nonce, so forgeries cannot burn nonces.
     if not _spend_nonce(authority.id, nonce):
-        raise SignatureError("请求已处理过（nonce 重复）", code="intake_nonce_replayed")
+        raise errors.NonceReplayed()
     return authority
 
 

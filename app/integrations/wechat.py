@@ -14,7 +14,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from app.errors import AppError, UpstreamUnavailable
+from app.errors import UpstreamUnavailable
+from app.integrations.errors import WeChatBusy, WeChatError, WeChatRateLimited
 from app.integrations.http import RETRY_AFTER_SECONDS, request_json
 from app.redis_store import get_redis
 from config import get_settings
@@ -29,25 +30,11 @@ LOCK_MS = 10_000
 _RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end"
 
 
-class WeChatError(AppError):
-    """A business error from WeChat; ``errcode`` is the only thing to match on."""
-
-    status, code, message = 502, "wechat_error", "微信服务返回错误，请稍后再试"
-
-    def __init__(self, errcode: int, *, code: str | None = None, message: str | None = None,
-                 status: int | None = None, retry_after: int | None = None) -> None:
-        super().__init__(message, code=code, status=status, details={"errcode": errcode},
-                         retry_after=retry_after)
-        self.errcode = errcode
-
-
 def _error(errcode: int) -> WeChatError:
     if errcode == -1:
-        return WeChatError(errcode, status=503, code="upstream_unavailable",
-                           message="微信服务繁忙，请稍后再试", retry_after=RETRY_AFTER_SECONDS)
+        return WeChatBusy(errcode, retry_after=RETRY_AFTER_SECONDS)
     if errcode in (45011, 45009):
-        return WeChatError(errcode, status=429, code="wechat_rate_limited",
-                           message="微信接口调用过于频繁，请稍后再试", retry_after=60)
+        return WeChatRateLimited(errcode, retry_after=60)
     return WeChatError(errcode)
 
 

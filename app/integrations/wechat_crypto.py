@@ -13,23 +13,13 @@ from typing import Any
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-from app.errors import AppError
-
-
-class OpenDataError(AppError):
-    status, code, message = 400, "phone_decrypt_failed", "手机号数据无法解密，请重新获取"
-
-
-class MessageSignatureError(AppError):
-    status, code, message = 403, "wechat_signature_invalid", "消息签名校验失败"
-
-
-class MessageUndecryptable(MessageSignatureError):
-    code, message = "wechat_message_undecryptable", "消息无法解密"
-
-
-class MessageWrongAppid(MessageSignatureError):
-    code, message = "wechat_message_wrong_appid", "消息不属于本小程序"
+from app.integrations.errors import (
+    MessageSignatureError,
+    MessageUndecryptable,
+    MessageWrongAppid,
+    OpenDataError,
+    PhoneWatermarkMismatch,
+)
 
 
 def decrypt_open_data(session_key: str, encrypted_data: str, iv: str, appid: str) -> dict[str, Any]:
@@ -48,7 +38,7 @@ def decrypt_open_data(session_key: str, encrypted_data: str, iv: str, appid: str
     except (ValueError, binascii.Error, UnicodeDecodeError, TypeError):
         raise OpenDataError() from None
     if not isinstance(plain, dict) or plain.get("watermark", {}).get("appid") != appid:
-        raise OpenDataError("数据不属于本小程序", code="phone_watermark_mismatch")
+        raise PhoneWatermarkMismatch()
     return plain
 
 

@@ -13,8 +13,8 @@ import marshmallow as ma
 from app.entities.intake_types import validate_uscc_field
 from app.entities.lifecycle import entity_or_reject
 from app.entities.uscc import validate_uscc
-from app.errors import NotFound
 from app.intake.types import RecordContext, RecordType, Target, register, register_document_kind
+from app.licences import errors
 from app.licences import register as licences
 from app.licences.catalogue import catalogue
 
@@ -61,7 +61,7 @@ def apply_licence_status(ctx: RecordContext, data: dict[str, Any]) -> None:
     """A status decision: applied now, or scheduled when dated after today (register.change_licence_state)."""
     licence = licences.find_licence(data["number"])
     if licence is None:
-        raise NotFound("未找到该许可证", code="licence_not_found")
+        raise errors.LicenceNotFound("未找到该许可证")
     licences.change_licence_state(licence, data["action"], data["reason"], data["effective_on"])
 
 

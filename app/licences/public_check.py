@@ -17,9 +17,10 @@ from typing import Any
 from sqlalchemy import select
 
 from app import clock, ratelimit
-from app.db import session
+from app.db import after_commit, session
+from app.entities.lifecycle import when_renamed
 from app.entities.models import Entity
-from app.errors import NotFound
+from app.licences import errors
 from app.licences.catalogue import licence_type
 from app.licences.models import Licence
 from app.licences.status import licence_status
@@ -87,7 +88,7 @@ def check_licence(number: str, uscc: str | None, client: str) -> dict[str, Any]:
     number = number.strip()
     answer = _answers([number]).get(number)
     if not _matches(answer, uscc):
-        raise NotFound("未查到该许可证，请核对编号", code="licence_not_found")
+        raise errors.LicenceNotFound()
     return answer  # type: ignore[return-value]
 
 
@@ -96,3 +97,10 @@ def check_licences(numbers: list[str], uscc: str | None, client: str) -> list[di
     numbers = [n.strip() for n in numbers]
     answers = _answers(list(dict.fromkeys(numbers)))
     return [answers[n] if _matches(answers.get(n), uscc) else {"number": n, "found": False} for n in numbers]
+
+
+@when_renamed
+def forget_entity_answers(entity: Entity) -> None:
+    """Cached public licence checks show the holder's name; drop them once a rename commits."""
+    numbers = list(session().scalars(select(Licence.number).where(Licence.entity_id == entity.id)))
+    after_commit(lambda: [forget(number) for number in numbers])

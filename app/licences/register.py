@@ -17,12 +17,11 @@ from app import clock
 from app.db import after_commit, session, transactional
 from app.entities.acting import accounts_acting_for
 from app.entities.models import Entity
-from app.errors import ValidationFailed
-from app.licences import public_check
+from app.licences import errors, public_check
 from app.licences.catalogue import licence_type
+from app.licences.facts import licence_facts
 from app.licences.models import Licence, LicenceStatusChange
-from app.push.facts import as_payload, licence_facts
-from app.push.outbox import emit
+from app.push.outbox import as_payload, emit
 
 log = logging.getLogger("yss.licences")
 
@@ -45,7 +44,7 @@ def upsert_licence(*, number: str, type_code: str, holder: Entity, issued_on: da
     if valid_until is None:
         valid_until = kind.default_valid_until(issued_on)
     if valid_until is not None and valid_until < issued_on:
-        raise ValidationFailed("有效期截止日早于发证日期", code="validity_invalid")
+        raise errors.ValidityInvalid()
     now = clock.now()
     licence = find_licence(number)
     created = licence is None
@@ -94,8 +93,7 @@ def change_licence_state(licence: Licence, action: str, reason: str, effective_o
     before = earlier[-1].state if earlier else licence.state
     withdrawal = to == before and bool(superseded) and not earlier
     if before not in allowed_from and not withdrawal:
-        raise ValidationFailed("许可证当前状态不允许此操作", code="licence_status_transition_invalid",
-                               details={"from": before, "action": action})
+        raise errors.LicenceStatusTransitionInvalid(details={"from": before, "action": action})
     for change in superseded:
         change.status = "superseded"
     if withdrawal or effective_on <= today:

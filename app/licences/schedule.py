@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from app import clock
 from app.licences.register import apply_due_changes_of, due_licence_ids
-from app.queue import actor
+from app.queue import LICENCES, actor
 
 BATCH = 500
 
 
-@actor(queue_name="licences", max_retries=3)
+@actor(queue_name=LICENCES, max_retries=3)
 def apply_scheduled_changes() -> None:
     apply_due_now()
 

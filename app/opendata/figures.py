@@ -25,8 +25,7 @@ from sqlalchemy import select
 
 from app import clock
 from app.db import session
-from app.ratings.errors import BAD_SCORES
-from app.ratings.models import Rating, RectificationCase
+from app.ratings.models import BAD_SCORES, Rating, RectificationCase
 from app.tickets.models import Ticket
 
 RECTIFIED = "rectified"

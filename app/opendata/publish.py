@@ -20,7 +20,7 @@ from app.db import session, transactional
 from app.opendata.datasets import COUNT, DATASETS, DIMENSION, FIGURE, TYPES, Dataset, Field
 from app.opendata.models import PublishedDataset, PublishedRow
 from app.opendata.negative_list import NEGATIVE_LIST_FILE, NegativeList, negative_list
-from app.queue import actor
+from app.queue import OPENDATA, actor
 
 
 @dataclass(frozen=True)
@@ -133,6 +133,6 @@ def _drop(codes: list[str]) -> None:
     session().execute(delete(PublishedDataset).where(PublishedDataset.code.in_(codes)))
 
 
-@actor(queue_name="opendata", max_retries=3)
+@actor(queue_name=OPENDATA, max_retries=3)
 def refresh_open_data() -> None:
     publish_all()

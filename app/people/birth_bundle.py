@@ -16,11 +16,11 @@ from sqlalchemy import select
 
 from app import clock
 from app.db import session
+from app.people.facts import person_facts
 from app.people.household import parents_of
 from app.people.models import HouseholdLink, LifeEvent, Person
 from app.people.timeline import births_of
-from app.push.facts import as_payload, person_facts
-from app.push.outbox import emit
+from app.push.outbox import as_payload, emit
 
 BIRTH_BUNDLE_DAYS = 365
 

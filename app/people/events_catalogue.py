@@ -11,7 +11,7 @@ from typing import Any
 
 import marshmallow as ma
 
-from app.errors import ValidationFailed
+from app.people import errors
 
 _AREA = ma.validate.Regexp(r"^\d{6}$", error="应为 6 位行政区划代码")
 
@@ -86,8 +86,7 @@ EVENT_TYPES: dict[str, EventType] = {t.name: t for t in (
 def event_type(name: str) -> EventType:
     kind = EVENT_TYPES.get(name)
     if kind is None:
-        raise ValidationFailed("未知的人生事件类型", code="life_event_type_unknown",
-                               details={"type": name, "known": sorted(EVENT_TYPES)})
+        raise errors.LifeEventTypeUnknown(details={"type": name, "known": sorted(EVENT_TYPES)})
     return kind
 
 
@@ -95,5 +94,4 @@ def validate_payload(kind: EventType, payload: dict[str, Any]) -> dict[str, Any]
     try:
         return kind.payload().load(payload or {})
     except ma.ValidationError as error:
-        raise ValidationFailed("事件内容不符合该类型的要求", code="life_event_payload_invalid",
-                               details={"type": kind.name, "fields": error.messages}) from None
+        raise errors.LifeEventPayloadInvalid(details={"type": kind.name, "fields": error.messages}) from None

@@ -7,7 +7,7 @@ from sqlalchemy.orm import aliased
 
 from app import clock
 from app.db import session
-from app.errors import ValidationFailed
+from app.people import errors
 from app.people.models import Address, HouseholdLink, Person
 from app.security.keys import encrypt
 
@@ -21,7 +21,7 @@ def link(person: Person, relative: Person, relation: str, authority_id: str) -> 
     Returns whether the link is new (an authority re-asserting a known link returns False).
     """
     if person.id == relative.id:
-        raise ValidationFailed("不能与本人建立亲属关系", code="household_link_self")
+        raise errors.HouseholdLinkSelf()
     created = False
     for a, b, rel in ((person, relative, relation), (relative, person, INVERSE[relation])):
         exists = session().scalars(select(HouseholdLink).where(

@@ -17,6 +17,8 @@ class Person(Base):
     """
 
     __tablename__ = "persons"
+    # For the date-window scans of push's age rules (app.push.scans).
+    __table_args__ = (Index("ix_persons_birth_date", "birth_date", "id"),)
     __encrypted__ = {"id_number_enc": "person.id_number", "name_enc": "person.name"}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

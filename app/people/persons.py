@@ -55,7 +55,7 @@ def person_of_account(account_id: int) -> Person:
     """The person behind a verified account (404 before real-name verification)."""
     person = session().scalars(select(Person).where(Person.account_id == account_id)).first()
     if person is None:
-        raise NotFound("尚无个人档案，请先完成实名认证", code="not_found")
+        raise NotFound("尚无个人档案，请先完成实名认证")
     return person
 
 

@@ -11,8 +11,8 @@ from app import clock
 from app.audit import log as audit_log
 from app.audit.log import Actor
 from app.db import session, transactional
-from app.errors import ValidationFailed
 from app.identity.sessions import Principal
+from app.people import errors
 from app.people.events_catalogue import event_type, validate_payload
 from app.people.models import LifeEvent, Person
 from app.people.persons import person_of_account
@@ -47,10 +47,9 @@ def report_event(principal: Principal, type_name: str, occurred_on: date, payloa
     """A resident adds an event of a self-reportable type to their own timeline."""
     kind = event_type(type_name)
     if not kind.self_reportable:
-        raise ValidationFailed("此类事件由主管部门提供，不能自行申报", code="life_event_not_self_reportable",
-                               details={"type": kind.name})
+        raise errors.LifeEventNotSelfReportable(details={"type": kind.name})
     if occurred_on > clock.today():
-        raise ValidationFailed("事件日期不能晚于今天", code="life_event_date_in_future")
+        raise errors.LifeEventDateInFuture()
     person = person_of_account(principal.account_id)
     event = LifeEvent(person_id=person.id, type=kind.name, occurred_on=occurred_on, source="self",
                       payload=validate_payload(kind, payload), recorded_at=clock.now())

@@ -13,8 +13,8 @@ from sqlalchemy import select, update
 
 from app import clock
 from app.db import session, transactional
-from app.errors import ValidationFailed
 from app.identity.accounts import find_by_openid
+from app.push import errors
 from app.push.models import Consent
 from app.push.rules import rules
 from app.sqlutil import insert_ignoring_conflicts
@@ -39,7 +39,7 @@ def _apply(account_id: int, template_id: str, status: str, source: str) -> None:
         return  # WeChat filtered the template out of the dialog: nothing was decided
     kind = template_kinds().get(template_id)
     if kind is None:
-        raise ValidationFailed("未知的订阅消息模板", code="unknown_template", details={"template_id": template_id})
+        raise errors.UnknownTemplate(details={"template_id": template_id})
     _row(account_id, template_id)
     values: dict = {"status": status, "source": source, "updated_at": clock.now()}
     if status == "accept" and kind == "one_time":

@@ -20,17 +20,17 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, or_, select, update
 
 from app import clock
 from app.db import after_commit, session, transactional
 from app.errors import UpstreamUnavailable
 from app.identity.models import Account
-from app.integrations.wechat import WeChatError, wechat
+from app.integrations.errors import WeChatError
+from app.integrations.wechat import wechat
 from app.push import consent, reports
 from app.push.models import Delivery
-from app.push.notify import enqueue_deliveries
-from app.queue import actor
+from app.queue import PUSH, actor
 
 log = logging.getLogger("yss.push")
 
@@ -48,7 +48,7 @@ def backoff(attempts: int) -> timedelta:
     return min(MAX_BACKOFF, BASE_BACKOFF * (2 ** max(0, attempts - 1)))
 
 
-@actor(queue_name="push", max_retries=0)
+@actor(queue_name=PUSH, max_retries=0)
 def deliver(delivery_id: int) -> None:
     """Claim, send, record. Retries are scheduled on the row (not by Dramatiq) so they stay bounded."""
     claimed = claim(delivery_id)
@@ -128,7 +128,7 @@ def _record_failure(delivery_id: int, errcode: int | None, kind: str) -> None:
     after_commit(lambda: enqueue_deliveries([delivery_id], delay_ms=int(wait.total_seconds() * 1000)))
 
 
-@actor(queue_name="push", max_retries=3)
+@actor(queue_name=PUSH, max_retries=3)
 def sweep_deliveries() -> None:
     sweep()
 
@@ -159,7 +159,6 @@ def sweep() -> dict[str, int]:
     return {"deferred_due": len(due), "requeued": len(stuck), "interrupted": interrupted, "settled": settled}
 
 
-def delivery_counts() -> dict[str, int]:
-    rows = session().execute(select(Delivery.state, func.count()).group_by(Delivery.state))
-    return {state: n for state, n in rows}
-
+def enqueue_deliveries(delivery_ids: list[int], delay_ms: int | None = None) -> None:
+    for delivery_id in delivery_ids:
+        deliver.send_with_options(args=(delivery_id,), delay=delay_ms)

@@ -1,8 +1,17 @@
-"""Errors of WeChat's message push to our server (the signature errors are wechat_crypto's)."""
+"""Push errors: stable codes with the app's Chinese text (WeChat's pushes to us among them)."""
 
 from __future__ import annotations
 
-from app.integrations.wechat_crypto import MessageSignatureError
+from app.errors import ValidationFailed
+from app.integrations.errors import MessageSignatureError
+
+
+class UnknownCategory(ValidationFailed):
+    code, message = "unknown_category", "未知的通知类别"
+
+
+class UnknownTemplate(ValidationFailed):
+    code, message = "unknown_template", "未知的订阅消息模板"
 
 
 class MessageInvalid(MessageSignatureError):

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, UTCDateTime
 
-DELIVERY_STATES = ("pending", "deferred", "sending", "sent", "inbox_only", "failed")
 CONSENT_STATUSES = ("accept", "reject", "ban", "filter")
 
 
@@ -115,18 +114,6 @@ class OutboxEvent(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-
-# The range queries of the date-window scans (scans.py), declared here beside the rest of push's schema.
-def _scan_indexes() -> None:
-    from app.certificates.models import Certificate
-    from app.people.models import Person
-
-    Index("ix_persons_birth_date", Person.birth_date, Person.id)
-    Index("ix_certificates_type_expires_on", Certificate.type, Certificate.expires_on, Certificate.id)
-
-
-_scan_indexes()
 
 
 class SentReport(Base):

@@ -18,14 +18,18 @@ from sqlalchemy import select
 from app import clock
 from app.db import after_commit, session, transactional
 from app.push import consent
-from app.push.content import WeChatMessage
+from app.push.content import WeChatMessage, render
+from app.push.delivery import enqueue_deliveries
 from app.push.models import Delivery, Notification
 from app.push.preferences import preferences_of, quiet_until, reserve_daily_slot
+from app.push.rules import Rule
 from app.sqlutil import insert_ignoring_conflicts
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Planned:
+    """One notification to write (built by keyword: ``plan`` for rules, ``notify`` for other areas)."""
+
     account_id: int
     category: str
     title: str
@@ -47,8 +51,18 @@ def notify(account_ids: Iterable[int], *, category: str, title: str, body: str, 
     Joins the caller's transaction. Returns the ids of the notifications written by this call.
     """
     return write_notifications([
-        Planned(a, category, title, body, page, why, dedupe_key, rule_id, None, priority, template)
+        Planned(account_id=a, category=category, title=title, body=body, page=page, why=why, dedupe_key=dedupe_key,
+                rule_id=rule_id, priority=priority, message=template)
         for a in dict.fromkeys(account_ids)])
+
+
+def plan(rule: Rule, facts: dict[str, Any], account_ids: list[int]) -> list[Planned]:
+    """A rule's notification for each recipient, rendered from the facts (scans and events alike)."""
+    rendered = render(rule, facts)
+    return [Planned(account_id=a, category=rule.category, title=rendered.title, body=rendered.body,
+                    page=rendered.page, why=rule.why(facts), dedupe_key=rendered.dedupe_key, rule_id=rule.id,
+                    rule_version=rule.version, priority=rule.priority, message=rendered.message)
+            for a in dict.fromkeys(account_ids)]
 
 
 @transactional
@@ -100,10 +114,3 @@ def _plan_deliveries(items: list[tuple[int, Planned]], now: datetime) -> None:
         Delivery.notification_id.in_([n for n, _p in items]), Delivery.state == "pending")))
     if pending_ids:
         after_commit(lambda: enqueue_deliveries(pending_ids))
-
-
-def enqueue_deliveries(delivery_ids: list[int], delay_ms: int | None = None) -> None:
-    from app.push.delivery import deliver
-
-    for delivery_id in delivery_ids:
-        deliver.send_with_options(args=(delivery_id,), delay=delay_ms)

@@ -13,8 +13,8 @@ from app.audit import log as audit_log
 from app.audit.log import Actor
 from app.db import after_commit, session, transactional
 from app.errors import NotFound
+from app.push.delivery import enqueue_deliveries
 from app.push.models import Delivery
-from app.push.notify import enqueue_deliveries
 
 DEAD_LETTER = or_(Delivery.reason.like("retries_exhausted:%"), Delivery.reason == "interrupted")
 

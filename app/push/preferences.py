@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 
 from app import clock
 from app.db import session, transactional
-from app.errors import ValidationFailed
+from app.push import errors
 from app.push.models import DailyCount, Preference
 from app.push.rules import CATEGORIES
 from app.sqlutil import insert_ignoring_conflicts
@@ -75,7 +75,7 @@ def update_preferences(account_id: int, *, categories: dict[str, bool] | None = 
     if categories:
         unknown = sorted(set(categories) - set(CATEGORIES))
         if unknown:
-            raise ValidationFailed("未知的通知类别", code="unknown_category", details={"categories": unknown})
+            raise errors.UnknownCategory(details={"categories": unknown})
         disabled = set(row.disabled_categories or [])
         for name, on in categories.items():
             (disabled.discard if on else disabled.add)(name)

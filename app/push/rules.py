@@ -45,8 +45,10 @@ FACTS: dict[str, tuple[str, ...]] = {
     "life_event.birth": ("event.id", "event.occurred_on", "child.name_masked", "child.birth_date", *_PERSON),
     "licence.suspended": ("event.id", "event.reason", "event.effective_on", *_LICENCE),
 }
-CONDITIONS = {"certificate_type": str, "licence_types": list, "area_prefix": str, "age_min": int,
-              "age_max": int, "annual_report": str}
+# Every condition here is applied by the scans (app.push.scans); a rule naming any other is refused.
+CONDITIONS = {"certificate_type": str, "licence_types": list, "area_prefix": str, "annual_report": str}
+# annual_report (calendar rules only): "not_submitted" (the default) or "any" entity still operating.
+ANNUAL_REPORT_CONDITIONS = ("not_submitted", "any")
 
 
 class RuleError(ValueError):
@@ -224,6 +226,11 @@ def load_rule(path: Path, templates: dict[str, Template]) -> Rule:
             raise RuleError(path, f"conditions.{name}", f"unknown condition; known: {', '.join(CONDITIONS)}")
         if not isinstance(value, CONDITIONS[name]):
             raise RuleError(path, f"conditions.{name}", f"must be {CONDITIONS[name].__name__}")
+    if "annual_report" in conditions:
+        if trigger.subject != "calendar":
+            raise RuleError(path, "conditions.annual_report", "applies to calendar rules only")
+        if conditions["annual_report"] not in ANNUAL_REPORT_CONDITIONS:
+            raise RuleError(path, "conditions.annual_report", f"must be one of {', '.join(ANNUAL_REPORT_CONDITIONS)}")
     category = _need(data, "category", str, path)
     if category not in CATEGORIES:
         raise RuleError(path, "category", f"must be one of {', '.join(CATEGORIES)}")

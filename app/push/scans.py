@@ -31,14 +31,15 @@ from app.certificates.models import Certificate
 from app.db import after_commit, session, transactional
 from app.entities.acting import accounts_acting_for_many
 from app.entities.models import AnnualReport, Entity
+from app.licences.facts import entity_facts, licence_facts
 from app.licences.models import Licence
+from app.people.facts import person_facts
 from app.people.models import HouseholdLink, Person
-from app.push.events import plan
-from app.push.facts import certificate_facts, entity_facts, licence_facts, person_facts
+from app.push.facts import certificate_facts
 from app.push.models import Notification
-from app.push.notify import write_notifications
+from app.push.notify import plan, write_notifications
 from app.push.rules import Rule, rules
-from app.queue import actor
+from app.queue import PUSH, actor
 
 log = logging.getLogger("yss.push")
 
@@ -88,7 +89,9 @@ def _calendar_matches(rule: Rule, today: date) -> Select | None:
         return None
     submitted = exists().where(AnnualReport.entity_id == Entity.id, AnnualReport.year == opened.year - 1,
                                AnnualReport.status == "submitted")
-    query = select(Entity.id).where(Entity.stage != "deregistered", ~submitted)
+    query = select(Entity.id).where(Entity.stage != "deregistered")
+    if rule.conditions.get("annual_report", "not_submitted") == "not_submitted":
+        query = query.where(~submitted)
     if prefix := rule.conditions.get("area_prefix"):
         query = query.where(Entity.uscc.like(f"__{prefix}%"))  # USCC digits 3–8 are the area code
     return query
@@ -238,11 +241,11 @@ def scan_now(today: date | None = None, size: int = BATCH_SIZE, only: str | None
                if only in (None, rule_id))
 
 
-@actor(queue_name="push", max_retries=5)
+@actor(queue_name=PUSH, max_retries=5)
 def scan_batch(rule_id: str, day: str, lo: int, hi: int) -> None:
     run_batch(rule_id, date.fromisoformat(day), lo, hi)
 
 
-@actor(queue_name="push", max_retries=3)
+@actor(queue_name=PUSH, max_retries=3)
 def daily_scan() -> None:
     plan_scan()

@@ -25,7 +25,7 @@ from app.push import reports
 from app.push.consent import apply_wechat_event
 from app.push.errors import MessageInvalid, MessageReplayed, MessageStale, PlainModeRefused
 from app.push.models import ReceivedMessage
-from app.queue import actor
+from app.queue import PUSH, actor
 from app.security import nonces
 from app.sqlutil import insert_ignoring_conflicts
 from config import get_settings
@@ -122,6 +122,6 @@ def purge_receipts() -> int:
     return session().execute(delete(ReceivedMessage).where(ReceivedMessage.received_at < cutoff)).rowcount
 
 
-@actor(queue_name="push", max_retries=3)
+@actor(queue_name=PUSH, max_retries=3)
 def purge_message_receipts() -> None:
     purge_receipts()

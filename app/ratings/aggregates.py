@@ -18,8 +18,7 @@ from sqlalchemy import select
 from app import clock
 from app.db import session
 from app.errors import ValidationFailed
-from app.ratings.errors import BAD_SCORES
-from app.ratings.models import Rating, RectificationCase
+from app.ratings.models import BAD_SCORES, Rating, RectificationCase
 from app.staff.auth import StaffPrincipal
 from app.staff.models import Department, Service, StaffMember
 

@@ -2,9 +2,6 @@
 
 from app.errors import Conflict, Forbidden
 
-SCALE = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
-BAD_SCORES = (1, 2)
-
 
 class TicketNotResolved(Conflict):
     code, message = "ticket_not_resolved", "工单办结后才能评价"

@@ -9,6 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, UTCDateTime
 
+# The five-level scale (好差评); 2 and 1 are bad reviews and must be followed up.
+SCALE = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
+BAD_SCORES = (1, 2)
+
 
 class Rating(Base):
     """A requester's rating of a resolved ticket (one per ticket) or of a service they used.

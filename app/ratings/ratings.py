@@ -1,7 +1,7 @@
 """Rating a resolved ticket or a used service on the five-level scale (DESIGN.md).
 
 One rating per ticket, editable by its author for 24 hours. A ticket is rated within 7 days of its
-resolution; after that it counts as 基本满意 (``app.tickets.settlement`` writes that default, which
+resolution; after that it counts as 基本满意 (``app.ratings.settlement`` writes that default, which
 cannot be changed). A bad rating (1 or 2) opens a rectification case for the department that owned
 the ticket or service (``rectification``); once the case is rectified the requester may rate once
 more (``rerate``), and the new score is the one that counts. Ratings are real-name: only an account
@@ -19,7 +19,7 @@ from app.db import session, transactional
 from app.errors import NotFound, ValidationFailed
 from app.ratings import errors
 from app.ratings.bursts import client_key, is_burst
-from app.ratings.models import Rating, RectificationCase
+from app.ratings.models import SCALE, Rating, RectificationCase
 from app.ratings.rectification import RECTIFIED, open_case_if_bad
 from app.staff.catalogue import get_service
 from app.tickets.access import requester_ticket
@@ -32,7 +32,7 @@ MAX_TAGS = 10
 
 
 def check_score(score: int, tags: list[str]) -> None:
-    if score not in errors.SCALE:
+    if score not in SCALE:
         raise ValidationFailed("评价须为1至5分", details={"score": score})
     if len(tags) > MAX_TAGS:
         raise ValidationFailed(f"标签最多{MAX_TAGS}个", details={"tags": len(tags)})
@@ -166,5 +166,5 @@ def ticket_rating(account_id: int, ticket_id: int) -> Rating:
     ticket = requester_ticket(account_id, ticket_id, opener_only=True)
     rating = session().scalars(select(Rating).where(Rating.ticket_id == ticket.id)).first()
     if rating is None:
-        raise NotFound("尚未评价", code="not_found")
+        raise NotFound("尚未评价")
     return rating

@@ -24,11 +24,11 @@ from app import clock
 from app.db import session, transactional
 from app.errors import NotFound
 from app.ratings import errors
-from app.ratings.models import Rating, RatingAppeal, RectificationCase, RectificationFollowUp
+from app.ratings.models import BAD_SCORES, Rating, RatingAppeal, RectificationCase, RectificationFollowUp
 from app.staff.auth import StaffPrincipal
 from app.staff.models import StaffMember
 from app.tickets.notices import tell_rater, tell_requester
-from app.tickets.workdays import add_working_days
+from app.workdays import add_working_days
 from config import get_settings
 
 OPEN, APPEALED, RECTIFIED, VOIDED = "open", "appealed", "rectified", "voided"
@@ -38,7 +38,7 @@ UPHELD, REJECTED = "upheld", "rejected"
 
 def open_case_if_bad(rating: Rating) -> RectificationCase | None:
     """Inside the rating's transaction: a case for a bad rating that has none yet."""
-    if rating.score not in errors.BAD_SCORES:
+    if rating.score not in BAD_SCORES:
         return None
     s = session()
     existing = s.scalars(select(RectificationCase).where(RectificationCase.rating_id == rating.id)).first()

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app import clock
 from app.db import Base, UTCDateTime, session, transactional
-from app.queue import actor
+from app.queue import SECURITY, actor
 from app.sqlutil import insert_ignoring_conflicts
 
 
@@ -41,6 +41,6 @@ def purge_expired() -> int:
     return session().execute(delete(UsedNonce).where(UsedNonce.expires_at < clock.now())).rowcount
 
 
-@actor(queue_name="security", max_retries=3)
+@actor(queue_name=SECURITY, max_retries=3)
 def purge_expired_nonces() -> None:
     purge_expired()

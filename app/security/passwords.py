@@ -17,7 +17,7 @@ import unicodedata
 
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from app.errors import ValidationFailed
+from app.security.errors import PasswordTooWeak
 
 N, R, P = 2**15, 8, 1
 SALT_LEN = 16
@@ -37,7 +37,7 @@ def _derive(password: bytes, salt: bytes, n: int, r: int, p: int) -> bytes:
 def hash_password(password: str) -> str:
     """``scrypt$n$r$p$salt_b64$hash_b64``; ValidationFailed ``password_too_weak`` if too short."""
     if len(unicodedata.normalize("NFKC", password)) < MIN_LENGTH:
-        raise ValidationFailed(f"密码至少需要{MIN_LENGTH}个字符", code="password_too_weak")
+        raise PasswordTooWeak(f"密码至少需要{MIN_LENGTH}个字符")
     salt = os.urandom(SALT_LEN)
     digest = _derive(_normalize(password), salt, N, R, P)
     return "$".join(

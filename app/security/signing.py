@@ -19,7 +19,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from app.errors import Unauthenticated
+from app.security.errors import TokenExpired, TokenSignatureInvalid
 
 _ALG = "EdDSA"
 _RESERVED = frozenset({"iat", "exp", "aud"})  # set by sign(); a caller's value would be overwritten
@@ -28,14 +28,6 @@ _REQUIRED = ["iat", "exp", "aud", "jti"]
 
 def _b64url(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-
-def _token_expired() -> Unauthenticated:
-    return Unauthenticated("登录凭证已过期，请重新登录", code="token_expired")
-
-
-def _token_invalid() -> Unauthenticated:
-    return Unauthenticated("登录凭证无效，请重新登录", code="token_invalid")
 
 
 def _decode(token: str, key: Ed25519PublicKey, audience: str, leeway: int) -> dict[str, Any]:
@@ -49,18 +41,18 @@ def _decode(token: str, key: Ed25519PublicKey, audience: str, leeway: int) -> di
             options={"require": _REQUIRED},
         )
     except jwt.ExpiredSignatureError as exc:
-        raise _token_expired() from exc
+        raise TokenExpired() from exc
     except jwt.InvalidTokenError as exc:
-        raise _token_invalid() from exc
+        raise TokenSignatureInvalid() from exc
 
 
 def _unverified_kid(token: str) -> str:
     try:
         kid = jwt.get_unverified_header(token).get("kid")
     except jwt.InvalidTokenError as exc:
-        raise _token_invalid() from exc
+        raise TokenSignatureInvalid() from exc
     if not isinstance(kid, str):
-        raise _token_invalid()
+        raise TokenSignatureInvalid()
     return kid
 
 
@@ -100,7 +92,7 @@ class SigningKeyRing:
         """The token's claims; Unauthenticated ``token_expired`` or ``token_invalid`` otherwise."""
         key = self._public.get(_unverified_kid(token))
         if key is None:
-            raise _token_invalid()
+            raise TokenSignatureInvalid()
         return _decode(token, key, audience, leeway)
 
     def jwks(self) -> dict[str, list[dict[str, str]]]:
@@ -142,9 +134,9 @@ def verify_with_jwks(token: str, jwks: dict[str, Any], audience: str) -> dict[st
                 raw = base64.urlsafe_b64decode(jwk["x"] + "=" * (-len(jwk["x"]) % 4))
                 key = Ed25519PublicKey.from_public_bytes(raw)
             except (KeyError, TypeError, ValueError, binascii.Error) as exc:
-                raise _token_invalid() from exc
+                raise TokenSignatureInvalid() from exc
             return _decode(token, key, audience, 0)
-    raise _token_invalid()
+    raise TokenSignatureInvalid()
 
 
 # --- helpers for compact (non-JWT) signed payloads, e.g. certificate QR codes -------------------

@@ -10,11 +10,11 @@ from app import clock
 from app.audit import log as audit_log
 from app.audit.log import Actor
 from app.db import after_commit, session, transactional
-from app.errors import Conflict, NotFound, ValidationFailed
+from app.errors import NotFound, ValidationFailed
 from app.security import totp
 from app.security.keys import encrypt
 from app.security.passwords import hash_password
-from app.staff import lockout
+from app.staff import errors, lockout
 from app.staff.models import ROLE_RANK, Department, StaffDepartment, StaffMember
 
 
@@ -47,9 +47,9 @@ def create_staff(username: str, display_name: str, role: str, password: str, *,
                  totp_secret: str | None = None, actor: Actor = audit_log.SYSTEM) -> NewStaff:
     """A staff member with a fresh TOTP secret (or the given one, for demo data)."""
     if role not in ROLE_RANK:
-        raise ValidationFailed("角色无效", code="validation_error", details={"role": role})
+        raise ValidationFailed("角色无效", details={"role": role})
     if find_by_username(username) is not None:
-        raise Conflict("用户名已存在", code="username_taken")
+        raise errors.UsernameTaken()
     secret = totp_secret or totp.new_secret()
     staff = StaffMember(username=username, display_name=display_name, role=role,
                        password_hash=hash_password(password), totp_secret_enc=encrypt(secret, "staff.totp_secret"),
@@ -60,11 +60,11 @@ def create_staff(username: str, display_name: str, role: str, password: str, *,
     for code in department_codes or []:
         department = session().scalars(select(Department).where(Department.code == code)).first()
         if department is None:
-            raise ValidationFailed("部门不存在", code="unknown_department", details={"department": code})
+            raise errors.UnknownDepartment(details={"department": code})
         ids.append(department.id)
     for department_id in sorted(set(ids)):
         if session().get(Department, department_id) is None:
-            raise ValidationFailed("部门不存在", code="unknown_department", details={"department": department_id})
+            raise errors.UnknownDepartment(details={"department": department_id})
         session().add(StaffDepartment(staff_id=staff.id, department_id=department_id))
     audit_log.record("staff.created", actor=actor, subject_type="staff", subject_id=staff.id,
                      details={"role": role, "departments": sorted(set(ids))})

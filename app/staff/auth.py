@@ -25,13 +25,14 @@ from app import clock, ratelimit
 from app.audit import log as audit_log
 from app.audit.log import Actor
 from app.db import session, transactional
-from app.errors import AppError
+from app.errors import AppError, SessionRevoked
 from app.security import totp
 from app.security.keys import decrypt, signing_keys
 from app.security.passwords import hash_password, needs_rehash, verify_password
 from app.staff import errors, lockout
 from app.staff.accounts import department_ids, find_by_username
 from app.staff.models import ROLE_RANK, StaffMember, StaffSession
+from app.workdays import Horizon, horizon
 
 AUDIENCE = "yss:staff"
 SESSION_LIFETIME = timedelta(hours=10)  # one working shift; no refresh, log in again
@@ -50,6 +51,18 @@ class StaffPrincipal:
 
     def has_role(self, role: str) -> bool:
         return ROLE_RANK[self.role] >= ROLE_RANK[role]
+
+
+@dataclass(frozen=True)
+class StaffHome:
+    """What the console shows on opening: who I am, and how far the holiday calendar's official data reaches."""
+
+    principal: StaffPrincipal
+    calendar: Horizon
+
+
+def staff_home(principal: StaffPrincipal) -> StaffHome:
+    return StaffHome(principal, horizon(clock.today()))
 
 
 @dataclass(frozen=True)
@@ -141,10 +154,10 @@ def authenticate(access_token: str) -> StaffPrincipal:
     if row is None or str(row.staff_id) != claims.get("sub"):
         raise errors.StaffTokenInvalid()
     if row.revoked_at is not None or clock.now() >= row.expires_at:
-        raise errors.StaffSessionRevoked()
+        raise SessionRevoked()
     staff = session().get(StaffMember, row.staff_id)
     if staff.disabled_at is not None:
-        raise errors.StaffSessionRevoked()
+        raise SessionRevoked()
     return _principal(staff, row.id)
 
 

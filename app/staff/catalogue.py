@@ -92,19 +92,19 @@ def services(department_id: int | None = None) -> list[Service]:
 def get_service(service_id: int) -> Service:
     service = session().get(Service, service_id)
     if service is None:
-        raise NotFound("服务事项不存在", code="not_found")
+        raise NotFound("服务事项不存在")
     return service
 
 
 def get_department(department_id: int) -> Department:
     department = session().get(Department, department_id)
     if department is None:
-        raise NotFound("部门不存在", code="not_found")
+        raise NotFound("部门不存在")
     return department
 
 
 def department_by_code(code: str) -> Department:
     department = session().scalars(select(Department).where(Department.code == code)).first()
     if department is None:
-        raise NotFound("部门不存在", code="not_found")
+        raise NotFound("部门不存在")
     return department

@@ -1,6 +1,6 @@
 """Staff errors: stable codes with the console's Chinese text."""
 
-from app.errors import AppError, Forbidden, Unauthenticated
+from app.errors import AppError, Conflict, Forbidden, Unauthenticated, ValidationFailed
 
 
 class InvalidCredentials(Unauthenticated):
@@ -12,13 +12,21 @@ class StaffLocked(AppError):
     status, code, message = 423, "staff_locked", "连续登录失败次数过多，账号已临时锁定"
 
 
+class StaffLoginRequired(Unauthenticated):
+    message = "请先登录工作台"
+
+
 class StaffTokenInvalid(Unauthenticated):
-    code, message = "unauthenticated", "工作人员登录已失效，请重新登录"
-
-
-class StaffSessionRevoked(Unauthenticated):
-    code, message = "session_revoked", "已退出登录，请重新登录"
+    message = "工作人员登录已失效，请重新登录"
 
 
 class RoleRequired(Forbidden):
     code, message = "role_required", "当前角色无权执行此操作"
+
+
+class UsernameTaken(Conflict):
+    code, message = "username_taken", "用户名已存在"
+
+
+class UnknownDepartment(ValidationFailed):
+    code, message = "unknown_department", "部门不存在"

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app import clock
 from app.db import Base, UTCDateTime, session, transactional
-from app.queue import actor
+from app.queue import SYSTEM, actor
 
 
 class WorkerHeartbeat(Base):
@@ -23,7 +23,7 @@ class WorkerHeartbeat(Base):
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
-@actor(queue_name="system", max_retries=3)
+@actor(queue_name=SYSTEM, max_retries=3)
 def record_heartbeat(note: str) -> None:
     _record(note)
 

@@ -1,17 +1,10 @@
 """Ticket errors: stable codes with the app's Chinese text."""
 
-from app.errors import Conflict, Forbidden
-
-STATE_NAMES = {"new": "待受理", "assigned": "已分派", "in_progress": "处理中",
-               "awaiting_requester": "待补充", "resolved": "已办结", "closed": "已关闭"}
+from app.errors import Conflict, Forbidden, ValidationFailed
 
 
 class IllegalTransition(Conflict):
-    code = "illegal_transition"
-
-    def __init__(self, action: str, from_state: str, to_state: str) -> None:
-        super().__init__(f"工单当前为“{STATE_NAMES[from_state]}”，不能执行此操作",
-                         details={"action": action, "from": from_state, "to": to_state})
+    code, message = "illegal_transition", "工单当前状态不能执行此操作"
 
 
 class ReopenWindowClosed(Conflict):
@@ -24,3 +17,15 @@ class ReopenWindowOpen(Conflict):
 
 class NotAssignee(Forbidden):
     code, message = "not_assignee", "只有承办人或主管可以处理此工单"
+
+
+class TicketClosed(Conflict):
+    code, message = "ticket_closed", "工单已关闭，不能再留言"
+
+
+class AssigneeNotInDepartment(ValidationFailed):
+    code, message = "assignee_not_in_department", "承办人不属于该工单所在部门"
+
+
+class SameDepartment(ValidationFailed):
+    code, message = "same_department", "不能转交给当前部门"

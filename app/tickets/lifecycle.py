@@ -19,6 +19,7 @@ from app.errors import ValidationFailed
 from app.staff.accounts import department_ids
 from app.staff.auth import StaffPrincipal
 from app.staff.catalogue import get_department, get_service
+from app.staff.errors import RoleRequired
 from app.staff.models import SUPERVISOR
 from app.tickets import errors, sla
 from app.tickets.access import requester_ticket, staff_ticket
@@ -29,6 +30,8 @@ NEW, ASSIGNED, IN_PROGRESS, AWAITING = "new", "assigned", "in_progress", "awaiti
 RESOLVED, CLOSED = "resolved", "closed"
 STATES = (NEW, ASSIGNED, IN_PROGRESS, AWAITING, RESOLVED, CLOSED)
 OPEN_STATES = (NEW, ASSIGNED, IN_PROGRESS, AWAITING)
+STATE_NAMES = {NEW: "待受理", ASSIGNED: "已分派", IN_PROGRESS: "处理中", AWAITING: "待补充",
+               RESOLVED: "已办结", CLOSED: "已关闭"}
 CONTACT_PREFERENCES = ("message", "phone", "none")
 REOPEN_WINDOW = timedelta(days=7)
 
@@ -56,7 +59,8 @@ def move(ticket: Ticket, action: str, actor_type: str, actor_id: int | None,
           details: dict[str, Any] | None = None) -> None:
     allowed, to_state = TRANSITIONS[action]
     if ticket.state not in allowed:
-        raise errors.IllegalTransition(action, ticket.state, to_state)
+        raise errors.IllegalTransition(f"工单当前为“{STATE_NAMES[ticket.state]}”，不能执行此操作",
+                                       details={"action": action, "from": ticket.state, "to": to_state})
     now = clock.now()
     session().add(TicketEvent(ticket_id=ticket.id, at=now, actor_type=actor_type, actor_id=actor_id, kind=action,
                               from_state=ticket.state, to_state=to_state, details=details or {}))
@@ -109,10 +113,9 @@ def assign(staff: StaffPrincipal, ticket_id: int, assignee_id: int) -> Ticket:
     """A supervisor hands the ticket to a member of its department."""
     ticket = staff_ticket(staff, ticket_id)
     if not staff.has_role(SUPERVISOR):
-        raise errors.NotAssignee("只有主管可以分派工单", code="role_required")
+        raise RoleRequired("只有主管可以分派工单")
     if ticket.department_id not in department_ids(assignee_id):
-        raise ValidationFailed("承办人不属于该工单所在部门", code="assignee_not_in_department",
-                               details={"assignee_id": assignee_id})
+        raise errors.AssigneeNotInDepartment(details={"assignee_id": assignee_id})
     move(ticket, "assign", "staff", staff.staff_id, {"assignee_id": assignee_id, "previous": ticket.assignee_id})
     ticket.assignee_id = assignee_id
     return ticket
@@ -158,7 +161,7 @@ def transfer(staff: StaffPrincipal, ticket_id: int, department_id: int, reason: 
         _require_handler(ticket, staff)
     target = get_department(department_id)
     if target.id == ticket.department_id:
-        raise ValidationFailed("不能转交给当前部门", code="same_department")
+        raise errors.SameDepartment()
     move(ticket, "transfer", "staff", staff.staff_id,
           {"from_department_id": ticket.department_id, "to_department_id": target.id, "reason": reason})
     ticket.department_id, ticket.assignee_id = target.id, None

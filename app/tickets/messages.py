@@ -14,10 +14,9 @@ from sqlalchemy import select
 
 from app import clock
 from app.db import session, transactional
-from app.errors import Conflict
 from app.staff.auth import StaffPrincipal
 from app.staff.models import StaffMember
-from app.tickets import lifecycle
+from app.tickets import errors, lifecycle
 from app.tickets.access import requester_ticket, staff_ticket
 from app.tickets.models import Ticket, TicketMessage
 from app.tickets.notices import tell_requester
@@ -45,7 +44,7 @@ def _thread(ticket: Ticket) -> list[MessageView]:
 
 def _check_open(ticket: Ticket) -> None:
     if ticket.state == lifecycle.CLOSED:
-        raise Conflict("工单已关闭，不能再留言", code="ticket_closed")
+        raise errors.TicketClosed()
 
 
 def requester_thread(account_id: int, ticket_id: int) -> list[MessageView]:

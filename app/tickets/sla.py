@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from app.tickets.workdays import Deadline, add_working_days
+from app.workdays import Deadline, add_working_days
 
 CONSULTATION, COMPLAINT, SUGGESTION, HELP = "consultation", "complaint", "suggestion", "help"
 KINDS = (CONSULTATION, COMPLAINT, SUGGESTION, HELP)

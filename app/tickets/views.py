@@ -58,25 +58,6 @@ def for_staff(ticket: Ticket) -> dict[str, Any]:
     return {**_common(ticket), "assignee_id": ticket.assignee_id}
 
 
-def requester_view(account_id: int, ticket_id: int) -> dict[str, Any]:
-    """One ticket with my rating of it (only here, so lists stay one query; only for the one who
-    opened it, as the rating is theirs)."""
-    from app.ratings.models import Rating, RectificationCase
-    from app.ratings.rectification import RECTIFIED
-
-    ticket = requester_ticket(account_id, ticket_id)
-    mine = None
-    if ticket.requester_id == account_id:
-        row = session().execute(
-            select(Rating, RectificationCase.state)
-            .outerjoin(RectificationCase, RectificationCase.rating_id == Rating.id)
-            .where(Rating.ticket_id == ticket.id)).first()
-        if row is not None:
-            rating, case_state = row
-            mine = {"id": rating.id, "score": rating.score, "comment": rating.comment, "tags": rating.tags,
-                    "source": rating.source, "original_score": rating.original_score,
-                    "can_rerate": case_state == RECTIFIED and rating.rerated_at is None}
-    return {**for_requester(ticket), "rating": mine}
 
 
 def staff_view(staff: StaffPrincipal, ticket_id: int) -> dict[str, Any]:

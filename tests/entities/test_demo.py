@@ -11,12 +11,13 @@ from app.db import session
 from app.entities.demo import DEMO_ENTITIES, seed
 from app.entities.uscc import validate_uscc
 from app.identity.id_number import parse_id_number
+from app.licences import demo as licences_demo
 from app.licences.models import Licence
 from tests.support.residents import create_resident
 
 
 def test_demo_companies_have_valid_codes_and_representatives():
-    assert "app.entities.demo" in SEEDERS
+    assert SEEDERS.index("app.entities.demo") < SEEDERS.index("app.licences.demo")
     for demo in DEMO_ENTITIES:
         assert validate_uscc(demo["uscc"]) == demo["uscc"]
         parse_id_number(demo["legal_representative"]["id_number"], today=date(2026, 1, 1))
@@ -24,8 +25,8 @@ def test_demo_companies_have_valid_codes_and_representatives():
 
 
 def test_seeding_twice_changes_nothing_and_the_demo_representative_can_bind_and_see_licences(client, emulator):
-    seed()
-    seed()
+    seed(), licences_demo.seed()
+    seed(), licences_demo.seed()
     assert session().scalar(select(func.count()).select_from(Licence)) == 5
     demo = DEMO_ENTITIES[0]
     rep = demo["legal_representative"]

@@ -50,6 +50,7 @@ QUERY_VALUES = {"huge numbers": str(HUGE), "negative numbers": "-1", "wrong type
                 "nulls": "", "long text": "字'\";--" * 300, "a NUL": "a\x00b", "control characters": "a\x1b\tb",
                 "a lone surrogate": "a\x00\x1bb"}
 MISSING_IDS = ("999999999999999999999999", "2147483648", "0", "%E5%AD%97", "a%00b", "a%1Bb")
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
 # Operations that end the caller's session run last, so the others keep their caller.
 ENDS_SESSION = re.compile(r"logout|sessions/current")
 
@@ -66,6 +67,19 @@ def _body(spec: dict[str, Any], schema: dict[str, Any], values: dict[str, Any]) 
         return [_body(spec, schema.get("items", {}), values)]
     return {name: values.get(_resolve(spec, prop).get("type", "string"), values["string"])
             for name, prop in schema.get("properties", {}).items()}
+
+
+def _english(messages: Any) -> list[str]:
+    """The messages (a string, or nested dicts and lists of them) that are not in Chinese."""
+    if isinstance(messages, dict):
+        return [m for value in messages.values() for m in _english(value)]
+    if isinstance(messages, list):
+        return [m for value in messages for m in _english(value)]
+    return [messages] if isinstance(messages, str) and not CHINESE.search(messages) else []
+
+
+def _english_in_error(body: dict[str, Any]) -> list[str]:
+    return _english(body.get("message")) + _english(body.get("details", {}).get("fields", {}))
 
 
 def _operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
@@ -110,7 +124,7 @@ def test_no_operation_answers_hostile_input_with_a_server_error(client, emulator
     operations = _operations(spec)
     assert len(operations) > 80
     resident, staff, ids = world["resident"], world["staff"], world["ids"]
-    failures, reached = [], 0
+    failures, english, reached = [], set(), 0
     for path, method, op in operations:
         # An operation may have logged its caller out: then the rest run as new users.
         if client.get("/api/v1/me", headers=resident.headers).status_code != 200:
@@ -136,7 +150,10 @@ def test_no_operation_answers_hostile_input_with_a_server_error(client, emulator
                 if response.status_code >= 500 or not (response.is_json or response.mimetype in documented):
                     failures.append(f"{method} {url[:80]} [{variant}] → {response.status_code} "
                                     f"{response.get_data(as_text=True)[:120]}")
+                elif response.status_code >= 400:
+                    english.update(_english_in_error(response.json))
     assert not failures, "\n".join(failures[:40]) + f"\n({len(failures)} in all)"
+    assert english == set()  # every message a client sees, field messages included, is in Chinese
     assert reached > 300  # most calls got past authentication and lookup to the input checks
 
 
@@ -158,3 +175,6 @@ def test_the_intake_answers_hostile_records_per_record_and_never_with_a_server_e
         assert response.status_code < 500, (variant, response.get_data(as_text=True)[:300])
         if response.status_code == 200:
             assert {r["status"] for r in response.json["results"]} == {"rejected"}, (variant, response.json)
+            assert {m for r in response.json["results"] for m in _english(r["details"].get("fields", {}))} == set()
+        else:
+            assert _english_in_error(response.json) == []

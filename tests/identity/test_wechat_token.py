@@ -44,7 +44,7 @@ def test_a_token_superseded_by_another_process_is_recovered_automatically(client
 def test_a_token_error_is_retried_once_never_looped(emulator, wx_user):
     import pytest
 
-    from app.integrations.wechat import WeChatError
+    from app.integrations.errors import WeChatError
     from app.redis_store import get_redis
 
     # A cached token WeChat does not know: the call fails, we refresh once and retry once.

@@ -16,9 +16,9 @@ from sqlalchemy import select
 from app import clock, scheduler
 from app.db import remove_session, session
 from app.licences.schedule import apply_due_now, apply_scheduled_changes
+from app.push.events import process_event
 from app.push.fitting import format_date
 from app.push.models import OutboxEvent
-from app.push.outbox import process_event
 from tests.support.entities import (
     bound_entity,
     grant,

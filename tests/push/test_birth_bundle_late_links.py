@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from app import clock
 from app.db import remove_session, session
+from app.push.events import process_event
 from app.push.models import OutboxEvent
-from app.push.outbox import process_event
 from tests.support.certificates import full_authority
 from tests.support.intake import record, send_batch
 from tests.support.jobs import run_queued_jobs

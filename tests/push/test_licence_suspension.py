@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.db import remove_session, session
+from app.push.events import process_event
 from app.push.models import OutboxEvent
-from app.push.outbox import process_event
 from tests.support.entities import (
     bound_entity,
     grant,

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from app.push.fitting import UnfittableValue, fit_value
-from app.push.rules import TEMPLATES_FILE, RuleError, load_rules
+from app.push.rules import RULES_DIR, TEMPLATES_FILE, RuleError, load_rules
 from miniprogram_stub.keywords import check_value
 
 SHIPPED = {"id_card_expiring", "driving_licence_expiring", "child_school_enrolment", "pension_at_sixty",
@@ -47,6 +47,9 @@ def test_the_shipped_rules_load_and_bind_valid_templates():
     (('template = "notice"', 'template = "nope"'), "wechat.template"),
     (('type = "date_window"', 'type = "sometimes"'), "trigger.type"),
     (('version = 1', 'version = "one"'), "version"),
+    # A condition the scans do not apply is refused, not silently ignored.
+    (("[wechat]", "[conditions]\nage_min = 18\n[wechat]"), "conditions.age_min"),
+    (("[wechat]", '[conditions]\nannual_report = "not_submitted"\n[wechat]'), "conditions.annual_report"),
 ])
 def test_a_bad_rule_file_is_refused_naming_the_file_and_the_field(tmp_path: Path, change, field):
     (tmp_path / "broken_rule.toml").write_text(GOOD.replace(*change), encoding="utf-8")
@@ -55,6 +58,15 @@ def test_a_bad_rule_file_is_refused_naming_the_file_and_the_field(tmp_path: Path
     assert caught.value.path.name == "broken_rule.toml"
     assert caught.value.field == field
     assert str(caught.value).startswith(f"broken_rule.toml: {field}: ")
+
+
+def test_the_annual_report_condition_takes_only_the_values_the_scan_applies(tmp_path: Path):
+    closing = (RULES_DIR / "annual_report_closing.toml").read_text(encoding="utf-8")
+    (tmp_path / "annual_report_closing.toml").write_text(closing.replace('"not_submitted"', '"late"'), encoding="utf-8")
+    with pytest.raises(RuleError) as caught:
+        load_rules(tmp_path, TEMPLATES_FILE)
+    assert caught.value.field == "conditions.annual_report"
+    assert load_rules()["annual_report_closing"].conditions == {"annual_report": "not_submitted"}
 
 
 def test_a_file_that_is_not_toml_and_a_duplicate_id_are_refused(tmp_path: Path):

@@ -100,8 +100,8 @@ def _write_batch(person) -> dict[str, int]:
             marker = f"编号{p.account_id}-{n}"
             data = {"thing1": "办事提醒", "thing2": marker, "date3": "2026年7月3日"}
             message = WeChatMessage(LONG, "long_term", data)
-            planned.append(Planned(p.account_id, "tickets", "办事提醒", "请查看。", None, {"test": marker}, marker,
-                                   message=message))
+            planned.append(Planned(account_id=p.account_id, category="tickets", title="办事提醒", body="请查看。",
+                                   page=None, why={"test": marker}, dedupe_key=marker, message=message))
     # Yesterday's noon in Shanghai: never in quiet hours, and old enough for the sweep to call a row stuck.
     noon = datetime.combine(clock.today() - timedelta(days=1), datetime.min.time(), UTC) + timedelta(hours=4)
     with clock.freeze(noon):

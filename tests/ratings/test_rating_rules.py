@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from app import clock
-from app.ratings import ratings
-from app.tickets import lifecycle, settlement
+from app.ratings import ratings, settlement
+from app.tickets import lifecycle
 from tests.support.jobs import run_queued_jobs
 from tests.support.residents import create_resident
 from tests.support.staff import create_staff_member, service_id

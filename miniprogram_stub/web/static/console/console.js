@@ -192,6 +192,12 @@ async function render() {
       document.getElementById("who").textContent = `${me.display_name}`;
       document.querySelector('[data-tab="appeals"]').hidden = me.role !== "admin";
       document.querySelector('[data-tab="oidc-clients"]').hidden = me.role !== "admin";
+      const calendar = me.calendar || {};
+      const warning = document.getElementById("calendar-warning");
+      warning.hidden = !calendar.warning;
+      warning.textContent = calendar.warning
+        ? `节假日官方数据只覆盖到 ${calendar.official_until}（剩 ${calendar.days_left} 天）：此后的工单与整改期限按周末估算，请尽快在 config/calendar/holidays.toml 录入国务院放假通知。`
+        : "";
     }
     await (routes[name] || routes.queue)(...args);
   } catch (error) {

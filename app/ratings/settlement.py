@@ -14,7 +14,7 @@ from sqlalchemy import exists, or_, select
 
 from app import clock
 from app.db import session, transactional
-from app.queue import actor
+from app.queue import TICKETS, actor
 from app.ratings.models import Rating
 from app.ratings.ratings import RATING_PERIOD
 from app.sqlutil import insert_ignoring_conflicts
@@ -26,7 +26,7 @@ DEFAULT_SCORE = 3  # 基本满意
 BATCH = 200
 
 
-@actor(queue_name="tickets", max_retries=3)
+@actor(queue_name=TICKETS, max_retries=3)
 def settle_resolved_tickets() -> None:
     while settle_batch() == BATCH:
         pass
