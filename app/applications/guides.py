@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.audit.data_catalogue import label_kind
 from app.certificates.catalogue import certificate_types
 from app.datafiles import CONFIG_DIR, DataFileError, Entry, read_toml
 from app.licences.catalogue import catalogue as licence_types
@@ -319,3 +320,11 @@ def search_guides(window: Window, q: str | None = None, department: str | None =
     return page_of(found, window)
 
 
+
+
+def _material_label(code: str) -> str:
+    names = {m.code: m.name for guide in guides().values() for m in guide.materials}
+    return f"申请材料：{names.get(code, '其他材料')}"
+
+
+label_kind("material", _material_label)  # the data tracker's label of ``material:<code>``

@@ -1,9 +1,15 @@
 """The data catalogue of the data tracker (``config/catalogues/personal_data.toml``): the Chinese
-label of each piece of a person's data, each purpose and each outside recipient."""
+label of each piece of a person's data, each purpose and each outside recipient.
+
+Keys with a code part (``certificate.<type>``, ``material:<code>``) are labelled by the capability
+that owns the code: it registers a ``label_kind`` when its module is imported, so audit, which
+every capability uses, depends on none of them.
+"""
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +18,14 @@ from app.datafiles import CONFIG_DIR, DataFileError, Entry, read_toml
 CATALOGUE_PATH = CONFIG_DIR / "catalogues" / "personal_data.toml"
 SECTIONS = ("data", "fields", "purposes", "recipients")
 OTHER_FIELD = "证照上的其他信息"
+
+# "certificate" → a function from a code to its label (None: not a code of that kind).
+_KIND_LABELS: dict[str, Callable[[str], str | None]] = {}
+
+
+def label_kind(kind: str, label: Callable[[str], str | None]) -> None:
+    """Register how keys ``<kind>.<code>`` (or ``<kind>:<code>``) are labelled."""
+    _KIND_LABELS[kind] = label
 
 
 @dataclass(frozen=True)
@@ -22,15 +36,12 @@ class DataCatalogue:
     recipients: dict[str, str]
 
     def data_label(self, key: str) -> str:
-        from app.certificates.catalogue import certificate_types
-
-        kind, _, code = key.partition(".")
-        if kind == "certificate" and code in certificate_types():
-            return f"电子证照：{certificate_types()[code].name}"
+        kind, _, code = key.replace(":", ".", 1).partition(".")
         if kind == "field" and code:
             return self.fields.get(code, OTHER_FIELD)
-        if key.startswith("material:") and len(key) > len("material:"):
-            return f"申请材料：{_material_name(key.removeprefix('material:'))}"
+        label = _KIND_LABELS.get(kind, lambda _code: None)(code) if code else None
+        if label is not None:
+            return label
         return self.data[key]
 
     def knows_data(self, key: str) -> bool:
@@ -39,13 +50,6 @@ class DataCatalogue:
         except KeyError:
             return False
         return True
-
-
-def _material_name(code: str) -> str:
-    from app.applications.guides import guides
-
-    names = {m.code: m.name for guide in guides().values() for m in guide.materials}
-    return names.get(code, "其他材料")
 
 
 def load_catalogue(path: Path = CATALOGUE_PATH) -> DataCatalogue:

@@ -9,6 +9,7 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.audit.data_catalogue import label_kind
 from app.certificates import errors
 from app.datafiles import CONFIG_DIR, DataFileError, Entry, read_toml
 
@@ -72,3 +73,11 @@ def certificate_type(code: str) -> CertificateType:
     if kind is None:
         raise errors.CertificateTypeUnknown(details={"type": code, "known": sorted(certificate_types())})
     return kind
+
+
+def _data_label(code: str) -> str | None:
+    kind = certificate_types().get(code)
+    return f"电子证照：{kind.name}" if kind else None
+
+
+label_kind("certificate", _data_label)  # the data tracker's label of ``certificate.<type>``
