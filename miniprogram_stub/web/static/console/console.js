@@ -1,6 +1,7 @@
 // Staff console: password + TOTP login, department queues, a ticket with its thread, SLA watch,
 // the ratings dashboard, rectification cases and (for admins) appeals of bad ratings. Staff tokens are kept apart from residents'.
 import { makeApi, esc, toast, fmtDate } from "/shared/api.js";
+import { applicationRoutes } from "/console/applications.js";
 
 const api = makeApi("yss-staff");
 const view = document.getElementById("view");
@@ -178,6 +179,7 @@ const routes = {
       } catch (error) { toast(error.message); }
     });
   },
+  ...applicationRoutes(api, view),
 };
 
 async function render() {
