@@ -87,9 +87,11 @@ function eventText(e) {
   return [d.opinion, d.reason, d.message, d.explain].filter(Boolean).map(esc).join("；");
 }
 
-function timeline(events) {
+// The case's steps; a 一件事's timeline also holds its parts' steps, each named by its part.
+function timeline(events, parts = []) {
+  const partName = Object.fromEntries(parts.map((p) => [p.id, p.service_name]));
   return `<div class="timeline">${items(events).map((e) => `<div class="event" data-kind="${esc(e.kind)}" data-state="${esc(e.to_state || "")}">
-    <div class="row"><strong>${esc(EVENTS[e.kind] || STATES[e.to_state] || e.kind)}</strong><span class="muted">${fmtDate(e.at)}</span></div>
+    <div class="row"><strong>${esc(EVENTS[e.kind] || STATES[e.to_state] || e.kind)}${partName[e.application_id] ? ` · ${esc(partName[e.application_id])}` : ""}</strong><span class="muted">${fmtDate(e.at)}</span></div>
     <div class="muted">${esc(e.actor || "")}${eventText(e) ? " · " + eventText(e) : ""}</div></div>`).join("") || '<p class="muted">暂无记录</p>'}</div>`;
 }
 
@@ -256,7 +258,7 @@ export const banshiRoutes = {
         ${!decided && !["withdrawn", "in_progress"].includes(a.state) ? '<button class="block ghost" id="withdraw">撤回申请</button>' : ""}<div id="err"></div></div>
       ${ruleBlock(a.rule_outcome)}
       ${(a.parts || []).length ? `<div class="card" id="bundle-parts"><h2>一件事一次办：各部门办理进度</h2>${a.parts.map(partBlock).join("")}</div>` : ""}
-      <div class="card"><h2>办理进度</h2>${timeline(events)}</div>
+      <div class="card"><h2>办理进度</h2>${timeline(events, a.parts || [])}</div>
       ${decided && !(a.parts || []).length ? `<div class="card" id="rating"><h2>评价本次办件（一事一评）</h2>
         ${a.rating_id ? `<p id="rated">已评价${rated ? "：" + esc(RATINGS[rated]) : ""}，感谢您的反馈</p>` : `<div class="stars">${[5, 4, 3, 2, 1].map((s) => `<button data-score="${s}">${RATINGS[s]}</button>`).join(" ")}</div>
         <textarea id="comment" placeholder="意见（选填）"></textarea>`}<div id="rate-err"></div></div>` : ""}`;
