@@ -10,7 +10,7 @@ from api.blueprint import Blueprint, current_principal, current_staff
 from api.schemas import Int
 from app.identity.models import L2
 from app.ratings import aggregates, ratings, rectification
-from app.ratings.errors import SCALE
+from app.ratings.errors import SCALE, NoCaseToRate, ServiceAlreadyRated
 from app.staff.models import ADMIN, SUPERVISOR
 
 blp = Blueprint("ratings", __name__, url_prefix="/api/v1", description="好差评")
@@ -168,8 +168,9 @@ class ServiceRatings(MethodView):
     @blp.arguments(RateSchema, example={"score": 5, "comment": "窗口办理很快", "tags": ["效率高"]})
     @blp.response(201, RatingSchema, example={**RATING_EXAMPLE, "ticket_id": None, "score": 5})
     @blp.alt_response(404, description="服务事项不存在")
+    @blp.errors(NoCaseToRate, ServiceAlreadyRated)
     def post(self, body, service_id):
-        """Rate a service I have used."""
+        """Rate a service I have used: with a decided application or a resolved ticket for it, once per case."""
         return ratings.rate_service(current_principal().account_id, service_id, **body)
 
 
