@@ -180,8 +180,8 @@ export const banshiRoutes = {
     loading("正在为您预填申请表…");
     const params = new URLSearchParams(location.hash.split("?")[1] || "");
     const extra = {};
-    if (params.get("rule")) extra.origin = `push:${params.get("rule")}`;
-    if (params.get("event")) extra.life_event_id = Number(params.get("event"));
+    if (params.get("origin")) extra.origin = params.get("origin");
+    if (params.get("life_event_id")) extra.life_event_id = Number(params.get("life_event_id"));
     const draft = await startDraft(serviceCode, extra);
     location.replace(`#/apply/${draft.id}`);
   },

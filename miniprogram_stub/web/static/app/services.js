@@ -11,14 +11,13 @@ function whyText(why) {
   return `规则「${esc(why.rule.id)}」（第 ${esc(why.rule.version)} 版）：${esc(why.rule.trigger)}。${facts ? "匹配到：" + facts : ""}`;
 }
 
-// A reminder whose rule names the service that acts on it opens that service's prefilled draft.
+// A reminder whose rule names the service that acts on it opens that service's prefilled draft; its
+// page ("pages/applications/apply?service=…&origin=…&life_event_id=…") carries what the draft needs.
 function applyLink(n) {
   const query = new URLSearchParams((n.page || "").split("?")[1] || "");
-  const code = n.service_code || query.get("service");
-  if (!code) return "";
-  const next = new URLSearchParams({ rule: n.rule_id || "" });
-  if (query.get("event")) next.set("event", query.get("event"));
-  return `<a class="btn go-apply" href="#/go/${encodeURIComponent(code)}?${esc(next)}">去办理</a>`;
+  const code = query.get("service");
+  if (!code || !(n.page || "").startsWith("pages/applications/apply")) return "";
+  return `<a class="btn go-apply" href="#/go/${encodeURIComponent(code)}?${esc(query)}">去办理</a>`;
 }
 
 const items = (data) => (Array.isArray(data) ? data : (data && data.items) || []);
