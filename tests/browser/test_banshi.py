@@ -248,3 +248,110 @@ def test_the_birth_bundle_is_one_form_whose_parts_each_department_processes_and_
     assert state_of["gd-ybj-xse-cb"] == "submitted"
     resident.assert_no_horizontal_scroll()
     resident.shot("parts-progress")
+
+
+def test_a_residence_permit_with_an_upload_goes_through_supplement_and_its_endorsement_is_decided_by_rule(
+        site, phone, emulator, client):
+    load_demo_catalogue()
+    id_number = new_id_number()
+    police = make_authority(["person", "certificate", "certificate_status"], name="广东省公安厅")
+    sent = send_batch(client, police, [
+        record("person", "P-zhou", {"name": "周海燕", "id_number": id_number,
+                                    "address": {"kind": "household", "text": "湖南省长沙市岳麓区麓山路 2 号"}}),
+        record("person", "P-zhou-home", {"name": "周海燕", "id_number": id_number,
+                                         "address": {"kind": "residence", "text": "广东省深圳市南山区科技园 9 号"}}),
+        record("certificate", "C-zhou", certificate_data(id_number, holder_name="周海燕", number="430104IDZHY1"))])
+    assert sent.status_code == 200, sent.json
+    officer = create_staff_member(departments=("gd-gat",), display_name="居住证窗口", log_in=False)
+
+    resident = phone("resident")
+    page = resident.page
+    reach_l3(resident, site["stub"], name="周海燕", phone="13600007777", id_number=id_number)
+    page.goto(f"{site['stub']}/app/#/guide/gd-gat-jzz-bl")
+    page.wait_for_selector("#apply")
+    page.click("#apply")
+    page.wait_for_selector('.material[data-material="tenancy"] [data-upload]')
+    page.select_option('#form .form-field[data-field="basis"] select', "合法稳定住所")
+
+    # A text file named .pdf is refused, in Chinese, beside the material; a real PDF is taken.
+    resident.expect_http_error(422)
+    page.set_input_files('[data-file="tenancy"]', files=[
+        {"name": "租赁合同.pdf", "mimeType": "application/pdf", "buffer": "这不是PDF".encode()}])
+    page.click('[data-upload="tenancy"]')
+    page.wait_for_selector('.material[data-material="tenancy"] .error[data-code="upload_rejected"]')
+    assert "PDF" in page.inner_text('.material[data-material="tenancy"] .error')
+    resident.shot("upload-refused")
+    page.set_input_files('[data-file="tenancy"]', files=[
+        {"name": "租赁合同.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n% lease\n%%EOF\n"}])
+    page.click('[data-upload="tenancy"]')
+    page.wait_for_selector('.material[data-material="tenancy"][data-attached="1"]')
+    assert "租赁合同.pdf" in page.inner_text('.material[data-material="tenancy"]')
+    resident.shot("uploaded")
+    page.click("#submit")
+    page.wait_for_selector("#application-number")
+    progress_url = page.url
+
+    # The officer accepts and asks for a signed page of the lease (补正): the clock stops.
+    staff = phone("officer")
+    console = staff.page
+    console.set_viewport_size(DESK)
+    staff_login(staff, site["stub"], officer)
+    console.goto(f"{site['stub']}/console/#/applications?state=submitted")
+    console.click(".application-item a")
+    console.click('[data-action="accept"]')
+    console.wait_for_selector('#case-state[data-state="accepted"]')
+    console.click('[data-action="supplement"]')
+    console.wait_for_selector("#err .error")  # an opinion is required, and said so
+    console.locator("details summary").click()
+    console.check('input[name="supplement-material"][value="tenancy"]')
+    console.fill("#opinion", "租赁合同缺少出租人签字页，请补充上传。")
+    console.click('[data-action="supplement"]')
+    console.wait_for_selector('#case-state[data-state="supplement_requested"]')
+    assert "补正暂停" in console.inner_text("#view")
+    staff.shot("supplement-requested")
+
+    page.goto(progress_url)
+    page.reload()
+    page.wait_for_selector("#go-supplement")
+    assert "签字页" in page.inner_text("#supplement-request")
+    assert "暂停计时" in page.inner_text("#deadline")
+    resident.shot("supplement-shown")
+    page.click("#go-supplement")
+    page.wait_for_selector("#resubmit")
+    assert "租赁合同" in page.inner_text("#to-fix")
+    page.set_input_files('[data-file="tenancy"]', files=[
+        {"name": "租赁合同-签字页.png", "mimeType": "image/png", "buffer": b"\x89PNG\r\n\x1a\n" + b"\0" * 64}])
+    page.click('[data-upload="tenancy"]')
+    page.wait_for_selector('.material[data-material="tenancy"] .attached')
+    page.fill("#resubmit-message", "已上传签字页")
+    resident.shot("supplement-answered")
+    page.click("#resubmit")
+    page.wait_for_selector('#application-state [data-state="in_review"]')
+
+    console.reload()
+    console.wait_for_selector('#case-state[data-state="in_review"]')
+    assert "已上传签字页" in console.inner_text("#view")
+    console.fill("#opinion", "材料齐全，准予办理居住证。")
+    console.click('[data-action="approve"]')
+    console.wait_for_selector('#case-state[data-state="completed"]')
+    staff.shot("approved")
+
+    # The permit is in the wallet, so its endorsement (签注) is decided at once by rule, explained.
+    page.goto(f"{site['stub']}/app/#/certs")
+    page.wait_for_selector('.cert[data-type="residence_permit"]')
+    page.goto(f"{site['stub']}/app/#/banshi")
+    page.wait_for_selector("#found")
+    page.fill("#q", "签注")
+    page.click("#search")
+    page.click('.guide-item[data-code="gd-gat-jzz-qz"] a')
+    page.wait_for_selector("#apply")
+    assert "秒批" in page.inner_text("#view")
+    page.click("#apply")
+    page.wait_for_selector('.material[data-material="permit"][data-attached="1"]')
+    page.click("#submit")
+    page.wait_for_selector('#rule-outcome[data-holds="1"]')
+    outcome = page.inner_text("#rule-outcome")
+    assert "jzz_qz_valid_permit" in outcome and "第 1 版" in outcome and "✓" in outcome
+    assert page.locator('#application-state [data-state="completed"]').count() == 1
+    resident.assert_no_horizontal_scroll()
+    resident.shot("decided-by-rule")

@@ -44,7 +44,7 @@ function applicationRow(a) {
     <div>${stateBadge(a.state, a.state_name)} <a class="btn" href="#/${draft ? "apply" : "application"}/${a.id}">${draft ? "继续" : "进度"}</a></div></div>`;
 }
 
-function fieldInput(f) {
+function fieldInput(f, redo = false) {
   const value = f.value ?? "";
   const key = esc(f.key);
   const locked = !f.editable;
@@ -55,14 +55,15 @@ function fieldInput(f) {
     input = `<input name="${key}" value="${esc(value)}" ${locked ? "readonly" : ""} ${f.kind === "date" && !locked ? 'type="date"' : ""}>`;
   }
   const source = f.source_label || (f.prefilled ? `来自：${f.source}` : "本人填写");
-  return `<div class="form-field ${locked ? "authoritative" : "declared"}" data-field="${key}" data-prefilled="${f.prefilled ? "1" : ""}">
+  return `<div class="form-field ${locked ? "authoritative" : "declared"}${redo ? " to-fix" : ""}" data-field="${key}" data-prefilled="${f.prefilled ? "1" : ""}">
     <label>${esc(f.label)}${f.required ? ' <span class="req">*</span>' : ""}${locked ? ' <span class="lock">权威数据</span>' : ""}</label>${input}
     <div class="provenance muted">${esc(source)}${locked ? " · 不可修改" : f.prefilled ? " · 可修改" : ""}</div></div>`;
 }
 
-function materialBlock(m, wallet, editable) {
+// A material: how it is satisfied, or the means to satisfy it; one named in a 补正 can be given again.
+function materialBlock(m, wallet, editable, redo = false) {
   let body = "";
-  if (m.satisfied) {
+  if (m.satisfied && !redo) {
     const cert = wallet.find((c) => c.id === m.certificate_id);
     const how = m.certificate_id ? `已引用电子证照（免提交）：${esc(cert ? `${cert.type_name}，有效期至 ${cert.expires_on || "长期"}` : "#" + m.certificate_id)}` : m.licence_id ? "已引用企业许可证（免提交）"
       : m.upload_id ? `已上传：${esc(m.file_name || "")}` : esc(m.note || "由部门共享数据核验（免提交）");
@@ -72,13 +73,14 @@ function materialBlock(m, wallet, editable) {
     body = held.map((c) => `<button class="ghost" data-attach="${esc(m.code)}" data-certificate="${c.id}">引用「${esc(c.type_name)}」（有效期至 ${esc(c.expires_on || "长期")}）</button>`).join("")
       || '<div class="muted">卡包中没有可用的该电子证照，请先申领，或到窗口办理。</div>';
   } else if (m.by === "upload" && editable) {
-    body = `<input type="file" accept="application/pdf,image/jpeg,image/png" data-file="${esc(m.code)}">
+    body = `<div class="file-pick"><label class="btn ghost">选择文件<input type="file" hidden accept="application/pdf,image/jpeg,image/png" data-file="${esc(m.code)}"></label>
+      <span class="muted file-name">未选择文件</span></div>
       <button class="ghost" data-upload="${esc(m.code)}">上传</button><div class="muted">PDF、JPG 或 PNG，不超过 5 MB</div>`;
   } else if (m.note) {
     body = `<div class="muted">${esc(m.note)}</div>`;
   }
-  const badge = m.satisfied ? '<span class="badge valid">已备齐</span>' : m.required ? '<span class="badge expiring">待提供</span>' : '<span class="muted">选交</span>';
-  return `<div class="material card" data-material="${esc(m.code)}" data-attached="${m.satisfied ? "1" : ""}">
+  const badge = redo ? '<span class="badge expiring">需补正</span>' : m.satisfied ? '<span class="badge valid">已备齐</span>' : m.required ? '<span class="badge expiring">待提供</span>' : '<span class="muted">选交</span>';
+  return `<div class="material card${redo ? " to-fix" : ""}" data-material="${esc(m.code)}" data-attached="${m.satisfied && !redo ? "1" : ""}">
     <div class="row"><strong>${esc(m.name)}</strong>${badge}</div>${body}<div class="err"></div></div>`;
 }
 
@@ -113,14 +115,17 @@ function partBlock(p) {
 
 function deadlineRow(a) {
   const d = a.deadline || {};
-  if (d.paused) return `<div class="row"><span>承诺时限</span><span id="deadline">补正期间暂停计时（剩余 ${esc(d.remaining_days)} 个工作日）</span></div>`;
-  if (d.due_at) return `<div class="row"><span>承诺办结</span><span id="deadline">${fmtDate(d.due_at)}${d.overdue ? ' <span class="badge expired">已超期</span>' : ""}</span></div>`;
-  return d.promised_days ? `<div class="row"><span>承诺时限</span><span id="deadline">受理后 ${esc(d.promised_days)} 个工作日</span></div>` : "";
+  if (d.paused) return `<div class="row kv"><span>承诺时限</span><span id="deadline">补正期间暂停计时（剩余 ${esc(d.remaining_days)} 个工作日）</span></div>`;
+  if (d.due_at) return `<div class="row kv"><span>承诺办结</span><span id="deadline">${fmtDate(d.due_at)}${d.overdue ? ' <span class="badge expired">已超期</span>' : ""}</span></div>`;
+  return d.promised_days ? `<div class="row kv"><span>承诺时限</span><span id="deadline">受理后 ${esc(d.promised_days)} 个工作日</span></div>` : "";
 }
 
 async function startDraft(serviceCode, extra = {}) {
   return ctx.api.post("/applications", { service_code: serviceCode, ...extra });
 }
+
+// Materials given again during this 补正 (application id:material code), so the page shows them done.
+const redone = new Set();
 
 export const banshiRoutes = {
   async banshi() {
@@ -157,12 +162,12 @@ export const banshiRoutes = {
     const parts = g.parts || [];
     ctx.view.innerHTML = `
       <div class="card"><h2 id="guide-name">${esc(g.name)}</h2><div class="muted">${esc(g.department_name)} · 事项编码 ${esc(g.code)}</div>
-        <div class="row"><span>办理对象</span><span>${esc(applicantText(g))}</span></div>
-        <div class="row"><span>办理渠道</span><span>${esc(g.channel_name || CHANNELS[g.channel])}${g.instant ? ' <span class="badge valid">秒批</span>' : ""}</span></div>
-        <div class="row"><span>承诺时限</span><span>${esc(g.promised_days)} 个工作日（法定 ${esc(g.statutory_days)}）</span></div>
-        <div class="row"><span>收费</span><span>${esc(g.fee || "不收费")}</span></div>
-        <div class="row"><span>办理结果</span><span>${esc(RESULTS[(g.result || {}).kind] || "")}</span></div>
-        <div class="row"><span>自动填写</span><span id="prefill-count">${prefilled}/${fields.length} 项由部门数据带出</span></div>
+        <div class="row kv"><span>办理对象</span><span>${esc(applicantText(g))}</span></div>
+        <div class="row kv"><span>办理渠道</span><span>${esc(g.channel_name || CHANNELS[g.channel])}${g.instant ? ' <span class="badge valid">秒批</span>' : ""}</span></div>
+        <div class="row kv"><span>承诺时限</span><span>${esc(g.promised_days)} 个工作日（法定 ${esc(g.statutory_days)}）</span></div>
+        <div class="row kv"><span>收费</span><span>${esc(g.fee || "不收费")}</span></div>
+        <div class="row kv"><span>办理结果</span><span>${esc(RESULTS[(g.result || {}).kind] || "")}</span></div>
+        <div class="row kv"><span>自动填写</span><span id="prefill-count">${prefilled}/${fields.length} 项由部门数据带出</span></div>
         <button class="block" id="apply">在线办理</button><div id="err"></div></div>
       ${parts.length ? `<div class="card"><h2>一件事一次办：一张表，分送 ${parts.length} 个事项</h2>${parts.map((p) => `<div class="row guide-part"><span>${esc(p.name)}</span><span class="muted">${esc(p.department_name)}</span></div>`).join("")}</div>` : ""}
       <div class="card"><h2>申请条件</h2>${(g.conditions || []).map((c) => `<p>${esc(c)}</p>`).join("") || '<p class="muted">无</p>'}
@@ -193,15 +198,18 @@ export const banshiRoutes = {
     const fields = a.fields || [];
     const toType = fields.filter((f) => f.editable && !f.prefilled).length;
     const supplement = a.supplement || {};
+    const toFix = [...fields.filter((f) => (supplement.fields || []).includes(f.key)).map((f) => f.label),
+      ...(a.materials || []).filter((m) => (supplement.materials || []).includes(m.code)).map((m) => m.name)];
     ctx.view.innerHTML = `
       <div class="card"><h2>${esc(a.service_name)}</h2><div class="muted">${esc(a.department_name)} · ${stateBadge(a.state, a.state_name)}</div>
         <p class="muted" id="prefill-summary">已为您自动填写 ${fields.filter((f) => f.prefilled).length} 项，需您填写 ${toType} 项。
           标有“权威数据”的项来自发证、登记部门，不可修改。</p></div>
       ${a.state === "supplement_requested" ? `<div class="card" id="supplement-request"><h2>请补正</h2><p>${esc(supplement.message || "")}</p>
-        ${(supplement.fields || []).length || (supplement.materials || []).length ? `<div class="muted">需补正：${[...(supplement.fields || []), ...(supplement.materials || [])].map(esc).join("、")}</div>` : ""}</div>` : ""}
+        ${toFix.length ? `<div class="muted" id="to-fix">需补正：${toFix.map(esc).join("、")}</div>` : ""}</div>` : ""}
       ${(a.parts || []).length ? `<div class="card"><h2>一件事一次办</h2><p class="muted">一张表，提交后分送：${a.parts.map((p) => esc(p.department_name)).join("、")}</p></div>` : ""}
-      <div class="card" id="form"><h2>申请表</h2>${fields.map(fieldInput).join("")}</div>
-      ${(a.materials || []).length ? `<div class="card"><h2>申请材料</h2>${a.materials.map((m) => materialBlock(m, items(wallet), true)).join("")}</div>` : ""}
+      <div class="card" id="form"><h2>申请表</h2>${fields.map((f) => fieldInput(f, (supplement.fields || []).includes(f.key))).join("")}</div>
+      ${(a.materials || []).length ? `<div class="card"><h2>申请材料</h2>${a.materials.map((m) => materialBlock(m, items(wallet), true,
+        (supplement.materials || []).includes(m.code) && !redone.has(`${id}:${m.code}`))).join("")}</div>` : ""}
       <div class="card actions">
         ${a.state === "draft" ? '<button class="block ghost" id="save">保存草稿</button><button class="block" id="submit">提交申请</button>'
           : '<textarea id="resubmit-message" placeholder="补正说明（选填）"></textarea><button class="block" id="resubmit">提交补正</button>'}
@@ -224,7 +232,11 @@ export const banshiRoutes = {
       const out = b.closest(".material").querySelector(".err");
       const done = await act(b, out, async () => { await save(); return ctx.api.put(`/applications/${id}/materials/${b.dataset.attach}`,
         { certificate_id: Number(b.dataset.certificate) }); }, "已引用电子证照");
+      if (done.ok) redone.add(`${id}:${b.dataset.attach}`);
       if (done.ok) banshiRoutes.apply(id);
+    });
+    document.querySelectorAll("[data-file]").forEach((input) => input.onchange = () => {
+      input.closest(".file-pick").querySelector(".file-name").textContent = input.files[0] ? input.files[0].name : "未选择文件";
     });
     document.querySelectorAll("[data-upload]").forEach((b) => b.onclick = async () => {
       const out = b.closest(".material").querySelector(".err");
@@ -233,6 +245,7 @@ export const banshiRoutes = {
       const form = new FormData();
       form.append("file", file);
       const done = await act(b, out, async () => { await save(); return ctx.api.upload(`/applications/${id}/materials/${b.dataset.upload}/upload`, form); }, "已上传");
+      if (done.ok) redone.add(`${id}:${b.dataset.upload}`);
       if (done.ok) banshiRoutes.apply(id);
     });
   },
@@ -245,10 +258,10 @@ export const banshiRoutes = {
     const result = a.result || {};
     ctx.view.innerHTML = `
       <div class="card"><h2>${esc(a.service_name)}</h2><div class="muted">${esc(a.department_name)}</div>
-        <div class="row"><span>办件编号</span><span id="application-number">${esc(a.number || "")}</span></div>
-        <div class="row"><span>状态</span><span id="application-state">${stateBadge(a.state, a.state_name)}</span></div>
+        <div class="row kv"><span>办件编号</span><span id="application-number">${esc(a.number || "")}</span></div>
+        <div class="row kv"><span>状态</span><span id="application-state">${stateBadge(a.state, a.state_name)}</span></div>
         ${deadlineRow(a)}
-        <div class="row"><span>自动填写 / 本人填写</span><span id="field-counts">${esc(a.prefilled_count)} 项 / ${esc(a.typed_count)} 项</span></div>
+        <div class="row kv"><span>自动填写 / 本人填写</span><span id="field-counts">${esc(a.prefilled_count)} 项 / ${esc(a.typed_count)} 项</span></div>
         ${a.state === "supplement_requested" ? `<div id="supplement-request"><p>请补正：${esc((a.supplement || {}).message || "")}</p>
           <a class="btn" href="#/apply/${id}" id="go-supplement">去补正</a></div>` : ""}
         ${a.decision_reason ? `<p id="decision-reason">${a.decision === "approved" ? "审批意见" : "理由"}：${esc(a.decision_reason)}</p>` : ""}
