@@ -7,9 +7,10 @@ from typing import Any
 
 from flask import Flask, send_from_directory
 from flask_smorest import Api
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api.errors import register_error_handlers
-from api.schemas import ErrorBodySchema, IdConverter
+from api.schemas import ErrorBodySchema, IdConverter, TextConverter
 from app import db
 from app.logs import configure_logging
 from config import get_settings
@@ -37,6 +38,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.config.update(
         MAX_CONTENT_LENGTH=settings.max_request_bytes,
         RATE_LIMIT_PER_MINUTE=settings.rate_limit_per_minute,
+        TRUSTED_PROXIES=settings.trusted_proxies,
         JSON_SORT_KEYS=False,
         API_TITLE="yss 粤省事后端 API",
         API_VERSION="v1",
@@ -55,8 +57,13 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         },
     )
     app.config.update(overrides or {})
+    if app.config["TRUSTED_PROXIES"]:
+        # The client address (rate limits, audit) is then the one the last trusted proxy saw.
+        proxies = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     app.json.ensure_ascii = False  # Chinese stays readable in bodies
     app.url_map.converters["int"] = IdConverter
+    app.url_map.converters["default"] = app.url_map.converters["string"] = TextConverter
 
     from app.push.rules import rules
 

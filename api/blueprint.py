@@ -20,7 +20,7 @@ from typing import Any
 import flask_smorest
 from flask import g, request
 
-from api.schemas import ErrorBodySchema
+from api.schemas import ErrorBodySchema, TextCheckingParser
 from app.errors import AppError, ValidationFailed
 from app.identity.errors import AccountDisabled, LevelRequired, SessionRevoked, TokenInvalid
 from app.identity.models import L0
@@ -98,6 +98,8 @@ def error_responses(classes: list[type[AppError]]) -> dict[int, dict[str, Any]]:
 
 
 class Blueprint(flask_smorest.Blueprint):
+    ARGUMENTS_PARSER = TextCheckingParser()
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Before smorest's own response documentation, so the error responses join the others.

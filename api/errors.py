@@ -10,7 +10,8 @@ from flask import Flask, Response, g, jsonify
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
-from app.errors import AppError
+from app import stores
+from app.errors import AppError, StoreUnavailable
 
 log = logging.getLogger("yss.api")
 
@@ -71,6 +72,15 @@ def handle_integrity_error(error: IntegrityError) -> Response:
     return error_response(409, "concurrent_update", "操作冲突，请刷新后重试")
 
 
+def handle_store_error(error: Exception) -> Response:
+    # A store out of reach is an outage, not a bug: 503 with Retry-After, and the client tries again.
+    if not stores.unavailable(error):
+        return handle_unexpected(error)
+    log.warning("store unavailable", extra={"request_id": g.get("request_id"),
+                                             "error": f"{type(error).__name__}: {error}"[:300]})
+    return handle_app_error(StoreUnavailable())
+
+
 def handle_unexpected(error: Exception) -> Response:
     if isinstance(error, HTTPException):
         return handle_http_exception(error)
@@ -84,4 +94,6 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(AppError, handle_app_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(IntegrityError, handle_integrity_error)
+    for store_error in stores.STORE_ERRORS:
+        app.register_error_handler(store_error, handle_store_error)
     app.register_error_handler(Exception, handle_unexpected)

@@ -9,6 +9,7 @@ from flask.views import MethodView
 from api.blueprint import Blueprint
 from api.schemas import Int
 from app.intake.batches import MAX_BATCH, ingest_batch
+from app.intake.errors import BatchTooLarge
 
 blp = Blueprint("intake", __name__, url_prefix="/api/v1/intake", description="发证部门数据接入（机器接口）")
 
@@ -56,8 +57,8 @@ class Batches(MethodView):
             {"index": 0, "type": "certificate", "id": "GDPSB-ID-0001", "version": 1, "status": "accepted",
              "reason": None, "details": {}},
             {"index": 1, "type": "licence", "id": "X-1", "version": 1, "status": "rejected",
-             "reason": "type_not_allowed", "details": {}}]})
-    @blp.alt_response(413, description=f"超过 {MAX_BATCH} 条 (batch_too_large)")
+             "reason": "record_owned_by_other_authority", "details": {}}]})
+    @blp.errors(BatchTooLarge)
     def post(self, body):
         """Upsert a batch of records; each gets accepted, unchanged or rejected with a reason."""
         results = ingest_batch(g.authority, body["records"])

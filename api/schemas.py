@@ -1,9 +1,13 @@
-"""Schemas and input types shared by every blueprint (the error body, bounded integers, the id converter)."""
+"""Schemas and input types shared by every blueprint (the error body, bounded integers, the id and text
+converters, the argument parser that refuses control characters in every schema's input)."""
 
 from __future__ import annotations
 
 import marshmallow as ma
-from werkzeug.routing import IntegerConverter
+from flask_smorest.arguments import FlaskParser
+from werkzeug.routing import IntegerConverter, UnicodeConverter
+
+from app.text import MESSAGE, refused_text
 
 # Ids and counts are stored in INTEGER columns (32-bit signed on PostgreSQL).
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
@@ -31,3 +35,29 @@ class IdConverter(IntegerConverter):
     def __init__(self, url_map, *args, **kwargs) -> None:
         kwargs.setdefault("max", INT_MAX)
         super().__init__(url_map, *args, **kwargs)
+
+
+class TextConverter(UnicodeConverter):
+    """Every string path segment: one holding control characters matches no route (404)."""
+
+    def __init__(self, url_map, *args, **kwargs) -> None:
+        super().__init__(url_map, *args, **kwargs)
+        self.regex = self.regex.replace("[^/]", "[^/\\x00-\\x1f\\x7f-\\x9f]")
+
+
+class TextCheckingParser(FlaskParser):
+    """The parser of every ``@blp.arguments``: before any schema sees the input, a string anywhere in
+    it (nested in a list or a free-form dict too, keys included) holding control characters is a 422
+    naming where (``app.text`` says what is refused: tab and newline pass in bodies, not in queries)."""
+
+    def _load_location_data(self, *, schema, req, location):
+        data = super()._load_location_data(schema=schema, req=req, location=location)
+        if location in ("query", "querystring", "headers"):
+            values = req.headers if location == "headers" else req.args
+            problems = {key: [MESSAGE] for key in values
+                        if refused_text([key, *values.getlist(key)], multiline=False)}
+        else:
+            problems = refused_text(data if isinstance(data, dict | list) else {})
+        if problems:
+            raise ma.ValidationError(problems)
+        return data

@@ -10,7 +10,9 @@ from flask.views import MethodView
 from api.blueprint import Blueprint, current_staff
 from api.schemas import Int
 from app.audit.log import Actor
+from app.errors import RateLimited
 from app.staff import accounts, auth, catalogue
+from app.staff.errors import InvalidCredentials, StaffLocked
 from app.staff.models import ADMIN, ROLE_RANK
 
 blp = Blueprint("staff", __name__, url_prefix="/api/v1", description="工作人员与服务事项")
@@ -79,16 +81,17 @@ ME_EXAMPLE = {"id": 2, "display_name": "公安厅工作人员 001号", "role": "
 @blp.route("/staff/sessions")
 class StaffSessions(MethodView):
     @blp.public
-    @blp.arguments(StaffLoginSchema, example={"username": "demo.agent", "password": "demo-agent-pass-2025",
+    @blp.arguments(StaffLoginSchema, example={"username": "zhang.agent", "password": "（您的密码）",
                                               "totp": "492039"})
     @blp.response(201, StaffSessionSchema, example={"access_token": "eyJhbGciOiJFZERTQSJ9...",
                                                     "token_type": "Bearer", "expires_in": 36000,
                                                     "staff": ME_EXAMPLE})
-    @blp.alt_response(401, description="用户名、密码或动态验证码错误，或验证码已用过 (invalid_credentials)")
-    @blp.alt_response(423, description="连续5次失败，锁定15分钟 (staff_locked)，见 Retry-After")
-    @blp.alt_response(429, description="登录尝试过于频繁")
+    @blp.errors(InvalidCredentials, StaffLocked, RateLimited)
     def post(self, body):
-        """Staff login with username, password and a TOTP code (each code works once)."""
+        """Staff login with username, password and a TOTP code (each code works once).
+
+        Five failures in a row from one address lock that username at that address for 15 minutes;
+        twenty in a row from anywhere lock the account for 5 minutes (``staff_locked``, Retry-After)."""
         return auth.log_in(body["username"], body["password"], body["totp"], request.remote_addr)
 
 

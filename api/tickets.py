@@ -28,6 +28,7 @@ from api.ticket_schemas import (
 from app.identity.models import L1
 from app.staff.models import SUPERVISOR
 from app.tickets import lifecycle, messages, queues, requester, views
+from app.tickets.errors import NotAssignee
 
 blp = Blueprint("tickets", __name__, url_prefix="/api/v1", description="工单")
 
@@ -227,8 +228,10 @@ class TransferTicket(MethodView):
     @blp.response(200, StaffTicketSchema, example={**STAFF_TICKET_EXAMPLE, "state": "new"})
     @blp.alt_response(404, description=NOT_FOUND)
     @blp.alt_response(409, description=ILLEGAL)
+    @blp.errors(NotAssignee)
     def post(self, body, ticket_id):
-        """Send the ticket to another department, with a reason (it leaves my queue)."""
+        """Send the ticket to another department, with a reason (its assignee, a supervisor, or anyone
+        of the department while it is unassigned); it leaves my queue."""
         ticket = lifecycle.transfer(current_staff(), ticket_id, body["department_id"], body["reason"])
         return views.for_staff(ticket)
 

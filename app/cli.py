@@ -56,16 +56,31 @@ def audit() -> None:
 
 @audit.command("verify")
 def audit_verify() -> None:
-    """Check the audit hash chain; names the first broken row and exits 1 if there is one."""
+    """Check the keyed audit chain against its signed checkpoints; names what is wrong, exits 1 then."""
     from app.audit.log import verify_chain
 
     report = verify_chain()
     if report.ok:
-        click.echo(f"audit chain intact: {report.checked} entries")
+        click.echo(f"audit chain intact: {report.checked} entries, {report.checkpoints} checkpoints agree")
         return
-    click.echo(f"audit chain broken at entry {report.first_broken_id}: {report.reason} "
-               f"({report.checked} entries intact before it)", err=True)
+    if report.first_broken_id is not None:
+        click.echo(f"audit chain broken at entry {report.first_broken_id}: {report.reason} "
+                   f"({report.checked} entries intact before it)", err=True)
+    for problem in report.problems:
+        click.echo(f"- {problem}", err=True)
     raise SystemExit(1)
+
+
+@audit.command("checkpoint")
+def audit_checkpoint() -> None:
+    """Append a signed checkpoint of the chain's head to the checkpoint file now."""
+    from app.audit.checkpoints import checkpoint_file, write_checkpoint
+
+    mark = write_checkpoint()
+    if mark is None:
+        click.echo("the chain has not moved since the last checkpoint")
+        return
+    click.echo(f"checkpoint {mark.number}: {mark.count} entries, head {mark.head[:16]}… -> {checkpoint_file()}")
 
 
 @click.group()
@@ -90,12 +105,17 @@ def intake() -> None:
 @intake.command("register-authority")
 @click.option("--id", "authority_id", required=True, help="e.g. gd-public-security")
 @click.option("--name", required=True, help="e.g. 广东省公安厅")
-@click.option("--types", required=True, help="comma-separated record types it may write")
+@click.option("--types", required=True, help="comma-separated record types it may write, and each certificate "
+              "or licence type it issues: person,life_event,certificate:resident_id_card,licence:<code>")
 def intake_register(authority_id: str, name: str, types: str) -> None:
     """Register an authority and print its secret (shown this once only)."""
+    from app.errors import AppError
     from app.intake.authorities import register_authority
 
-    secret = register_authority(authority_id, name, [t.strip() for t in types.split(",") if t.strip()])
+    try:
+        secret = register_authority(authority_id, name, [t.strip() for t in types.split(",") if t.strip()])
+    except AppError as error:
+        raise click.ClickException(f"{error.code}: {error.message} {error.details or ''}") from None
     click.echo(f"authority {authority_id} registered; its secret (shown once, store it now):")
     click.echo(secret)
 

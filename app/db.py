@@ -8,6 +8,7 @@ carries a row id, so a job never sees a row that was rolled back).
 from __future__ import annotations
 
 import functools
+import logging
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -18,6 +19,8 @@ from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmake
 from sqlalchemy.types import TypeDecorator
 
 from config import get_settings
+
+log = logging.getLogger("yss.db")
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -58,7 +61,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    # A short wait for the write lock: past it "database is locked" answers 503 store_unavailable
+    # fast, instead of holding the request (and a worker thread) for many seconds.
+    cursor.execute(f"PRAGMA busy_timeout={int(get_settings().sqlite_busy_timeout_ms)}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
@@ -76,11 +81,14 @@ def _sqlite_begin(conn: Any) -> None:
 
 def build_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+        timeout = get_settings().sqlite_busy_timeout_ms / 1000
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": timeout})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    # pre-ping: a connection the server dropped (a restart) is replaced, not handed to a request.
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, pool_timeout=10,
+                         connect_args={"connect_timeout": 3})
 
 
 @functools.cache
@@ -153,5 +161,15 @@ def after_commit(callback: Callable[[], Any]) -> None:
 
 
 def _run_after_commit(s: Session) -> None:
+    from app import stores
+
     for callback in s.info.pop("after_commit", []):
-        callback()
+        try:
+            callback()
+        except stores.STORE_ERRORS as error:
+            # The write is committed: its answer must say so. What the callback did (enqueue a job
+            # carrying a row id, drop a cache entry) is redone by the sweeps or expires by itself.
+            if not stores.unavailable(error):
+                raise
+            log.warning("after-commit step skipped, a store is unavailable",
+                        extra={"error": f"{type(error).__name__}: {error}"[:300]})

@@ -14,6 +14,7 @@ class AppError(Exception):
     status: int = 400
     code: str = "bad_request"
     message: str = "请求无效"
+    retry_after: int | None = None  # seconds, sent as Retry-After
 
     def __init__(
         self,
@@ -28,7 +29,7 @@ class AppError(Exception):
         self.code = code or self.code
         self.status = status or self.status
         self.details = details or {}
-        self.retry_after = retry_after
+        self.retry_after = retry_after if retry_after is not None else type(self).retry_after
         super().__init__(f"{self.code}: {self.message}")
 
 
@@ -58,3 +59,10 @@ class RateLimited(AppError):
 
 class UpstreamUnavailable(AppError):
     status, code, message = 503, "upstream_unavailable", "外部服务暂不可用，请稍后再试"
+
+
+class StoreUnavailable(AppError):
+    """The database or Redis cannot be reached (or SQLite is locked) right now: nothing was changed
+    that the caller could see, and the same request may simply be sent again shortly."""
+
+    status, code, message, retry_after = 503, "store_unavailable", "服务暂时繁忙，请稍后再试", 5

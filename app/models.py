@@ -10,6 +10,7 @@ from app.licences import models as _licences  # noqa: F401
 from app.people import models as _people  # noqa: F401
 from app.push import models as _push  # noqa: F401
 from app.ratings import models as _ratings  # noqa: F401
+from app.security import nonces as _nonces  # noqa: F401
 from app.staff import models as _staff  # noqa: F401
 from app.system import heartbeat as _heartbeat  # noqa: F401
 from app.tickets import models as _tickets  # noqa: F401

@@ -9,13 +9,45 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import functools
+import logging
 import subprocess
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import redis
 
 from config import get_settings
+
+log = logging.getLogger("yss.redis")
+
+# What redis-py raises when the server is out of reach (BusyLoadingError, a server still loading
+# after a restart, is a ConnectionError).
+REDIS_UNAVAILABLE: tuple[type[Exception], ...] = (redis.ConnectionError, redis.TimeoutError)
+_outage = threading.Event()
+
+
+def note_unavailable(fallback: str, error: Exception) -> None:
+    """Log once per outage (per process) that Redis is down and what is done instead."""
+    if not _outage.is_set():
+        _outage.set()
+        log.warning("redis unavailable, %s", fallback, extra={"error": f"{type(error).__name__}: {error}"})
+
+
+def note_available() -> None:
+    if _outage.is_set():
+        _outage.clear()
+        log.warning("redis is reachable again")
+
+
+@contextlib.contextmanager
+def best_effort(fallback: str) -> Iterator[None]:
+    """Run a Redis step that may be skipped (a cache, a cache invalidation) when Redis is down."""
+    try:
+        yield
+    except REDIS_UNAVAILABLE as error:
+        note_unavailable(fallback, error)
 
 
 def embedded_socket(instance_path: Path) -> Path:
@@ -84,4 +116,4 @@ def redis_url() -> str:
 
 @functools.cache
 def get_redis() -> redis.Redis:
-    return redis.Redis.from_url(redis_url(), decode_responses=True, socket_timeout=5)
+    return redis.Redis.from_url(redis_url(), decode_responses=True, socket_timeout=5, socket_connect_timeout=2)

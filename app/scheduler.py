@@ -22,6 +22,11 @@ PERIODIC: tuple[tuple[int, str, tuple], ...] = (
     (60, "app.system.heartbeat:record_heartbeat", ("scheduler",)),
     (60, "app.push.delivery:sweep_deliveries", ()),
     (60, "app.push.outbox:sweep_outbox", ()),
+    # Spent request nonces past their timestamp window (intake batches, WeChat pushes).
+    (600, "app.security.nonces:purge_expired_nonces", ()),
+    (3_600, "app.push.wechat_messages:purge_message_receipts", ()),
+    # A signed checkpoint of the audit chain's head, appended outside the database.
+    (300, "app.audit.checkpoints:write_audit_checkpoint", ()),
     # Hourly: close resolved tickets 7 days on and count the unrated as 基本满意.
     (3_600, "app.tickets.settlement:settle_resolved_tickets", ()),
     # Licence decisions dated in the future, within minutes of local midnight on their date.

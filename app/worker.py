@@ -24,11 +24,14 @@ class SessionCleanup(dramatiq.Middleware):
 broker.add_middleware(SessionCleanup())
 
 # Actor modules, imported for their registration with the broker.
+import app.audit.checkpoints  # noqa: E402
 import app.licences.schedule  # noqa: E402
 import app.push.delivery  # noqa: E402
 import app.push.events  # noqa: E402
 import app.push.outbox  # noqa: E402
 import app.push.scans  # noqa: E402
+import app.push.wechat_messages  # noqa: E402
+import app.security.nonces  # noqa: E402
 import app.system.heartbeat  # noqa: E402
 import app.tickets.settlement  # noqa: E402, F401
 from app.push.rules import rules  # noqa: E402

@@ -30,6 +30,7 @@ def generate() -> dict[str, str]:
         "wechat_secret": DEV_MARK + secrets.token_hex(14),
         "wechat_message_token": DEV_MARK + secrets.token_hex(8),
         "wechat_encoding_aes_key": aes,
+        "audit_chain_key": DEV_MARK + _b64(secrets.token_bytes(32)),
     }
 
 
@@ -41,6 +42,15 @@ def load_or_create(instance_path: Path) -> dict[str, str]:
     instance_path.mkdir(parents=True, exist_ok=True)
     path = instance_path / FILE_NAME
     if path.exists():
+        keys = json.loads(path.read_text())
+        missing = {name: value for name, value in generate().items() if name not in keys}
+        if not missing:
+            return keys
+        # A file from before a key was added: add only the missing ones, keeping the others.
+        tmp = instance_path / f".{FILE_NAME}.{os.getpid()}"
+        tmp.write_text(json.dumps({**keys, **missing}, indent=2))
+        tmp.chmod(0o600)
+        os.replace(tmp, path)
         return json.loads(path.read_text())
     keys = generate()
     # Write aside, then link into place: when several processes start at once, exactly one

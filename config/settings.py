@@ -28,6 +28,7 @@ SECRET_FIELDS = (
     "wechat_secret",
     "wechat_message_token",
     "wechat_encoding_aes_key",
+    "audit_chain_key",
 )
 
 
@@ -42,6 +43,8 @@ class Settings(BaseSettings):
     instance_path: Path = Field(ROOT / "instance", alias="YSS_INSTANCE_PATH")
     database_url: str | None = Field(None, alias="DATABASE_URL")
     redis_url: str | None = Field(None, alias="REDIS_URL")
+    # How long a SQLite write waits for the lock before answering 503 store_unavailable.
+    sqlite_busy_timeout_ms: int = Field(2000, ge=0, le=60_000, alias="SQLITE_BUSY_TIMEOUT_MS")
 
     # Keys. Lists are "id:base64url(key)" separated by commas; the first one signs / encrypts,
     # all of them verify / decrypt, which is how a key is rotated without downtime.
@@ -49,16 +52,27 @@ class Settings(BaseSettings):
     field_encryption_keys: str | None = Field(None, alias="FIELD_ENCRYPTION_KEYS")
     blind_index_key: str | None = Field(None, alias="BLIND_INDEX_KEY")
 
+    # The audit chain: each entry's hash is an HMAC under this key (base64url), so rewriting the log
+    # needs a secret the database does not hold; signed checkpoints of the chain's head are appended
+    # to a file outside the database (default: a directory of its own under the instance path).
+    audit_chain_key: str | None = Field(None, alias="AUDIT_CHAIN_KEY")
+    audit_checkpoint_path: Path | None = Field(None, alias="AUDIT_CHECKPOINT_PATH")
+
     wechat_api_base: str = Field("http://127.0.0.1:8001", alias="WECHAT_API_BASE")
     wechat_appid: str = Field("wxdevyss000000001", alias="WECHAT_APPID")
     wechat_secret: str | None = Field(None, alias="WECHAT_SECRET")
     wechat_message_token: str | None = Field(None, alias="WECHAT_MESSAGE_TOKEN")
     wechat_encoding_aes_key: str | None = Field(None, alias="WECHAT_ENCODING_AES_KEY")
+    # Plain-mode (明文) message pushes carry an unsigned body: development only, refused in production.
+    wechat_plain_messages: bool = Field(False, alias="WECHAT_PLAIN_MESSAGES")
     registry_base_url: str = Field("http://127.0.0.1:8001/registry", alias="REGISTRY_BASE_URL")
     http_timeout_seconds: float = Field(5.0, alias="HTTP_TIMEOUT_SECONDS")
 
     l3_max_age_days: int = Field(30, alias="L3_MAX_AGE_DAYS")
     access_token_minutes: int = Field(15, alias="ACCESS_TOKEN_MINUTES")
+    # A spent refresh token presented again within this many seconds (a client refreshing twice at
+    # once) gets the same new pair instead of revoking its family as reuse.
+    refresh_grace_seconds: int = Field(10, ge=0, le=60, alias="REFRESH_GRACE_SECONDS")
     # 好差评: a bad rating's rectification is due in this many working days (5 or 15 by province).
     rectification_working_days: int = Field(15, alias="RECTIFICATION_WORKING_DAYS")
 
@@ -66,6 +80,9 @@ class Settings(BaseSettings):
     log_level: str = Field("INFO", alias="LOG_LEVEL")
     max_request_bytes: int = Field(2 * 1024 * 1024, alias="MAX_REQUEST_BYTES")
     rate_limit_per_minute: int = Field(600, alias="RATE_LIMIT_PER_MINUTE")
+    # Reverse proxies in front of the app whose X-Forwarded-For / -Proto are believed (0: none, so
+    # a client cannot pick its own address; 1 behind one nginx or load balancer).
+    trusted_proxies: int = Field(0, ge=0, le=5, alias="TRUSTED_PROXIES")
 
     @property
     def is_production(self) -> bool:
@@ -81,6 +98,10 @@ class Settings(BaseSettings):
                     return "postgresql+psycopg://" + url[len(prefix):]
             return url
         return f"sqlite:///{self.instance_path / 'yss.sqlite3'}"
+
+    @property
+    def audit_checkpoint_file(self) -> Path:
+        return self.audit_checkpoint_path or self.instance_path / "audit-anchor" / "checkpoints.jsonl"
 
     def key_list(self, name: str) -> list[tuple[str, bytes]]:
         """Parse an "id:base64url,id:base64url" key list into (id, bytes) pairs."""
@@ -110,6 +131,8 @@ def check_production(settings: Settings) -> None:
             problems.append(f"{name.upper()} is not set")
         elif devkeys.is_development_value(value):
             problems.append(f"{name.upper()} is a development key")
+    if settings.wechat_plain_messages:
+        problems.append("WECHAT_PLAIN_MESSAGES must be off (only safe-mode pushes in production)")
     if not settings.database_url:
         problems.append("DATABASE_URL is not set")
     if not settings.redis_url:

@@ -7,9 +7,13 @@ POST /__emulator__/consents    {openid, template_id, status: accept|reject|ban|f
 GET  /__emulator__/consents?openid=
 GET  /__emulator__/sent?openid=&template_id=
 POST /__emulator__/quota       {daily_limit}
-POST /__emulator__/push-event  {url, token, encoding_aes_key, appid, safe_mode, event, openid,
-                                items: [{TemplateId, SubscribeStatusString | MsgID, ErrorCode, ...}],
-                                to_user_name?} → {"status", "body"}
+POST /__emulator__/push-event  {url, token, encoding_aes_key, appid, safe_mode? (default true), event,
+                                openid, items: [{TemplateId, SubscribeStatusString | MsgID, ErrorCode,
+                                ...}], to_user_name?, at? (Unix seconds the push happens; default the
+                                emulator clock), retries? (0-3: WeChat sending the same message again,
+                                each signed afresh 5 s later)}
+                               → {"status", "body", "message", "request": {"query", "body"},
+                                  "retries": [{"status", "body"}]}
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from miniprogram_stub.devapi import PREFIX, DevApiError, bad_request, body, choice, field
 from miniprogram_stub.keywords import KEYWORD_TYPES
-from miniprogram_stub.push import EVENTS, build_event, deliver, original_id
+from miniprogram_stub.push import EVENTS, build_event, original_id, post, signed_request
 from miniprogram_stub.state import Template, get_state
 from miniprogram_stub.subscribe import CONSENT_STATUSES, apply_consent
 
@@ -119,7 +123,7 @@ _CHANGE = {"accept": "accept", "reject": "ban"}
 def push_event() -> Response:
     data = body()
     url, token, appid = field(data, "url"), field(data, "token"), field(data, "appid")
-    safe_mode = bool(field(data, "safe_mode", bool, required=False))
+    safe_mode = field(data, "safe_mode", bool, required=False) is not False  # safe mode unless asked
     aes_key = field(data, "encoding_aes_key", required=safe_mode) or ""
     if safe_mode and len(aes_key) != 43:
         raise bad_request("encoding_aes_key must be 43 characters")
@@ -129,6 +133,10 @@ def push_event() -> Response:
     if not items or not all(isinstance(i, dict) and isinstance(i.get("TemplateId"), str) for i in items):
         raise bad_request("items must be a non-empty list of objects with TemplateId")
     to_user = field(data, "to_user_name", required=False) or original_id(appid)
+    at = field(data, "at", int, required=False)
+    retries = field(data, "retries", int, required=False) or 0
+    if not 0 <= retries <= 3:
+        raise bad_request("retries must be 0 to 3")
     state = get_state()
     with state.lock:
         mapping = {"subscribe_msg_popup_event": _POPUP, "subscribe_msg_change_event": _CHANGE}.get(event, {})
@@ -136,10 +144,15 @@ def push_event() -> Response:
             status = mapping.get(str(item.get("SubscribeStatusString", "")))
             if status:
                 apply_consent(state, openid, item["TemplateId"], status)
-        now = int(state.now())
+        now = int(state.now()) if at is None else at
     message = build_event(to_user, openid, event, items, now)
+    params, payload = signed_request(token, aes_key, appid, safe_mode, message, now)
     try:
-        status_code, text = deliver(url, token, aes_key, appid, safe_mode, message, now)
+        status_code, text = post(url, params, payload)
+        again = [post(url, *signed_request(token, aes_key, appid, safe_mode, message, now + 5 * (n + 1)))
+                 for n in range(retries)]
     except Exception as error:  # the target being down is a result to report, not our crash
         raise DevApiError(502, "push_failed", f"{type(error).__name__}: {error}") from error
-    return jsonify({"status": status_code, "body": text, "message": message})
+    return jsonify({"status": status_code, "body": text, "message": message,
+                    "request": {"query": params, "body": payload.decode()},
+                    "retries": [{"status": status, "body": answer} for status, answer in again]})

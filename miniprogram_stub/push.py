@@ -2,8 +2,10 @@
 
 JSON format: `{"ToUserName", "FromUserName": openid, "CreateTime": <number>, "MsgType": "event",
 "Event", "List"}` where `List` is an object for one item and an array for several. The query
-carries `signature, timestamp, nonce`; safe mode adds `encrypt_type=aes&msg_signature=` and sends
-`{"ToUserName", "Encrypt"}` instead.
+carries `signature, timestamp, nonce`; safe mode (安全模式, what a production mini program uses and
+what this emulator sends unless told otherwise) adds `encrypt_type=aes&msg_signature=` and sends
+`{"ToUserName", "Encrypt"}` instead. WeChat retries a push that got no `success` in time: the same
+message (same `CreateTime`) again, signed afresh.
 """
 
 from __future__ import annotations
@@ -37,16 +39,15 @@ def build_event(to_user: str, openid: str, event: str, items: list[dict[str, Any
     }
 
 
-def deliver(
-    url: str,
+def signed_request(
     token: str,
     encoding_aes_key: str,
     appid: str,
     safe_mode: bool,
     message: dict[str, Any],
     now: int,
-) -> tuple[int, str]:
-    """POST the event like WeChat's push; returns yss's (status, body text)."""
+) -> tuple[dict[str, str], bytes]:
+    """The query and body WeChat sends for ``message`` at ``now``, with a fresh nonce."""
     timestamp, nonce = str(now), str(secrets.randbelow(10**10))
     params = {"signature": push_signature(token, timestamp, nonce), "timestamp": timestamp, "nonce": nonce}
     plain = json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode()
@@ -57,6 +58,11 @@ def deliver(
         payload = json.dumps({"ToUserName": message["ToUserName"], "Encrypt": encrypted}).encode()
     else:
         payload = plain
+    return params, payload
+
+
+def post(url: str, params: dict[str, str], payload: bytes) -> tuple[int, str]:
+    """POST one signed push; returns the receiver's (status, body text)."""
     response = requests.post(
         url, params=params, data=payload, headers={"Content-Type": "application/json"}, timeout=PUSH_TIMEOUT
     )

@@ -51,6 +51,7 @@ def _clean_stores() -> Iterator[None]:
             for name in reversed(tables):
                 conn.execute(text(f"DELETE FROM {name}"))
     get_redis().flushdb()
+    get_settings().audit_checkpoint_file.unlink(missing_ok=True)  # the audit anchor outside the database
 
 
 @pytest.fixture(scope="session")

@@ -327,7 +327,7 @@ class AcceptApplication(MethodView):
     @blp.errors(*STAFF_ERRORS)
     def post(self, body, application_id):
         """受理: the promised deadline starts, in working days from today."""
-        return _view(processing.accept(current_staff(), application_id, body.get("opinion")))
+        return processing.accept(current_staff(), application_id, body.get("opinion"))
 
 
 @blp.route("/staff/applications/<int:application_id>/refuse")
@@ -338,7 +338,7 @@ class RefuseApplication(MethodView):
     @blp.errors(*STAFF_ERRORS)
     def post(self, body, application_id):
         """不予受理, with the reason."""
-        return _view(processing.refuse(current_staff(), application_id, body["reason"]))
+        return processing.refuse(current_staff(), application_id, body["reason"])
 
 
 @blp.route("/staff/applications/<int:application_id>/review")
@@ -349,7 +349,7 @@ class ReviewApplication(MethodView):
     @blp.errors(*STAFF_ERRORS)
     def post(self, body, application_id):
         """Start reviewing an accepted case."""
-        return _view(processing.start_review(current_staff(), application_id, body.get("opinion")))
+        return processing.start_review(current_staff(), application_id, body.get("opinion"))
 
 
 @blp.route("/staff/applications/<int:application_id>/supplement")
@@ -361,7 +361,7 @@ class SupplementApplication(MethodView):
     @blp.errors(*STAFF_ERRORS, e.FormInvalid)
     def post(self, body, application_id):
         """补正: which fields and materials, with a message; the deadline clock stops."""
-        return _view(processing.request_supplement(current_staff(), application_id, **body))
+        return processing.request_supplement(current_staff(), application_id, **body)
 
 
 @blp.route("/staff/applications/<int:application_id>/approve")
@@ -376,7 +376,7 @@ class ApproveApplication(MethodView):
     def post(self, body, application_id):
         """Approve and issue the result into the wallet (or the company's licences); 办结. A referenced
         certificate no longer current sends the case to 补正 instead."""
-        return _view(processing.approve(current_staff(), application_id, body["opinion"]))
+        return processing.approve(current_staff(), application_id, body["opinion"])
 
 
 @blp.route("/staff/applications/<int:application_id>/reject")
@@ -388,4 +388,4 @@ class RejectApplication(MethodView):
     @blp.errors(*STAFF_ERRORS)
     def post(self, body, application_id):
         """不予批准, with the reason (the written decision is delivered: 办结)."""
-        return _view(processing.reject(current_staff(), application_id, body["reason"]))
+        return processing.reject(current_staff(), application_id, body["reason"])

@@ -1,4 +1,4 @@
-"""The message-push endpoint WeChat calls: URL check (GET) and subscribe events (POST, plain or safe mode)."""
+"""The message-push endpoint WeChat calls: URL check (GET) and subscribe events (POST, safe mode)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from flask import Response, request
 from flask.views import MethodView
 
 from api.blueprint import Blueprint
+from app.integrations.wechat_crypto import MessageSignatureError, MessageUndecryptable, MessageWrongAppid
 from app.push import wechat_messages
+from app.push.errors import MessageInvalid, MessageReplayed, MessageStale, PlainModeRefused
 
 blp = Blueprint("wechat_messages", __name__, url_prefix="/api/v1/wechat", description="微信消息推送")
 
@@ -44,20 +46,19 @@ class Messages(MethodView):
     @blp.public
     @blp.arguments(UrlCheckSchema, location="query")
     @blp.response(200, {"type": "string"}, content_type="text/plain", example="abc")
-    @blp.alt_response(403, description="签名错误 (wechat_signature_invalid)")
+    @blp.errors(MessageSignatureError, MessageStale, MessageReplayed)
     def get(self, args):
         """WeChat's server URL check: echo echostr when the signature matches."""
         return _text(wechat_messages.verify_url(args["signature"], args["timestamp"], args["nonce"], args["echostr"]))
 
     @blp.public
     @blp.arguments(PushQuerySchema, location="query")
-    @blp.arguments(PushBodySchema, example={"ToUserName": "gh_123", "FromUserName": "o-abc", "CreateTime": 1760000000,
-                                            "MsgType": "event", "Event": "subscribe_msg_popup_event",
-                                            "List": {"TemplateId": "tmpl-notice-0004",
-                                                     "SubscribeStatusString": "accept"}})
+    @blp.arguments(PushBodySchema, example={"ToUserName": "gh_123",
+                                            "Encrypt": "kM3Yl1zX0c2Qw...（AES-256-CBC，Base64）"})
     @blp.response(200, {"type": "string"}, content_type="text/plain", example="success")
-    @blp.alt_response(403, description="签名错误或无法解密")
+    @blp.errors(MessageSignatureError, MessageStale, MessageReplayed, PlainModeRefused, MessageInvalid,
+                MessageUndecryptable, MessageWrongAppid)
     def post(self, args, _body):
-        """Subscribe events pushed by WeChat (signature checked, safe mode decrypted); answers success."""
+        """Subscribe events pushed by WeChat: fresh, safe mode, each once; answers success."""
         wechat_messages.receive(request.args.to_dict(), request.get_data(cache=True))
         return _text("success")

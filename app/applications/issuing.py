@@ -1,6 +1,7 @@
 """Issuing an approved application's result: the e-certificate into the applicant's wallet, or the
 licence into the company's licences, through authority intake itself (``app.intake.batches``), as
-the owning department's authority. The certificate is then in the wallet and can be shown at once.
+the owning department's authority, with intake's ownership checks: a renewal replaces the document
+only if that department issued it. The certificate is then in the wallet and can be shown at once.
 """
 
 from __future__ import annotations
@@ -10,13 +11,13 @@ from datetime import date
 from typing import Any
 
 from app import clock
-from app.applications.guides import Guide
+from app.applications.guides import Guide, guides
 from app.applications.models import Application
 from app.certificates.catalogue import certificate_type
 from app.certificates.wallet import find_certificate
 from app.db import session
 from app.errors import AppError
-from app.intake.authorities import register_authority
+from app.intake.authorities import find_authority, register_authority
 from app.intake.batches import ingest_batch
 from app.intake.models import Authority
 from app.people.models import Person
@@ -35,13 +36,18 @@ def _years_later(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def department_authority(department_id: int, record_type: str) -> Authority:
-    """The department as an issuing authority (registered on first use, by its department code)."""
+def department_authority(department_id: int) -> Authority:
+    """The owning department as an issuing authority: the one registered under its code, or, the
+    first time a result is issued, registered for the document types its guides issue."""
     department = session().get(Department, department_id)
-    authority = session().get(Authority, department.code)
+    authority = find_authority(department.code)
+    if authority is None and session().get(Authority, department.code) is None:
+        documents = sorted({f"{g.result.kind}:{g.result.type}" for g in guides().values()
+                            if g.department_code == department.code and g.result.type})
+        register_authority(department.code, department.name, documents)
+        authority = find_authority(department.code)
     if authority is None:
-        register_authority(department.code, department.name, ["certificate", "licence"])
-        authority = session().get(Authority, department.code)
+        raise IssuingFailed("发证部门的签发资格已停用", details={"authority": department.code})
     return authority
 
 
@@ -70,7 +76,7 @@ def issue_result(application: Application, guide: Guide) -> dict[str, Any]:
                   "data": {"number": number, "type": result.type, "uscc": application.entity_uscc,
                            "issuer": guide.department_name, "issued_on": today.isoformat(),
                            "valid_until": valid_until and valid_until.isoformat()}}
-    authority = department_authority(application.department_id, record["type"])
+    authority = department_authority(application.department_id)
     outcome = ingest_batch(authority, [record])[0]
     if outcome.status not in ("accepted", "unchanged"):
         raise IssuingFailed(details={"reason": outcome.reason, **outcome.details})

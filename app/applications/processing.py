@@ -66,12 +66,18 @@ def open_case(staff: StaffPrincipal, application_id: int) -> CaseView:
     return CaseView(view, applicant, events_of(application))
 
 
+def _answer(staff: StaffPrincipal, application: Application) -> ApplicationView:
+    """The case after a step, as staff see it: its form is personal data, so this read is recorded too."""
+    record_read(staff, application, ["application_form"], f"办理办件 {application.number}（{application.state}）")
+    return application_view(application)
+
+
 def _locked(staff: StaffPrincipal, application_id: int) -> Application:
     return staff_application(staff, application_id, lock=True)
 
 
 @transactional
-def accept(staff: StaffPrincipal, application_id: int, opinion: str | None = None) -> Application:
+def accept(staff: StaffPrincipal, application_id: int, opinion: str | None = None) -> ApplicationView:
     """受理: the promised deadline starts (working days from today)."""
     application = _locked(staff, application_id)
     guide = require_guide(application.service_code)
@@ -80,11 +86,11 @@ def accept(staff: StaffPrincipal, application_id: int, opinion: str | None = Non
     application.handled_by = staff.staff_id
     move(application, "accept", "staff", staff.staff_id,
          {"opinion": opinion, "due_at": application.due_at.isoformat()})
-    return application
+    return _answer(staff, application)
 
 
 @transactional
-def refuse(staff: StaffPrincipal, application_id: int, reason: str) -> Application:
+def refuse(staff: StaffPrincipal, application_id: int, reason: str) -> ApplicationView:
     """不予受理, with the reason the applicant reads."""
     application = _locked(staff, application_id)
     now = clock.now()
@@ -92,15 +98,15 @@ def refuse(staff: StaffPrincipal, application_id: int, reason: str) -> Applicati
     application.decision, application.decision_reason = "not_accepted", reason
     application.decided_at = application.completed_at = now
     application.handled_by = staff.staff_id
-    return application
+    return _answer(staff, application)
 
 
 @transactional
-def start_review(staff: StaffPrincipal, application_id: int, opinion: str | None = None) -> Application:
+def start_review(staff: StaffPrincipal, application_id: int, opinion: str | None = None) -> ApplicationView:
     application = _locked(staff, application_id)
     move(application, "review", "staff", staff.staff_id, {"opinion": opinion} if opinion else None)
     application.handled_by = staff.staff_id
-    return application
+    return _answer(staff, application)
 
 
 def _supplement(application: Application, actor_type: str, actor_id: Any, fields: list[str],
@@ -119,16 +125,16 @@ def _supplement(application: Application, actor_type: str, actor_id: Any, fields
 
 @transactional
 def request_supplement(staff: StaffPrincipal, application_id: int, *, message: str,
-                       fields: list[str] | None = None, materials: list[str] | None = None) -> Application:
+                       fields: list[str] | None = None, materials: list[str] | None = None) -> ApplicationView:
     """补正: which fields and materials, with a message; the deadline clock stops."""
     application = _locked(staff, application_id)
     _supplement(application, "staff", staff.staff_id, list(fields or []), list(materials or []), message)
     application.handled_by = staff.staff_id
-    return application
+    return _answer(staff, application)
 
 
 @transactional
-def approve(staff: StaffPrincipal, application_id: int, opinion: str) -> Application:
+def approve(staff: StaffPrincipal, application_id: int, opinion: str) -> ApplicationView:
     """Approve (准予) and issue the result; a referenced certificate no longer current → 补正."""
     application = _locked(staff, application_id)
     guide = require_guide(application.service_code)
@@ -139,7 +145,7 @@ def approve(staff: StaffPrincipal, application_id: int, opinion: str) -> Applica
         names = "、".join(p["name"] for p in problems)
         _supplement(application, "system", None, [], [p["material"] for p in problems],
                     f"{names}已过期或注销，请更新后重新提交")
-        return application
+        return _answer(staff, application)
     now = clock.now()
     move(application, "approve", "staff", staff.staff_id, {"opinion": opinion}, tell=opinion)
     application.decision, application.decision_reason, application.decided_at = "approved", opinion, now
@@ -147,11 +153,11 @@ def approve(staff: StaffPrincipal, application_id: int, opinion: str) -> Applica
     application.result = issue_result(application, guide)
     move(application, "complete", "system", None, {"result": application.result})
     application.completed_at = now
-    return application
+    return _answer(staff, application)
 
 
 @transactional
-def reject(staff: StaffPrincipal, application_id: int, reason: str) -> Application:
+def reject(staff: StaffPrincipal, application_id: int, reason: str) -> ApplicationView:
     """不予批准, with the reason; the written decision is the result (办结)."""
     application = _locked(staff, application_id)
     now = clock.now()
@@ -161,4 +167,4 @@ def reject(staff: StaffPrincipal, application_id: int, reason: str) -> Applicati
     application.result = {"kind": "decision", "text": f"不予批准：{reason}"}
     move(application, "complete", "system", None, {"result": application.result}, to_state=COMPLETED)
     application.completed_at = now
-    return application
+    return _answer(staff, application)

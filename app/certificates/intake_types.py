@@ -1,4 +1,8 @@
-"""Record types the certificates area accepts: certificate, certificate_status."""
+"""Record types the certificates area accepts: certificate, certificate_status.
+
+A certificate belongs to the authority that first issued it (``Certificate.authority_id``); the
+intake's shared checks let only that authority, registered for its type, reissue or revoke it.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,11 @@ from typing import Any
 
 import marshmallow as ma
 
-from app.certificates.catalogue import certificate_type
+from app.certificates.catalogue import certificate_type, certificate_types
+from app.certificates.errors import CertificateUnknown
 from app.certificates.wallet import find_certificate, reinstate, revoke, upsert_certificate
-from app.errors import AppError, ValidationFailed
-from app.intake.types import RecordContext, RecordType, register
+from app.errors import ValidationFailed
+from app.intake.types import RecordContext, RecordType, Target, register, register_document_kind
 from app.people.persons import ensure_person
 
 _NUMBER = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64))
@@ -43,6 +48,12 @@ class CertificateStatusRecord(ma.Schema):
     reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
 
 
+def certificate_target(data: dict[str, Any]) -> Target:
+    kind = certificate_type(data["type"])
+    cert = find_certificate(kind.code, data["number"])
+    return Target(cert.authority_id if cert is not None else None, f"certificate:{kind.code}")
+
+
 def apply_certificate(ctx: RecordContext, data: dict[str, Any]) -> None:
     kind = certificate_type(data["type"])
     expires_on = data["expires_on"]
@@ -59,18 +70,18 @@ def apply_certificate(ctx: RecordContext, data: dict[str, Any]) -> None:
 
 
 def apply_certificate_status(ctx: RecordContext, data: dict[str, Any]) -> None:
-    """Revoke a certificate, or reinstate one revoked by mistake; only its issuing authority may."""
+    """Revoke a certificate, or reinstate one revoked by mistake (its issuer only: ``certificate_target``)."""
     cert = find_certificate(certificate_type(data["type"]).code, data["number"])
     if cert is None:
-        raise AppError("证照不存在", code="certificate_unknown", status=422)
-    if cert.authority_id != ctx.authority.id:
-        raise AppError("只有签发该证照的机关可以变更其状态", code="certificate_not_issuer", status=422)
+        raise CertificateUnknown()
     if data["status"] == "revoked":
         revoke(cert, data["reason"])
     else:
         reinstate(cert)
 
 
-register(RecordType("certificate", CertificateRecord, apply_certificate, "电子证照（签发或更新）"))
+register_document_kind("certificate", lambda: certificate_types())
+register(RecordType("certificate", CertificateRecord, apply_certificate, "电子证照（签发或更新）",
+                    target=certificate_target, document_kind="certificate"))
 register(RecordType("certificate_status", CertificateStatusRecord, apply_certificate_status,
-                    "证照状态变更（注销或恢复）"))
+                    "证照状态变更（注销或恢复）", target=certificate_target, document_kind="certificate"))

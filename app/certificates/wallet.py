@@ -57,9 +57,11 @@ def upsert_certificate(holder: Person, *, type_code: str, number: str, holder_na
                            number_hash=lookup_hash(number, "certificate.number"),
                            reference=secrets.token_urlsafe(12))
         session().add(cert)
+    if cert.authority_id is None:  # its first issuer owns it (intake refuses any other)
+        cert.authority_id = authority_id
     cert.holder_id = holder.id
     cert.holder_name_enc = encrypt(holder_name, "certificate.holder_name")
-    cert.issuer, cert.authority_id = issuer or kind.issuer, authority_id
+    cert.issuer = issuer or kind.issuer
     cert.issued_on, cert.expires_on, cert.fields = issued_on, expires_on, fields
     cert.updated_at = clock.now()
     session().flush()

@@ -1,4 +1,8 @@
-"""Intake record types of the market-regulation authority: entities, stage changes, annual reports."""
+"""Intake record types of the market-regulation authority: entities, stage changes, annual reports.
+
+An entity's facts belong to the authority that registered it (``Entity.authority_id``): only that
+authority may update it, change its stage or report its annual reports.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from app.entities.models import STAGES
 from app.entities.uscc import validate_uscc
 from app.errors import AppError
 from app.identity.id_number import parse_id_number
-from app.intake.types import RecordContext, RecordType, register
+from app.intake.types import RecordContext, RecordType, Target, register
 
 
 def validate_uscc_field(value: str) -> None:
@@ -68,13 +72,18 @@ def _actor(ctx: RecordContext) -> Actor:
     return Actor("authority", ctx.authority.id)
 
 
+def entity_target(data: dict[str, Any]) -> Target:
+    entity = lifecycle.find_entity(validate_uscc(data["uscc"]))
+    return Target(entity.authority_id if entity is not None else None)
+
+
 def apply_entity(ctx: RecordContext, data: dict[str, Any]) -> None:
     rep = data["legal_representative"]
     lifecycle.upsert_entity(
         uscc=validate_uscc(data["uscc"]), name=data["name"], type=data["type"],
         registered_address=data["registered_address"], actor=_actor(ctx),
         representative=(rep["name"].strip(), rep["id_number"].strip().upper()),
-        stage=data.get("stage"), stage_since=data.get("stage_since"))
+        stage=data.get("stage"), stage_since=data.get("stage_since"), authority_id=ctx.authority.id)
 
 
 def apply_entity_stage(ctx: RecordContext, data: dict[str, Any]) -> None:
@@ -88,7 +97,9 @@ def apply_annual_report(ctx: RecordContext, data: dict[str, Any]) -> None:
 
 
 register(RecordType("entity", EntitySchema, apply_entity,
-                    "市场主体登记信息（含法定代表人姓名与身份证号，仅保存其盲索引与加密姓名）"))
+                    "市场主体登记信息（含法定代表人姓名与身份证号，仅保存其盲索引与加密姓名）",
+                    target=entity_target))
 register(RecordType("entity_stage", EntityStageSchema, apply_entity_stage,
-                    "市场主体阶段变更（设立、存续、清算、注销）"))
-register(RecordType("annual_report", AnnualReportSchema, apply_annual_report, "市场主体年度报告报送情况"))
+                    "市场主体阶段变更（设立、存续、清算、注销）", target=entity_target))
+register(RecordType("annual_report", AnnualReportSchema, apply_annual_report, "市场主体年度报告报送情况",
+                    target=entity_target))

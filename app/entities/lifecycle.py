@@ -45,7 +45,7 @@ def entity_or_reject(uscc: str) -> Entity:
 
 def upsert_entity(*, uscc: str, name: str, type: str, registered_address: str, actor: Actor,
                   representative: tuple[str, str] | None = None, stage: str | None = None,
-                  stage_since: date | None = None) -> Entity:
+                  stage_since: date | None = None, authority_id: str | None = None) -> Entity:
     """Create or update an entity; ``representative`` is (name, id_number) and only its hash is kept."""
     now = clock.now()
     entity = find_entity(uscc)
@@ -63,6 +63,8 @@ def upsert_entity(*, uscc: str, name: str, type: str, registered_address: str, a
         entity.updated_at = now
         if stage is not None and stage != entity.stage:
             change_stage(entity, stage, stage_since, "登记信息更新")
+    if entity.authority_id is None:  # its registering authority owns it (intake refuses any other)
+        entity.authority_id = authority_id
     if representative is not None:
         set_representative(entity, representative[0], lookup_hash(representative[1], "id_number"), actor)
     return entity

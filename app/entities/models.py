@@ -29,6 +29,7 @@ class Entity(Base):
     representative_id_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     representative_name_enc: Mapped[str | None] = mapped_column(String(255))
     representative_name_masked: Mapped[str | None] = mapped_column(String(60))
+    authority_id: Mapped[str | None] = mapped_column(String(64))  # the registering authority: it alone updates
     stage: Mapped[str] = mapped_column(String(20))
     stage_since: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
 
-from app import clock
+from app import clock, stores
 from app.audit import log as audit_log
 from app.audit.log import Actor
 from app.db import session, transactional
@@ -31,6 +31,9 @@ def session_key_name(account_id: int) -> str:
 
 
 def login_with_code(js_code: str) -> tuple[TokenPair, Account, bool]:
+    # A code is spent by its first use upstream: with a store known to be down, keep it unspent so
+    # the same code still works once the store is back (503 store_unavailable meanwhile).
+    stores.require_database_and_redis()
     try:
         wx = wechat().code_to_session(js_code)
     except WeChatError as error:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, UTCDateTime
@@ -78,3 +78,8 @@ class RefreshToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     idle_expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The pair this token was exchanged for, sealed under a key derived from this token itself, so
+    # that the same client presenting it again within the grace gets the same pair (concurrent
+    # refreshes); nobody reading the table can open it. Neither token is stored in plaintext.
+    successor_id: Mapped[int | None] = mapped_column(Integer)
+    successor_sealed: Mapped[str | None] = mapped_column(Text)

@@ -1,16 +1,25 @@
 """Sessions: short Ed25519 access tokens and rotating refresh tokens (OWASP ASVS 5.0, 7.3/10.4).
 
 A refresh token is spent by one conditional UPDATE, so two concurrent refreshes cannot both win.
-Presenting a spent token again revokes its whole family; an expired one is only refused.
+A client that refreshes twice at once (an ordinary mobile race) presents the immediately previous
+token again: within ``REFRESH_GRACE_SECONDS`` of its spending, and while the pair it was exchanged
+for is still unspent, it gets that same pair back (sealed on the spent row under a key derived from
+the presented token, so the table alone opens nothing). Any other presentation of a spent token —
+after the grace, or once its successor has been spent — revokes its whole family; an expired one
+is only refused.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import select, update
 
 from app import clock
@@ -60,11 +69,43 @@ def _access_token(account: Account, session_id: str) -> tuple[str, int]:
                                now=int(clock.now().timestamp())), ttl
 
 
-def _new_refresh_token(session_id: str, now: datetime) -> str:
+def _new_refresh_token(session_id: str, now: datetime) -> tuple[str, RefreshToken]:
     raw = secrets.token_urlsafe(32)
-    session().add(RefreshToken(session_id=session_id, token_hash=_hash(raw), created_at=now,
-                               idle_expires_at=now + IDLE_TIMEOUT))
-    return raw
+    row = RefreshToken(session_id=session_id, token_hash=_hash(raw), created_at=now,
+                       idle_expires_at=now + IDLE_TIMEOUT)
+    session().add(row)
+    return raw, row
+
+
+def _seal_key(raw_token: str) -> AESGCM:
+    # The refresh token carries 256 random bits: a domain-separated hash of it is a fine AES key.
+    return AESGCM(hashlib.sha256(b"yss refresh grace\x00" + raw_token.encode()).digest())
+
+
+def _seal(raw_token: str, pair: TokenPair) -> str:
+    nonce = secrets.token_bytes(12)
+    plain = json.dumps([pair.access_token, pair.refresh_token, pair.expires_in]).encode()
+    return base64.b64encode(nonce + _seal_key(raw_token).encrypt(nonce, plain, None)).decode()
+
+
+def _unseal(raw_token: str, sealed: str, session_id: str) -> TokenPair | None:
+    try:
+        data = base64.b64decode(sealed)
+        access, refresh_token, expires_in = json.loads(_seal_key(raw_token).decrypt(data[:12], data[12:], None))
+    except (InvalidTag, ValueError, TypeError):
+        return None
+    return TokenPair(access, refresh_token, expires_in, session_id)
+
+
+def _grace_replay(token: RefreshToken, raw_token: str, now: datetime) -> TokenPair | None:
+    """The pair ``token`` was just exchanged for, when this is a concurrent refresh within the grace."""
+    grace = timedelta(seconds=get_settings().refresh_grace_seconds)
+    if token.used_at is None or token.successor_sealed is None or now > token.used_at + grace:
+        return None
+    successor = session().get(RefreshToken, token.successor_id) if token.successor_id else None
+    if successor is None or successor.used_at is not None:
+        return None  # the client has moved on: the old token again is a thief's
+    return _unseal(raw_token, token.successor_sealed, token.session_id)
 
 
 def start_session(account: Account) -> TokenPair:
@@ -74,7 +115,7 @@ def start_session(account: Account) -> TokenPair:
                          expires_at=now + ABSOLUTE_LIFETIME, last_used_at=now)
     session().add(family)
     session().flush()
-    refresh_token = _new_refresh_token(family.id, now)
+    refresh_token, _row = _new_refresh_token(family.id, now)
     access_token, ttl = _access_token(account, family.id)
     return TokenPair(access_token, refresh_token, ttl, family.id)
 
@@ -107,15 +148,22 @@ def _spend_refresh_token(raw_token: str) -> TokenPair | Unauthenticated:
         .values(used_at=now)
     ).rowcount
     if spent == 0:
+        session().refresh(token)  # the winner's commit: its spending and the pair it got
+        replay = _grace_replay(token, raw_token, now)
+        if replay is not None:
+            return replay
         _revoke(family, "refresh_token_reused", now)
         audit_log.record("session.refresh_reused", actor=Actor("resident", str(account.id)),
                          subject_type="account", subject_id=account.id, outcome="revoked",
                          details={"session_id": family.id})
         return errors.RefreshTokenReused()
     family.last_used_at = now
-    new_refresh = _new_refresh_token(family.id, now)
+    new_refresh, new_row = _new_refresh_token(family.id, now)
     access_token, ttl = _access_token(account, family.id)
-    return TokenPair(access_token, new_refresh, ttl, family.id)
+    pair = TokenPair(access_token, new_refresh, ttl, family.id)
+    s.flush()
+    token.successor_id, token.successor_sealed = new_row.id, _seal(raw_token, pair)
+    return pair
 
 
 def _revoke(family: AuthSession, reason: str, now: datetime) -> None:

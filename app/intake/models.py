@@ -9,7 +9,8 @@ from app.db import Base, UTCDateTime
 
 
 class Authority(Base):
-    """A registered issuing authority: its id, its (encrypted) signing secret and allowed types."""
+    """A registered issuing authority: its id, its (encrypted) signing secret, the record types it may
+    send and the document types (``certificate:<code>``, ``licence:<code>``) it may issue."""
 
     __tablename__ = "intake_authorities"
     __encrypted__ = {"secret_enc": "authority.secret"}
@@ -18,6 +19,7 @@ class Authority(Base):
     name: Mapped[str] = mapped_column(String(200))
     secret_enc: Mapped[str] = mapped_column(String(255))
     record_types: Mapped[list[str]] = mapped_column(JSON)
+    document_types: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

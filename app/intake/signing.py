@@ -3,7 +3,8 @@
 An authority signs ``METHOD\\nPATH\\nTIMESTAMP\\nNONCE\\nSHA256_HEX(BODY)`` with HMAC-SHA256
 under its secret and sends ``X-Authority-Id``, ``X-Timestamp`` (Unix seconds), ``X-Nonce`` and
 ``X-Signature`` (hex). The timestamp must be within ±5 minutes; a nonce is accepted once (kept in
-Redis for twice that window, after which the timestamp check refuses a replay anyway).
+the database, so a Redis restart cannot reopen the window, for twice that window, after which the
+timestamp check refuses a replay anyway).
 """
 
 from __future__ import annotations
@@ -11,13 +12,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from datetime import timedelta
 
 from app import clock
-from app.db import session
+from app.db import session, transactional
 from app.errors import Unauthenticated
 from app.intake.models import Authority
-from app.redis_store import get_redis
+from app.security import nonces
 from app.security.keys import decrypt
+from app.text import is_clean
 
 WINDOW_SECONDS = 300
 _NONCE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -42,6 +45,8 @@ def authenticate_request(
 ) -> Authority:
     if not (authority_id and timestamp and nonce and signature):
         raise SignatureError("缺少签名头", code="intake_signature_missing")
+    if not is_clean(authority_id, multiline=False):
+        raise SignatureError()
     authority = session().get(Authority, authority_id)
     if authority is None or authority.disabled_at is not None:
         raise SignatureError()
@@ -54,6 +59,11 @@ def authenticate_request(
     if not hmac.compare_digest(expected.encode(), signature.lower().encode()):  # bytes: any header text
         raise SignatureError()
     # Only a correctly signed request spends its nonce, so forgeries cannot burn nonces.
-    if not get_redis().set(f"intake:nonce:{authority.id}:{nonce}", "1", nx=True, ex=2 * WINDOW_SECONDS):
+    if not _spend_nonce(authority.id, nonce):
         raise SignatureError("请求已处理过（nonce 重复）", code="intake_nonce_replayed")
     return authority
+
+
+@transactional
+def _spend_nonce(authority_id: str, nonce: str) -> bool:
+    return nonces.spend(f"intake:{authority_id}", nonce, timedelta(seconds=2 * WINDOW_SECONDS))

@@ -24,6 +24,14 @@ class MessageSignatureError(AppError):
     status, code, message = 403, "wechat_signature_invalid", "消息签名校验失败"
 
 
+class MessageUndecryptable(MessageSignatureError):
+    code, message = "wechat_message_undecryptable", "消息无法解密"
+
+
+class MessageWrongAppid(MessageSignatureError):
+    code, message = "wechat_message_wrong_appid", "消息不属于本小程序"
+
+
 def decrypt_open_data(session_key: str, encrypted_data: str, iv: str, appid: str) -> dict[str, Any]:
     """Legacy ``encryptedData`` + ``iv``: AES-128-CBC, key = b64decode(session_key), PKCS#7/16.
 
@@ -61,15 +69,19 @@ def decrypt_message(encoding_aes_key: str, encrypted: str, appid: str) -> str:
     try:
         key = base64.b64decode(encoding_aes_key + "=")
         decryptor = Cipher(algorithms.AES(key), modes.CBC(key[:16])).decryptor()
-        padded = decryptor.update(base64.b64decode(encrypted)) + decryptor.finalize()
+        data = base64.b64decode(encrypted)
+        if not data or len(data) % 32:
+            raise ValueError("not whole blocks")
+        padded = decryptor.update(data) + decryptor.finalize()
+        # The whole PKCS#7 padding, not only its last byte: n bytes, each of value n, 1 <= n <= 32.
         pad = padded[-1]
-        if not 1 <= pad <= 32:
+        if not 1 <= pad <= 32 or not hmac.compare_digest(padded[-pad:], bytes([pad]) * pad):
             raise ValueError("bad padding")
         plain = padded[:-pad]
         (length,) = struct.unpack(">I", plain[16:20])
         message, from_appid = plain[20:20 + length], plain[20 + length:].decode()
     except (ValueError, binascii.Error, struct.error, UnicodeDecodeError, IndexError):
-        raise MessageSignatureError("消息无法解密", code="wechat_message_undecryptable") from None
+        raise MessageUndecryptable() from None
     if from_appid != appid:
-        raise MessageSignatureError("消息不属于本小程序", code="wechat_message_wrong_appid")
+        raise MessageWrongAppid()
     return message.decode()

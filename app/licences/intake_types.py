@@ -1,4 +1,8 @@
-"""Intake record types of licence-issuing authorities: licences and their status decisions."""
+"""Intake record types of licence-issuing authorities: licences and their status decisions.
+
+A licence belongs to the authority that first issued it (``Licence.authority_id``): only that
+authority, registered for the licence's type (``licence:<code>``), may update it or decide its status.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from app.entities.intake_types import validate_uscc_field
 from app.entities.lifecycle import entity_or_reject
 from app.entities.uscc import validate_uscc
 from app.errors import NotFound
-from app.intake.types import RecordContext, RecordType, register
+from app.intake.types import RecordContext, RecordType, Target, register, register_document_kind
 from app.licences import register as licences
 from app.licences.catalogue import catalogue
 
@@ -39,11 +43,18 @@ def _unknown_type(code: str) -> bool:
     raise ma.ValidationError(f"未知的许可证类型，可选：{', '.join(catalogue())}")
 
 
+def licence_target(data: dict[str, Any]) -> Target:
+    licence = licences.find_licence(data["number"])
+    type_code = data.get("type") or (licence.type_code if licence is not None else None)
+    return Target(licence.authority_id if licence is not None else None,
+                  f"licence:{type_code}" if type_code else None)
+
+
 def apply_licence(ctx: RecordContext, data: dict[str, Any]) -> None:
     holder = entity_or_reject(validate_uscc(data["uscc"]))
     licences.upsert_licence(number=data["number"], type_code=data["type"], holder=holder,
                             issued_on=data["issued_on"], valid_until=data.get("valid_until"),
-                            issuer=data.get("issuer"))
+                            issuer=data.get("issuer"), authority_id=ctx.authority.id)
 
 
 def apply_licence_status(ctx: RecordContext, data: dict[str, Any]) -> None:
@@ -54,6 +65,9 @@ def apply_licence_status(ctx: RecordContext, data: dict[str, Any]) -> None:
     licences.change_licence_state(licence, data["action"], data["reason"], data["effective_on"])
 
 
-register(RecordType("licence", LicenceSchema, apply_licence, "许可证发放与信息更新（按编号）"))
+register_document_kind("licence", lambda: catalogue())
+register(RecordType("licence", LicenceSchema, apply_licence, "许可证发放与信息更新（按编号）",
+                    target=licence_target, document_kind="licence"))
 register(RecordType("licence_status", LicenceStatusSchema, apply_licence_status,
-                    "许可证状态决定：暂扣、恢复、吊销、注销（附原因与生效日期，日期在后的到期生效）"))
+                    "许可证状态决定：暂扣、恢复、吊销、注销（附原因与生效日期，日期在后的到期生效）",
+                    target=licence_target, document_kind="licence"))

@@ -29,6 +29,7 @@ class Licence(Base):
     type_code: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[int] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"), index=True)
     issuer: Mapped[str] = mapped_column(String(120))
+    authority_id: Mapped[str | None] = mapped_column(String(64))  # the intake authority that issued it
     issued_on: Mapped[date] = mapped_column(Date)
     valid_until: Mapped[date | None] = mapped_column(Date, index=True)
     state: Mapped[str] = mapped_column(String(20))

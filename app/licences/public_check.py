@@ -23,7 +23,7 @@ from app.errors import NotFound
 from app.licences.catalogue import licence_type
 from app.licences.models import Licence
 from app.licences.status import licence_status
-from app.redis_store import get_redis
+from app.redis_store import best_effort, get_redis
 
 CACHE_SECONDS = 600
 CHECKS_PER_MINUTE = 60
@@ -35,7 +35,8 @@ def cache_key(number: str) -> str:
 
 
 def forget(number: str) -> None:
-    get_redis().delete(cache_key(number))
+    with best_effort("a licence check answer stays cached until it expires"):
+        get_redis().delete(cache_key(number))
 
 
 def _seconds_to_local_midnight() -> int:
@@ -55,7 +56,10 @@ def public_answer(licence: Licence, holder: Entity) -> dict[str, Any]:
 def _answers(numbers: list[str]) -> dict[str, dict[str, Any]]:
     redis, today = get_redis(), clock.today().isoformat()
     found: dict[str, dict[str, Any]] = {}
-    for number, cached in zip(numbers, redis.mget([cache_key(n) for n in numbers]) if numbers else [], strict=True):
+    cache: list[str | None] = [None] * len(numbers)
+    with best_effort("licence checks read the database uncached"):
+        cache = redis.mget([cache_key(n) for n in numbers]) if numbers else []
+    for number, cached in zip(numbers, cache, strict=True):
         entry = json.loads(cached) if cached else None
         if entry and entry["as_of"] == today:
             found[number] = entry["answer"]
@@ -69,7 +73,8 @@ def _answers(numbers: list[str]) -> dict[str, dict[str, Any]]:
             answer = found[licence.number] = public_answer(licence, holder)
             pipe.set(cache_key(licence.number), json.dumps({"as_of": today, "answer": answer}, ensure_ascii=False),
                      ex=ttl)
-        pipe.execute()
+        with best_effort("licence checks read the database uncached"):
+            pipe.execute()
     return found
 
 

@@ -40,7 +40,7 @@ def find_licence(number: str) -> Licence | None:
 
 
 def upsert_licence(*, number: str, type_code: str, holder: Entity, issued_on: date, valid_until: date | None,
-                   issuer: str | None = None) -> Licence:
+                   issuer: str | None = None, authority_id: str | None = None) -> Licence:
     kind = licence_type(type_code)
     if valid_until is None:
         valid_until = kind.default_valid_until(issued_on)
@@ -52,6 +52,8 @@ def upsert_licence(*, number: str, type_code: str, holder: Entity, issued_on: da
     if licence is None:
         licence = Licence(number=number.strip(), state="valid", created_at=now)
         session().add(licence)
+    if licence.authority_id is None:  # its first issuer owns it (intake refuses any other)
+        licence.authority_id = authority_id
     licence.type_code, licence.entity_id, licence.issued_on = type_code, holder.id, issued_on
     licence.valid_until, licence.issuer, licence.updated_at = valid_until, issuer or kind.issuer, now
     if created:

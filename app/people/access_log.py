@@ -45,7 +45,7 @@ def my_access_log(principal: Principal, page: int, page_size: int) -> tuple[list
     authority_ids = {e.actor_id for e in rows if e.actor_type == "authority" and e.actor_id}
     authorities = dict(s.execute(select(Authority.id, Authority.name).where(Authority.id.in_(authority_ids)))
                        .tuples().all()) if authority_ids else {}
-    shown = {"show_id", "verification_id", "ticket_id"}
+    shown = {"show_id", "verification_id", "ticket_id", "application_id", "application_number"}
     return [AccessEntry(e.at, e.actor_type, _actor_label(e, authorities), list(e.details.get("data", [])),
                         e.details.get("purpose"), {k: v for k, v in e.details.items() if k in shown})
             for e in rows], total

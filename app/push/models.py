@@ -148,3 +148,13 @@ class SentReport(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     delivery_id: Mapped[int | None] = mapped_column(ForeignKey("push_deliveries.id", ondelete="SET NULL"),
                                                     index=True)
+
+
+class ReceivedMessage(Base):
+    """A message WeChat pushed to us, once per its own identity (see ``wechat_messages.message_key``):
+    WeChat retries a push it thinks failed, and each retry must change nothing."""
+
+    __tablename__ = "push_wechat_messages"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

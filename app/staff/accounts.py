@@ -9,11 +9,12 @@ from sqlalchemy import select
 from app import clock
 from app.audit import log as audit_log
 from app.audit.log import Actor
-from app.db import session, transactional
+from app.db import after_commit, session, transactional
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.security import totp
 from app.security.keys import encrypt
 from app.security.passwords import hash_password
+from app.staff import lockout
 from app.staff.models import ROLE_RANK, Department, StaffDepartment, StaffMember
 
 
@@ -75,5 +76,6 @@ def unlock(staff_id: int, actor: Actor) -> StaffMember:
     """An admin lifts a lockout and resets the failure count."""
     staff = get_staff(staff_id)
     staff.failed_attempts, staff.locked_until = 0, None
+    after_commit(lambda: lockout.forget_username(staff.username))
     audit_log.record("staff.unlocked", actor=actor, subject_type="staff", subject_id=staff.id)
     return staff

@@ -4,16 +4,22 @@ Staff tokens are signed by the same key ring as residents' but for another audie
 (``yss:staff``), so neither kind is accepted where the other is expected; each token names a
 ``staff_sessions`` row that is checked on every request and can be revoked.
 
-Lockout: after ``MAX_FAILURES`` consecutive failures (wrong password, wrong or replayed code) the
-account is locked for ``LOCK_DURATION``; an admin can unlock it earlier. Failures are counted
-in their own committed transaction, so the refusal cannot roll them back.
+Lockout is keyed by (username, client address): after ``MAX_FAILURES`` consecutive failures
+(wrong password, wrong or replayed code, unknown user alike) from one address, that address may
+not try that username for ``LOCK_DURATION``, while the owner logs in from their own desk. A
+slower global back-off guards against guessing from many addresses: after ``GLOBAL_MAX_FAILURES``
+consecutive failures from anywhere the account itself is locked for ``GLOBAL_LOCK_DURATION`` (one
+address, held to 5 failures per 15 minutes, needs an hour to cause it). An admin unlocks both.
+The per-address counts live in Redis with our clock's ``locked_until`` (they may expire: losing
+them only forgets a lockout); the global one in the account's row, counted in its own committed
+transaction, so the refusal cannot roll it back.
 """
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from app import clock, ratelimit
 from app.audit import log as audit_log
@@ -23,14 +29,14 @@ from app.errors import AppError
 from app.security import totp
 from app.security.keys import decrypt, signing_keys
 from app.security.passwords import hash_password, needs_rehash, verify_password
-from app.staff import errors
+from app.staff import errors, lockout
 from app.staff.accounts import department_ids, find_by_username
 from app.staff.models import ROLE_RANK, StaffMember, StaffSession
 
 AUDIENCE = "yss:staff"
 SESSION_LIFETIME = timedelta(hours=10)  # one working shift; no refresh, log in again
-MAX_FAILURES = 5
-LOCK_DURATION = timedelta(minutes=15)
+GLOBAL_MAX_FAILURES = 20  # per account, from any address
+GLOBAL_LOCK_DURATION = timedelta(minutes=5)
 LOGIN_LIMIT_PER_MINUTE = 20  # per client address, on top of the per-account lockout
 
 
@@ -55,7 +61,17 @@ class StaffLogin:
 
 def log_in(username: str, password: str, code: str, client_address: str | None = None) -> StaffLogin:
     ratelimit.hit(f"staff-login:{client_address}", limit=LOGIN_LIMIT_PER_MINUTE, window_seconds=60)
+    key = lockout.address_key(username, client_address)
+    now = clock.now()
+    locked_until = lockout.locked_until(key)
+    if locked_until is not None and now < locked_until:
+        raise _locked(locked_until, now)
     outcome = _attempt(username, password, code)
+    if isinstance(outcome, errors.InvalidCredentials):
+        if (until := lockout.count_failure(key, now)) is not None:
+            outcome = _locked(until, now)
+    elif not isinstance(outcome, AppError):
+        lockout.forget(key)
     if isinstance(outcome, AppError):
         raise outcome  # raised after the commit, so the failure count is kept
     return outcome
@@ -72,28 +88,30 @@ def _attempt(username: str, password: str, code: str) -> StaffLogin | AppError:
     if staff.locked_until is not None and now < staff.locked_until:
         audit_log.record("staff.login", actor=Actor("staff", str(staff.id)), subject_type="staff",
                          subject_id=staff.id, outcome="locked")
-        return _locked(staff, now)
+        return _locked(staff.locked_until, now)
     step = None
     if verify_password(password, staff.password_hash):
         step = totp.match_step(decrypt(staff.totp_secret_enc, "staff.totp_secret"), code, int(now.timestamp()))
     if step is None or (staff.totp_last_step is not None and step <= staff.totp_last_step):
         reason = "bad_password_or_code" if step is None else "code_replayed"
         staff.failed_attempts += 1
-        if staff.failed_attempts >= MAX_FAILURES:
-            staff.locked_until, staff.failed_attempts = now + LOCK_DURATION, 0
+        if staff.failed_attempts >= GLOBAL_MAX_FAILURES:
+            staff.locked_until, staff.failed_attempts = now + GLOBAL_LOCK_DURATION, 0
             reason = "locked_now"
         audit_log.record("staff.login", actor=Actor("staff", str(staff.id)), subject_type="staff",
                          subject_id=staff.id, outcome=reason)
-        return _locked(staff, now) if staff.locked_until and now < staff.locked_until else errors.InvalidCredentials()
+        if staff.locked_until and now < staff.locked_until:
+            return _locked(staff.locked_until, now)
+        return errors.InvalidCredentials()
     staff.totp_last_step, staff.failed_attempts, staff.locked_until = step, 0, None
     if needs_rehash(staff.password_hash):
         staff.password_hash = hash_password(password)
     return _start_session(staff, now)
 
 
-def _locked(staff: StaffMember, now) -> AppError:
-    seconds = max(1, int((staff.locked_until - now).total_seconds()))
-    return errors.StaffLocked(details={"locked_until": staff.locked_until.isoformat()}, retry_after=seconds)
+def _locked(locked_until: datetime, now: datetime) -> AppError:
+    seconds = max(1, int((locked_until - now).total_seconds()))
+    return errors.StaffLocked(details={"locked_until": locked_until.isoformat()}, retry_after=seconds)
 
 
 def _start_session(staff: StaffMember, now) -> StaffLogin:

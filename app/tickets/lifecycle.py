@@ -149,8 +149,13 @@ def step(staff: StaffPrincipal, ticket_id: int, action: str, note: str | None = 
 
 @transactional
 def transfer(staff: StaffPrincipal, ticket_id: int, department_id: int, reason: str) -> Ticket:
-    """Send the ticket to another department: it starts there as new, with the same deadlines."""
+    """Send the ticket to another department: it starts there as new, with the same deadlines.
+
+    An unassigned ticket may be sent on by anyone of its department (triage); once someone holds
+    it, only they or a supervisor may."""
     ticket = staff_ticket(staff, ticket_id)
+    if ticket.assignee_id is not None:
+        _require_handler(ticket, staff)
     target = get_department(department_id)
     if target.id == ticket.department_id:
         raise ValidationFailed("不能转交给当前部门", code="same_department")

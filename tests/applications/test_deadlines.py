@@ -34,12 +34,12 @@ def test_a_supplement_request_stops_the_clock_over_a_weekend_and_national_day_an
         drafts.update_form(me, application.id, {"mailing_address": "广州市越秀区中山五路1号"})
         lifecycle.submit(me, application.id)
         accepted = processing.accept(traffic, application.id)
-    assert local_day(accepted.due_at) == "2025-09-25"  # Tue 23, Wed 24, Thu 25
+    assert local_day(accepted.deadline.due_at) == "2025-09-25"  # Tue 23, Wed 24, Thu 25
 
     with clock.freeze(at(9, 23)):  # Tuesday: one working day used, Wed 24 and Thu 25 left
         paused = processing.request_supplement(traffic, application.id, message="请核对邮寄地址",
                                                fields=["mailing_address"])
-    assert (paused.state, paused.remaining_days) == ("supplement_requested", 2)
+    assert (paused.state, paused.deadline.paused, paused.deadline.remaining_days) == ("supplement_requested", True, 2)
 
     with clock.freeze(at(9, 30)):  # past the old deadline, but the clock is stopped: not overdue
         assert queues.staff_queue(traffic, Window(), overdue=True).items == []

@@ -125,7 +125,7 @@ def test_only_the_issuer_changes_a_status_and_a_mistaken_revocation_can_be_undon
     payload = show(client, holder)["payload"]
     status = {"type": "resident_id_card", "number": holder["cert"]["number"], "reason": "证件挂失"}
     other = issue(client, full_authority(), "certificate_status", {**status, "status": "revoked"})
-    assert (other["status"], other["reason"]) == ("rejected", "certificate_not_issuer")
+    assert (other["status"], other["reason"]) == ("rejected", "record_owned_by_other_authority")
     assert verify(client, payload).status_code == 200
     issue(client, holder["authority"], "certificate_status", {**status, "status": "revoked"})
     assert verify(client, payload).json["code"] == "certificate_revoked"

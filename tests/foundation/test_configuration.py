@@ -15,6 +15,7 @@ PROD_SECRETS = {
     "WECHAT_SECRET": "f" * 32,
     "WECHAT_MESSAGE_TOKEN": "token123",
     "WECHAT_ENCODING_AES_KEY": "D" * 43,
+    "AUDIT_CHAIN_KEY": "E" * 43,
     "DATABASE_URL": "postgresql://db/yss",
     "REDIS_URL": "redis://cache:6379/0",
 }
@@ -53,6 +54,15 @@ def test_production_refuses_a_development_key(monkeypatch, tmp_path):
 
     monkeypatch.setenv("SIGNING_KEYS", devkeys.generate()["signing_keys"])
     with pytest.raises(ConfigurationError, match="SIGNING_KEYS is a development key"):
+        check_production(Settings())
+
+
+def test_production_refuses_plain_mode_wechat_pushes(monkeypatch):
+    for name, value in PROD_SECRETS.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("YSS_ENV", "production")
+    monkeypatch.setenv("WECHAT_PLAIN_MESSAGES", "true")
+    with pytest.raises(ConfigurationError, match="WECHAT_PLAIN_MESSAGES must be off"):
         check_production(Settings())
 
 

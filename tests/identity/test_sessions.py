@@ -19,10 +19,20 @@ def test_a_refresh_rotates_the_token_and_the_new_access_token_works(client):
     assert me.status_code == 200 and me.json["level"] == 2
 
 
-def test_presenting_a_spent_refresh_token_revokes_the_whole_family(client):
+def _after_grace():
+    from datetime import timedelta
+
+    from app import clock
+    from config import get_settings
+
+    return clock.freeze(clock.now() + timedelta(seconds=get_settings().refresh_grace_seconds + 1))
+
+
+def test_presenting_a_spent_refresh_token_after_the_grace_revokes_the_whole_family(client):
     resident = create_resident(level=1)
     first = refresh(client, resident.tokens.refresh_token).json
-    reused = refresh(client, resident.tokens.refresh_token)
+    with _after_grace():
+        reused = refresh(client, resident.tokens.refresh_token)
     assert reused.status_code == 401
     assert reused.json["code"] == "refresh_token_reused"
     # Both the thief's and the owner's tokens of that family are dead now.
@@ -32,21 +42,60 @@ def test_presenting_a_spent_refresh_token_revokes_the_whole_family(client):
     assert client.get("/api/v1/me", headers=resident.headers).status_code == 401
 
 
-def test_two_concurrent_refreshes_cannot_both_win(app):
+def test_ten_parallel_refreshes_of_one_token_all_get_the_same_new_pair_and_stay_logged_in(app):
     resident = create_resident(level=1)
     results = []
 
     def spend():
-        results.append(app.test_client().post("/api/v1/auth/refresh",
-                                              json={"refresh_token": resident.tokens.refresh_token}).status_code)
+        response = app.test_client().post("/api/v1/auth/refresh",
+                                          json={"refresh_token": resident.tokens.refresh_token})
+        results.append((response.status_code, response.json))
 
-    threads = [threading.Thread(target=spend) for _ in range(4)]
+    threads = [threading.Thread(target=spend) for _ in range(10)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert results.count(200) <= 1
-    assert all(code in (200, 401) for code in results)
+    assert [status for status, _ in results] == [200] * 10, results
+    assert len({body["refresh_token"] for _, body in results}) == 1
+    assert len({body["access_token"] for _, body in results}) == 1
+    new = results[0][1]
+    client = app.test_client()
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {new['access_token']}"}).status_code == 200
+    assert refresh(client, new["refresh_token"]).status_code == 200
+
+
+def test_the_previous_token_again_within_the_grace_returns_the_same_pair_and_stores_no_token(client):
+    from sqlalchemy import select
+
+    from app.db import session
+    from app.identity.models import RefreshToken
+
+    resident = create_resident(level=1)
+    first = refresh(client, resident.tokens.refresh_token).json
+    again = refresh(client, resident.tokens.refresh_token)
+    assert again.status_code == 200
+    assert (again.json["refresh_token"], again.json["access_token"]) == (first["refresh_token"], first["access_token"])
+    session().rollback()
+    for row in session().scalars(select(RefreshToken)):
+        stored = " ".join(str(getattr(row, c.key)) for c in RefreshToken.__table__.columns)
+        assert first["refresh_token"] not in stored and first["access_token"] not in stored
+
+
+def test_the_previous_token_within_the_grace_after_its_successor_was_spent_is_reuse(client):
+    resident = create_resident(level=1)
+    first = refresh(client, resident.tokens.refresh_token).json
+    second = refresh(client, first["refresh_token"]).json
+    stale = refresh(client, resident.tokens.refresh_token)
+    assert stale.status_code == 401 and stale.json["code"] == "refresh_token_reused"
+    assert refresh(client, second["refresh_token"]).json["code"] == "session_revoked"
+
+
+def test_two_tokens_back_within_the_grace_is_reuse(client):
+    resident = create_resident(level=1)
+    first = refresh(client, resident.tokens.refresh_token).json
+    refresh(client, first["refresh_token"])
+    assert refresh(client, resident.tokens.refresh_token).json["code"] == "refresh_token_reused"
 
 
 def test_an_unknown_refresh_token_is_refused(client):

@@ -56,6 +56,36 @@ def test_a_replayed_request_is_refused_and_changes_nothing(client):
     assert replay.json["code"] == "intake_nonce_replayed"
 
 
+def test_a_replay_after_redis_lost_everything_is_still_refused(client):
+    from app.redis_store import get_redis
+
+    authority = make_authority(PEOPLE_TYPES)
+    body = json.dumps({"records": [record("person", "P-1", person())]}).encode()
+    headers = signed_headers(authority, body)
+    assert client.post(BATCH_PATH, data=body, headers=headers).status_code == 200
+    get_redis().flushdb()  # what a Redis restart without persistence leaves
+    replay = client.post(BATCH_PATH, data=body, headers=headers)
+    assert replay.status_code == 401
+    assert replay.json["code"] == "intake_nonce_replayed"
+
+
+def test_spent_nonces_are_forgotten_once_the_timestamp_check_refuses_them_anyway(client):
+    from datetime import timedelta
+
+    from sqlalchemy import func, select
+
+    from app import clock
+    from app.db import session
+    from app.security.nonces import UsedNonce, purge_expired
+
+    authority = make_authority(PEOPLE_TYPES)
+    assert send_batch(client, authority, [record("person", "P-1", person())]).status_code == 200
+    assert purge_expired() == 0
+    with clock.freeze(clock.now() + timedelta(minutes=11)):
+        assert purge_expired() == 1
+    assert session().scalar(select(func.count()).select_from(UsedNonce)) == 0
+
+
 def test_a_request_with_a_stale_timestamp_is_refused(client):
     authority = make_authority(PEOPLE_TYPES)
     response = send_batch(client, authority, [record("person", "P-1", person())], timestamp=int(time.time()) - 600)

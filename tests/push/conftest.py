@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from app import clock
 from app.push import consent
 from app.push.rules import load_templates
 from config import get_settings
@@ -35,13 +36,16 @@ def person(wechat):
     return make
 
 
-def push_event(emulator, live_url: str, openid: str, event: str, items: list[dict], safe_mode: bool = True) -> dict:
-    """Have the emulator push a subscribe event to our message endpoint, as WeChat does."""
+def push_event(emulator, live_url: str, openid: str, event: str, items: list[dict], safe_mode: bool = True,
+               **more) -> dict:
+    """Have the emulator push a subscribe event to our message endpoint, as WeChat does, at yss's
+    time (frozen or not: WeChat's clock and ours agree)."""
     settings = get_settings()
     return emulator._post("/push-event", {
         "url": f"{live_url}/api/v1/wechat/messages", "token": settings.wechat_message_token,
         "encoding_aes_key": settings.wechat_encoding_aes_key, "appid": settings.wechat_appid,
-        "safe_mode": safe_mode, "event": event, "openid": openid, "items": items})
+        "safe_mode": safe_mode, "event": event, "openid": openid, "items": items,
+        "at": int(clock.now().timestamp()), **more})
 
 
 def sent_to(emulator, openid: str) -> list[dict]:

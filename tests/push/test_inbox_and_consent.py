@@ -6,6 +6,7 @@ import json
 
 from sqlalchemy import select
 
+from app import clock
 from app.db import session
 from app.push.models import Consent
 from app.push.notify import notify
@@ -57,10 +58,10 @@ def test_subscribe_results_from_the_client_add_credits_and_record_refusals(perso
     assert bad.status_code == 422 and bad.json["code"] == "unknown_template"
 
 
-def test_wechat_pushed_subscribe_events_update_consent_in_plain_and_safe_mode(person, wechat, live_api):
+def test_wechat_pushed_subscribe_events_update_consent(person, wechat, live_api):
     me = person()
     accepted = push_event(wechat, live_api, me.openid, "subscribe_msg_popup_event",
-                          [{"TemplateId": NOTICE, "SubscribeStatusString": "accept"}], safe_mode=False)
+                          [{"TemplateId": NOTICE, "SubscribeStatusString": "accept"}])
     assert (accepted["status"], accepted["body"]) == (200, "success")
     push_event(wechat, live_api, me.openid, "subscribe_msg_popup_event",
                [{"TemplateId": NOTICE, "SubscribeStatusString": "accept"},
@@ -79,9 +80,10 @@ def test_the_message_url_check_echoes_only_for_a_good_signature(client):
     from app.integrations.wechat_crypto import message_signature
 
     token = get_settings().wechat_message_token
-    good = {"timestamp": "1760000000", "nonce": "42", "echostr": "hello-echo"}
+    now = str(int(clock.now().timestamp()))
+    good = {"timestamp": now, "nonce": "42", "echostr": "hello-echo"}
     response = client.get("/api/v1/wechat/messages", query_string={
-        **good, "signature": message_signature(token, "1760000000", "42")})
+        **good, "signature": message_signature(token, now, "42")})
     assert (response.status_code, response.text) == (200, "hello-echo")
     forged = client.get("/api/v1/wechat/messages", query_string={**good, "signature": "0" * 40})
     assert forged.status_code == 403 and forged.json["code"] == "wechat_signature_invalid"

@@ -124,3 +124,38 @@ def test_an_admin_creates_staff_and_gets_the_totp_uri_once(client):
     agent = create_staff_member()
     refused = client.post("/api/v1/staff/members", headers=agent.headers, json={**body, "username": "w.u"})
     assert refused.status_code == 403 and refused.json["code"] == "role_required"
+
+
+def _login_from(client, staff, address, code, password=PASSWORD):
+    return client.post("/api/v1/staff/sessions", json={"username": staff.username, "password": password,
+                                                       "totp": code}, environ_base={"REMOTE_ADDR": address})
+
+
+def test_failures_from_one_address_do_not_lock_the_owner_out_at_their_own_desk(client):
+    load_demo_catalogue()
+    staff = create_staff_member(log_in=False)
+    with clock.freeze(BOUNDARY):
+        answers = [_login_from(client, staff, "203.0.113.9", "000000", "wrong password!") for _ in range(5)]
+        assert [a.status_code for a in answers] == [401, 401, 401, 401, 423]
+        assert _login_from(client, staff, "203.0.113.9", staff.code()).status_code == 423
+        assert _login_from(client, staff, "198.51.100.7", staff.code()).status_code == 201
+
+
+def test_twenty_failures_from_many_addresses_lock_the_account_everywhere_for_five_minutes(client):
+    load_demo_catalogue()
+    staff = create_staff_member(log_in=False)
+    with clock.freeze(BOUNDARY):
+        for n in range(4):
+            for _ in range(5):
+                _login_from(client, staff, f"203.0.113.{n}", "000000", "wrong password!")
+        locked = _login_from(client, staff, "198.51.100.7", staff.code())
+        assert (locked.status_code, locked.json["code"]) == (423, "staff_locked")
+        assert locked.headers["Retry-After"] == "300"
+    with clock.freeze(BOUNDARY + timedelta(minutes=5)):
+        assert _login_from(client, staff, "198.51.100.7", staff.code()).status_code == 201
+
+
+def test_the_openapi_example_does_not_publish_the_demo_agents_password(client):
+    from app.staff.demo import DEMO_AGENT
+
+    assert DEMO_AGENT.password not in client.get("/api/openapi.json").get_data(as_text=True)

@@ -63,8 +63,8 @@ def receiver() -> Iterator[tuple[str, list[dict[str, Any]]]]:
     stop()
 
 
-def _push(emulator: Emulator, url: str, safe_mode: bool, event: str, openid: str, items: list) -> dict:
-    body = {
+def _push(emulator: Emulator, url: str, safe_mode: bool, event: str, openid: str, items: list, **more) -> dict:
+    body = {**more,
         "url": url,
         "token": TOKEN,
         "encoding_aes_key": AES_KEY,
@@ -121,6 +121,31 @@ def test_change_event_reject_bans_and_push_reports_failures(emulator: Emulator, 
     items = [{"TemplateId": "TL", "SubscribeStatusString": "reject"}]
     _push(emulator, url, False, "subscribe_msg_change_event", openid, items)
     assert emulator.ok("GET", "/consents", openid=openid)["consents"][0]["banned"] is True
-    wrong_token = {"url": url, "token": "other", "appid": APPID, "event": "subscribe_msg_sent_event"}
+    wrong_token = {"url": url, "token": "other", "appid": APPID, "event": "subscribe_msg_sent_event",
+                   "encoding_aes_key": AES_KEY}
     rejected = emulator.ok("POST", "/push-event", {**wrong_token, "openid": openid, "items": items})
     assert rejected["status"] == 403
+
+
+def test_pushes_are_in_safe_mode_unless_asked_and_say_what_was_sent(emulator: Emulator, receiver: tuple) -> None:
+    url, received = receiver
+    openid = emulator.user()["openid"]
+    items = [{"TemplateId": "T1", "SubscribeStatusString": "accept"}]
+    result = emulator.ok("POST", "/push-event", {"url": url, "token": TOKEN, "encoding_aes_key": AES_KEY,
+                                                 "appid": APPID, "event": "subscribe_msg_popup_event",
+                                                 "openid": openid, "items": items, "at": 1_760_000_000})
+    assert received[0]["args"]["encrypt_type"] == "aes"
+    assert result["request"]["query"] == received[0]["args"]
+    assert json.loads(result["request"]["body"]) == received[0]["raw"]
+    assert received[0]["args"]["timestamp"] == "1760000000" and received[0]["message"]["CreateTime"] == 1_760_000_000
+
+
+def test_a_retry_is_the_same_message_signed_afresh(emulator: Emulator, receiver: tuple) -> None:
+    url, received = receiver
+    openid = emulator.user()["openid"]
+    items = [{"TemplateId": "T1", "MsgID": "1001", "ErrorCode": 0, "ErrorStatus": "success"}]
+    result = _push(emulator, url, True, "subscribe_msg_sent_event", openid, items, retries=2)
+    assert [r["status"] for r in result["retries"]] == [200, 200]
+    assert len(received) == 3
+    assert [r["message"] for r in received] == [received[0]["message"]] * 3
+    assert len({r["args"]["nonce"] for r in received}) == 3

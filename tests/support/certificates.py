@@ -6,10 +6,10 @@ import itertools
 from datetime import date
 from typing import Any
 
-from tests.support.intake import IssuingAuthority, make_authority, record, send_batch
+from tests.support.intake import IssuingAuthority, document_types_of, make_authority, record, send_batch
 
 PEOPLE_TYPES = ["person", "household_link", "life_event"]
-CERTIFICATE_TYPES = ["certificate", "certificate_status"]
+CERTIFICATE_TYPES = document_types_of("certificate")  # every certificate type
 _ids = itertools.count(1)
 
 

@@ -14,10 +14,10 @@ from app import clock
 from app.db import session, transactional
 from app.entities.models import AgentGrant
 from app.entities.uscc import make_uscc
-from tests.support.intake import IssuingAuthority, make_authority, record, send_batch
+from tests.support.intake import IssuingAuthority, document_types_of, make_authority, record, send_batch
 from tests.support.residents import Resident, create_resident
 
-MARKET_TYPES = ["entity", "entity_stage", "annual_report", "licence", "licence_status"]
+MARKET_TYPES = ["entity", "entity_stage", "annual_report", *document_types_of("licence")]
 _numbers = itertools.count(1)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from app import clock
 from app.intake.authorities import register_authority
 from app.intake.signing import sign
+from app.intake.types import document_types, record_types
 
 BATCH_PATH = "/api/v1/intake/batches"
 
@@ -23,6 +24,16 @@ class IssuingAuthority:
 def make_authority(types: list[str], authority_id: str | None = None, name: str = "测试发证机关") -> IssuingAuthority:
     authority_id = authority_id or f"auth-{secrets.token_hex(4)}"
     return IssuingAuthority(authority_id, register_authority(authority_id, name, types))
+
+
+def every_type() -> list[str]:
+    """Every record type and every document type: an authority that may send anything."""
+    documents = [f"{kind}:{code}" for kind, codes in document_types().items() for code in codes]
+    return sorted([name for name, t in record_types().items() if t.document_kind is None] + documents)
+
+
+def document_types_of(kind: str) -> list[str]:
+    return [f"{kind}:{code}" for code in document_types()[kind]]
 
 
 def signed_headers(authority: IssuingAuthority, body: bytes, *, method: str = "POST", path: str = BATCH_PATH,
@@ -39,7 +50,7 @@ def signed_headers(authority: IssuingAuthority, body: bytes, *, method: str = "P
 
 
 def send_batch(client: Any, authority: IssuingAuthority, records: list[dict[str, Any]], **header_options: Any) -> Any:
-    body = json.dumps({"records": records}, ensure_ascii=False).encode()
+    body = json.dumps({"records": records}).encode()
     return client.post(BATCH_PATH, data=body, headers=signed_headers(authority, body, **header_options))
 
 

@@ -168,3 +168,25 @@ def test_only_the_assignee_or_a_supervisor_works_an_assigned_ticket(client, worl
     reassigned = client.put(f"/api/v1/staff/tickets/{ticket.id}/assignment", headers=colleague.headers,
                             json={"staff_id": colleague.id})
     assert reassigned.status_code == 403
+
+
+def test_an_agent_who_is_not_the_assignee_cannot_transfer_a_colleagues_ticket(client, world):
+    resident, agent, supervisor = world
+    colleague = create_staff_member(display_name="公安厅工作人员 002号")
+    ticket = ticket_in_state(resident.account_id, agent, "in_progress")
+    url = f"/api/v1/staff/tickets/{ticket.id}/transfer"
+    body = {"department_id": _other_department(), "reason": "属社保卡业务"}
+
+    taken = client.post(url, headers=colleague.headers, json=body)
+    assert (taken.status_code, taken.json["code"]) == (403, "not_assignee")
+    mine = client.get(f"/api/v1/staff/tickets/{ticket.id}", headers=agent.headers).json
+    assert (mine["state"], mine["assignee_id"]) == ("in_progress", agent.id)
+    assert client.post(url, headers=supervisor.headers, json=body).status_code == 200
+
+
+def test_an_unassigned_ticket_may_be_sent_on_by_anyone_of_its_department(client, world):
+    resident, agent, _ = world
+    ticket = ticket_in_state(resident.account_id, agent, "new")
+    response = client.post(f"/api/v1/staff/tickets/{ticket.id}/transfer", headers=agent.headers,
+                           json={"department_id": _other_department(), "reason": "不属本部门"})
+    assert response.status_code == 200, response.json
