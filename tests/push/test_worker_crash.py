@@ -83,7 +83,8 @@ def _report_sent(emulator, live_url: str, openid: str) -> None:
     assert push_event(emulator, live_url, openid, "subscribe_msg_sent_event", items)["body"] == "success"
 
 
-def _wait(condition, what: str, timeout: float = 40) -> None:
+def _wait(condition, what: str, timeout: float = 300) -> None:
+    # A guard against a hang, not a performance bound: a loaded machine may take minutes.
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
