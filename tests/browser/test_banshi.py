@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from app import clock
 from tests.browser.steps import reach_l3, staff_login
-from tests.support.certificates import certificate_data
+from tests.support.certificates import CERTIFICATE_TYPES, PEOPLE_TYPES, certificate_data
 from tests.support.intake import make_authority, record, send_batch
 from tests.support.residents import new_id_number
 from tests.support.staff import create_staff_member, load_demo_catalogue
@@ -25,8 +25,7 @@ def test_an_id_card_reminder_leads_to_a_prefilled_renewal_decided_in_the_console
         site, phone, emulator, client, app):
     load_demo_catalogue()
     id_number = new_id_number()
-    police = make_authority(["person", "certificate", "certificate_status", "household_link", "life_event"],
-                            name="广东省公安厅")
+    police = make_authority(PEOPLE_TYPES + CERTIFICATE_TYPES, name="广东省公安厅")
     old = certificate_data(id_number, holder_name="林晓峰", number="440106IDOLD1",
                            expires_on=clock.today() + timedelta(days=45))
     sent = send_batch(client, police, [
@@ -165,8 +164,7 @@ def test_the_birth_bundle_is_one_form_whose_parts_each_department_processes_and_
     parent_id = new_id_number()
     born = clock.today() - timedelta(days=5)
     child_id = new_id_number(born)
-    registry = make_authority(["person", "certificate", "certificate_status", "household_link", "life_event"],
-                              name="广东省公安厅")
+    registry = make_authority(PEOPLE_TYPES + CERTIFICATE_TYPES, name="广东省公安厅")
     sent = send_batch(client, registry, [
         record("person", "P-mother", {"name": "何丽君", "id_number": parent_id,
                                       "address": {"kind": "household", "text": "广东省佛山市禅城区祖庙路 8 号"}}),
@@ -254,7 +252,7 @@ def test_a_residence_permit_with_an_upload_goes_through_supplement_and_its_endor
         site, phone, emulator, client):
     load_demo_catalogue()
     id_number = new_id_number()
-    police = make_authority(["person", "certificate", "certificate_status"], name="广东省公安厅")
+    police = make_authority(PEOPLE_TYPES + CERTIFICATE_TYPES, name="广东省公安厅")
     sent = send_batch(client, police, [
         record("person", "P-zhou", {"name": "周海燕", "id_number": id_number,
                                     "address": {"kind": "household", "text": "湖南省长沙市岳麓区麓山路 2 号"}}),
