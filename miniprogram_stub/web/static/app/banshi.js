@@ -143,10 +143,10 @@ export const banshiRoutes = {
       const params = new URLSearchParams({ page_size: "50" });
       for (const k of ["q", "department", "applicant"]) if (el(k).value.trim()) params.set(k, el(k).value.trim());
       const done = await act(el("search"), el("err"), () => ctx.api.get(`/service-guides?${params}`));
-      if (!done.ok) return;
+      if (!done.ok || !el("results")) return; // the resident may have left the page meanwhile
       const found = items(done.value);
       const total = done.value.__pagination ? done.value.__pagination.total : found.length;
-      el("results").innerHTML = `<div class="muted" id="found">找到 ${total} 项</div>
+      el("results").innerHTML = `<div class="muted" id="found" data-q="${esc(params.get("q") || "")}">找到 ${total} 项</div>
         ${found.map(guideRow).join("") || '<p class="muted">没有找到相关事项，换个关键词试试</p>'}`;
     };
     el("search").onclick = search;
@@ -157,6 +157,9 @@ export const banshiRoutes = {
   async guide(code) {
     loading();
     const g = await ctx.api.get(`/service-guides/${encodeURIComponent(code)}`);
+    // A company's service is applied for by its legal representative or an agent with apply_services.
+    const companies = g.applicant === "person" || !ctx.me || ctx.me.level < 2 ? []
+      : items(await ctx.api.get("/me/entities")).filter((e) => e.role === "legal_representative" || (e.scopes || []).includes("apply_services"));
     const fields = g.fields || [];
     const prefilled = fields.filter((f) => f.source).length;
     const parts = g.parts || [];
@@ -168,6 +171,8 @@ export const banshiRoutes = {
         <div class="row kv"><span>收费</span><span>${esc(g.fee || "不收费")}</span></div>
         <div class="row kv"><span>办理结果</span><span>${esc(RESULTS[(g.result || {}).kind] || "")}</span></div>
         <div class="row kv"><span>自动填写</span><span id="prefill-count">${prefilled}/${fields.length} 项由部门数据带出</span></div>
+        ${companies.length ? `<label>办理主体</label><select id="for">${g.applicant === "both" ? '<option value="">本人</option>' : ""}
+          ${companies.map((e) => `<option value="${esc(e.uscc)}">${esc(e.name)}</option>`).join("")}</select>` : ""}
         <button class="block" id="apply">在线办理</button><div id="err"></div></div>
       ${parts.length ? `<div class="card"><h2>一件事一次办：一张表，分送 ${parts.length} 个事项</h2>${parts.map((p) => `<div class="row guide-part"><span>${esc(p.name)}</span><span class="muted">${esc(p.department_name)}</span></div>`).join("")}</div>` : ""}
       <div class="card"><h2>申请条件</h2>${(g.conditions || []).map((c) => `<p>${esc(c)}</p>`).join("") || '<p class="muted">无</p>'}
@@ -175,7 +180,8 @@ export const banshiRoutes = {
       <div class="card"><h2>申请材料</h2>${(g.materials || []).map((m) => `<div class="row guide-material"><span>${esc(m.name)}</span>
         <span class="muted">${m.by === "upload" ? "需上传" : "免提交"}</span></div>`).join("") || '<p class="muted">无需材料</p>'}</div>`;
     el("apply").onclick = async () => {
-      const done = await act(el("apply"), el("err"), () => startDraft(g.code));
+      const entity = el("for") && el("for").value;
+      const done = await act(el("apply"), el("err"), () => startDraft(g.code, entity ? { entity_uscc: entity } : {}));
       if (done.ok) location.hash = `#/apply/${done.value.id}`;
     };
   },

@@ -13,10 +13,15 @@ function whyText(why) {
 
 // A reminder whose rule names the service that acts on it opens that service's prefilled draft; its
 // page ("pages/applications/apply?service=…&origin=…&life_event_id=…") carries what the draft needs.
+// A notice of an application's step ("pages/applications/detail?id=…") opens its progress view.
 function applyLink(n) {
-  const query = new URLSearchParams((n.page || "").split("?")[1] || "");
+  const page = n.page || "";
+  const query = new URLSearchParams(page.split("?")[1] || "");
+  if (page.startsWith("pages/applications/detail") && query.get("id")) {
+    return `<a class="btn ghost go-application" href="#/application/${encodeURIComponent(query.get("id"))}">查看办件</a>`;
+  }
   const code = query.get("service");
-  if (!code || !(n.page || "").startsWith("pages/applications/apply")) return "";
+  if (!code || !page.startsWith("pages/applications/apply")) return "";
   return `<a class="btn go-apply" href="#/go/${encodeURIComponent(code)}?${esc(query)}">去办理</a>`;
 }
 

@@ -25,6 +25,7 @@ const loading = (view) => { view.innerHTML = '<div class="card muted" id="loadin
 
 function dueBadge(a) {
   if (a.overdue) return '<span class="badge expired">已超期</span>';
+  if (a.due_soon) return '<span class="badge expiring">即将到期</span>';
   if (a.paused) return '<span class="badge expiring">补正暂停</span>';
   return a.due_at ? '<span class="badge valid">期限内</span>' : "";
 }
@@ -63,6 +64,18 @@ export function applicationRoutes(api, view) {
         location.hash = `#/applications?${next}`;
       };
       ["app-state", "app-service", "app-overdue"].forEach((id) => { el(id).onchange = refilter; });
+    },
+
+    // Supervisors: running cases past their promised deadline or due within two working days.
+    async deadlines() {
+      loading(view);
+      const watch = list(await api.get("/staff/application-deadlines"));
+      view.innerHTML = `<div class="card"><h2>办件时限监控（已超期与即将到期）</h2>
+        <table id="deadline-watch"><tr><th>办件编号</th><th>事项</th><th>状态</th><th>承诺办结</th><th></th></tr>
+        ${watch.map((a) => `<tr class="deadline-item" data-id="${a.id}"><td>${esc(a.number)}</td><td>${esc(a.service_name)}</td>
+          <td>${esc(a.state_name || STATES[a.state] || a.state)}</td><td>${fmtDate(a.due_at)} ${dueBadge(a)}</td>
+          <td><a class="btn" href="#/case/${a.id}">办理</a></td></tr>`).join("")}</table>
+        ${watch.length ? "" : '<p class="muted">没有超期或即将到期的办件</p>'}</div>`;
     },
 
     async case(id) {

@@ -191,6 +191,7 @@ async function render() {
       me = await api.get("/staff/me");
       document.getElementById("who").textContent = `${me.display_name}`;
       document.querySelector('[data-tab="appeals"]').hidden = me.role !== "admin";
+      document.querySelector('[data-tab="deadlines"]').hidden = !["supervisor", "admin"].includes(me.role);
     }
     await (routes[name] || routes.queue)(...args);
   } catch (error) {
