@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app import clock
 from app.applications import errors
@@ -139,8 +140,15 @@ def create_draft(principal: Principal, service_code: str, *, entity_uscc: str | 
         state="draft", open_draft_key=key, origin=(origin or None) and origin[:80], form=form,
         materials=attach_held(guide, held), prefilled_count=prefilled, typed_count=typed,
         created_at=now, updated_at=now)
-    session().add(application)
-    session().flush()
+    try:
+        with session().begin_nested():  # a double tap: the second finds the first's draft
+            session().add(application)
+            session().flush()
+    except IntegrityError:
+        existing = session().scalars(select(Application).where(Application.open_draft_key == key)).first()
+        if existing is None:
+            raise
+        return existing
     application.number = number_for(application)
     session().add(ApplicationEvent(application_id=application.id, at=now, actor_type="applicant",
                                    actor_id=str(principal.account_id), kind="created", to_state="draft",

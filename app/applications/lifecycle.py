@@ -56,7 +56,9 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 EVENT_KINDS = {"submit": "submitted", "accept": "accepted", "refuse": "not_accepted", "review": "in_review",
                "request_supplement": "supplement_requested", "resubmit": "resubmitted", "approve": "approved",
                "reject": "rejected", "complete": "completed", "withdraw": "withdrawn"}
-TOLD = ("submitted", "accepted", "not_accepted", "supplement_requested", "approved", "rejected", "completed")
+# Steps the applicant is told of (their own submit included, as a receipt; not their withdrawals).
+TOLD = ("submitted", "accepted", "in_review", "not_accepted", "supplement_requested", "approved", "rejected",
+        "completed")
 
 
 def move(application: Application, action: str, actor_type: str, actor_id: str | int | None,

@@ -20,6 +20,7 @@ DECISION_KINDS = ("approved", "rejected", "not_accepted")
 TEXTS = {
     "submitted": ("办件已提交", "您的“{service}”申请（{number}）已提交，等待{department}受理。"),
     "accepted": ("办件已受理", "您的“{service}”申请（{number}）已受理，承诺{days}个工作日内办结。"),
+    "in_review": ("办件审查中", "您的“{service}”申请（{number}）已进入审查。"),
     "not_accepted": ("办件不予受理", "您的“{service}”申请（{number}）不予受理：{reason}"),
     "supplement_requested": ("办件需要补正", "您的“{service}”申请（{number}）需要补正：{reason}"),
     "approved": ("办件已批准", "您的“{service}”申请（{number}）已批准。{reason}"),

@@ -1,7 +1,8 @@
 """一事一评: the applicant rates one decided application once, on the five-level scale.
 
 The rating is an ordinary rating of the service (``app.ratings``): it feeds the same aggregates per
-department, service and staff member, and a bad one opens a rectification case the same way.
+department, service and staff member, and a bad one opens a rectification case the same way. It is
+given within 7 days of the decision, as for tickets.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from app.applications.access import applicant_application
 from app.applications.models import ApplicationEvent
 from app.db import session, transactional
 from app.identity.sessions import Principal
+from app.ratings.errors import RatingPeriodOver
 from app.ratings.models import Rating
-from app.ratings.ratings import check_score
+from app.ratings.ratings import RATING_PERIOD, check_score
 from app.ratings.rectification import open_case_if_bad
 
 DECIDED = ("approved", "rejected", "not_accepted")
@@ -30,6 +32,8 @@ def rate_application(principal: Principal, application_id: int, score: int, comm
     if application.rating_id is not None:
         raise errors.AlreadyRated(details={"rating_id": application.rating_id})
     now = clock.now()
+    if application.decided_at is not None and now > application.decided_at + RATING_PERIOD:
+        raise RatingPeriodOver()
     rating = Rating(account_id=principal.account_id, service_id=application.service_id,
                     department_id=application.department_id, staff_id=application.handled_by, score=score,
                     comment=comment, tags=list(tags), created_at=now, updated_at=now)

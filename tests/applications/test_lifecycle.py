@@ -6,7 +6,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from app import clock
+from app.applications.rating import rate_application
+from app.identity.sessions import Principal
+from app.ratings.errors import RatingPeriodOver
 from tests.applications.support import act, draft, police_authority, resident_with_id_card
 from tests.support.certificates import issue
 from tests.support.entities import MARKET_TYPES, bound_entity, licence_record, send_ok
@@ -92,3 +97,19 @@ def test_progress_notices_can_be_switched_off_for_wechat_but_decisions_cannot(cl
     inbox = {n["title"]: n for n in client.get("/api/v1/me/notifications", headers=resident.headers).json}
     assert inbox["办件已受理"]["category"] == "applications"
     assert inbox["办件不予批准"]["category"] == "decisions" and "照片不符合要求" in inbox["办件不予批准"]["body"]
+
+
+def test_a_decided_case_is_rated_within_seven_days_of_its_decision(client):
+    resident = resident_with_id_card(client)
+    police = create_staff_member(departments=("gd-gat",))
+    application = _ready(client, resident)
+    act(client, resident, f"/applications/{application['id']}/submit")
+    act(client, police, f"/staff/applications/{application['id']}/accept")
+    act(client, police, f"/staff/applications/{application['id']}/reject", reason="照片不符合要求")
+    me = Principal(resident.account_id, "s", 3, None)
+    with clock.freeze(clock.now() + timedelta(days=7, minutes=1)), pytest.raises(RatingPeriodOver):
+        rate_application(me, application["id"], 1)
+    assert rate_application(me, application["id"], 2).score == 2  # within the week; a bad one opens a case
+    cases = client.get("/api/v1/staff/rectifications",
+                       headers=create_staff_member(role="supervisor", departments=("gd-gat",)).headers).json
+    assert [c["rating"]["score"] for c in cases] == [2]
