@@ -76,6 +76,14 @@ def test_an_id_card_reminder_leads_to_a_prefilled_renewal_decided_in_the_console
             control.fill("广东省广州市天河区体育西路 1 号")
         typed += 1
 
+    # The draft is saved and resumable: reopened from 我的办件, it still holds what was typed.
+    page.click("#save")
+    page.wait_for_selector(".toast:has-text('草稿已保存')")
+    page.goto(f"{site['stub']}/app/#/banshi")
+    page.locator(".my-application", has_text="居民身份证换领").locator("a").click()
+    page.wait_for_selector("#form .form-field")
+    assert page.locator('#form .form-field[data-field="reason"] select').input_value() != ""
+
     # The held ID card is attached by reference, not uploaded (the draft attaches the one held card).
     if page.locator('[data-attach="old_card"]').count():
         page.click('[data-attach="old_card"]')

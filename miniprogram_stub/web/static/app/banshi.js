@@ -183,6 +183,7 @@ export const banshiRoutes = {
       const entity = el("for") && el("for").value;
       const done = await act(el("apply"), el("err"), () => startDraft(g.code, entity ? { entity_uscc: entity } : {}));
       if (done.ok) location.hash = `#/apply/${done.value.id}`;
+      else if (done.error.code === "level_required") el("err").insertAdjacentHTML("beforeend", '<a class="btn" href="#/verify" id="go-verify">去认证</a>');
     };
   },
 
