@@ -1,17 +1,36 @@
-"""The certificate wallet, showing (亮证), and public verification."""
+"""The certificate wallet, SD-JWT credentials (issuance, status list) and public verification."""
 
 from __future__ import annotations
 
 import marshmallow as ma
-from flask import request
+from flask import Response, request
 from flask.views import MethodView
 
 from api.blueprint import Blueprint, current_principal
-from api.schemas import ErrorBodySchema, Int
-from app.certificates import showing, verification, wallet
+from api.schemas import Int
+from app.certificates import credentials, status_list, verification, wallet
+from app.certificates.errors import (
+    CertificateExpired,
+    CertificateNotShowable,
+    CertificateRevoked,
+    CredentialExpired,
+    CredentialSuperseded,
+    DeviceKeyInvalid,
+    KeyBindingInvalid,
+    PresentationChallengeMismatch,
+    PresentationMalformed,
+    PresentationReplayed,
+    PresentationSignatureInvalid,
+    PresentationStale,
+    VerifyRateLimited,
+)
+from app.certificates.sdjwt import MAX_PRESENTATION_BYTES
+from app.errors import NotFound
 from app.identity.models import L3
 
-blp = Blueprint("certificates", __name__, url_prefix="/api/v1", description="电子证照与亮证核验")
+blp = Blueprint("certificates", __name__, url_prefix="/api/v1", description="电子证照、SD-JWT 凭证与亮证核验")
+
+_B64URL = ma.validate.Regexp(r"^[A-Za-z0-9_-]{43}$", error="须为 43 位 base64url")
 
 
 class CertificateSchema(ma.Schema):
@@ -27,40 +46,46 @@ class CertificateSchema(ma.Schema):
     claims = ma.fields.Dict(metadata={"description": "可出示的信息项（本人 L3 可见）"})
 
 
-class ShowRequestSchema(ma.Schema):
-    disclose = ma.fields.List(ma.fields.String(validate=ma.validate.Length(max=40)), load_default=list,
-                              validate=ma.validate.Length(max=20), metadata={"description": "要出示的信息项"})
-    derived = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(showing.DERIVED_CLAIMS)),
-                             load_default=list, metadata={"description": "推导信息：age_over_18 · age_over_60 · "
-                                                                          "valid_on_date"})
+class DeviceKeySchema(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE  # WebCrypto's exportKey adds key_ops and ext
+
+    kty = ma.fields.String(required=True, validate=ma.validate.Equal("EC"))
+    crv = ma.fields.String(required=True, validate=ma.validate.Equal("P-256"))
+    x = ma.fields.String(required=True, validate=_B64URL)
+    y = ma.fields.String(required=True, validate=_B64URL)
 
 
-class ShowSchema(ma.Schema):
-    show_id = ma.fields.String()
-    payload = ma.fields.String(metadata={"description": "二维码内容（≤ 1000 字节，Ed25519 签名）"})
-    qr_png_base64 = ma.fields.String(metadata={"description": "二维码 PNG（base64）"})
-    expires_at = ma.fields.DateTime()
+class CredentialRequestSchema(ma.Schema):
+    device_key = ma.fields.Nested(DeviceKeySchema, required=True, metadata={
+        "description": "本机设备公钥（JWK，ES256/P-256；私钥由页面以 WebCrypto 生成且不可导出）"})
 
 
-class VerificationSchema(ma.Schema):
-    verified_at = ma.fields.DateTime()
-    outcome = ma.fields.String(metadata={"description": "ok · show_expired · certificate_revoked · "
-                                                        "certificate_expired"})
-
-
-class ShowListItemSchema(ma.Schema):
-    id = ma.fields.String()
+class CredentialSchema(ma.Schema):
     certificate_id = Int()
     certificate_type = ma.fields.String()
-    disclosed = ma.fields.List(ma.fields.String())
-    derived = ma.fields.List(ma.fields.String())
-    created_at = ma.fields.DateTime()
+    sd_jwt = ma.fields.String(metadata={"description": "SD-JWT（RFC 9901）：签发者签名的 JWT 与全部披露项，以 ~ 分隔"})
+    disclosures = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(),
+                                 metadata={"description": "信息项名 → 其披露项（加盐），供页面选择出示"})
+    derived = ma.fields.List(ma.fields.String(), metadata={"description": "推导信息项，如 age_over_18"})
+    device_key_thumbprint = ma.fields.String(metadata={"description": "设备公钥的 JWK 指纹（RFC 7638）"})
+    status_index = Int(metadata={"description": "在状态列表中的位置"})
+    issued_at = ma.fields.DateTime()
     expires_at = ma.fields.DateTime()
-    verifications = ma.fields.List(ma.fields.Nested(VerificationSchema))
 
 
 class VerifyRequestSchema(ma.Schema):
-    payload = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000))
+    presentation = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=MAX_PRESENTATION_BYTES),
+                                    metadata={"description": "SD-JWT+KB：签发者 JWT~所选披露项~KB-JWT"})
+    audience = ma.fields.String(validate=ma.validate.Length(min=1, max=200), metadata={
+        "description": "核验方标识（挑战模式，与 nonce 同给）；不给则按柜台扫码模式（aud = yss:counter）核验"})
+    nonce = ma.fields.String(validate=ma.validate.Length(min=1, max=200),
+                             metadata={"description": "核验方给出的一次性随机数（挑战模式）"})
+
+    @ma.validates_schema
+    def both_or_neither(self, data, **_kwargs):
+        if ("audience" in data) != ("nonce" in data):
+            raise ma.ValidationError("audience 与 nonce 须同时提供", field_name="nonce")
 
 
 class VerifyResultSchema(ma.Schema):
@@ -71,8 +96,9 @@ class VerifyResultSchema(ma.Schema):
     status_label = ma.fields.String()
     claims = ma.fields.Dict(metadata={"description": "持证人选择出示的信息项，仅此而已"})
     derived = ma.fields.Dict(metadata={"description": "推导信息，如 age_over_18"})
-    shown_at = ma.fields.DateTime()
-    expires_at = ma.fields.DateTime()
+    mode = ma.fields.String(metadata={"description": "challenge（核验方 nonce）· counter（柜台扫码）"})
+    presented_at = ma.fields.DateTime(metadata={"description": "KB-JWT 的 iat：持证人生成亮证码的时间"})
+    credential_expires_at = ma.fields.DateTime()
 
 
 CERTIFICATE_EXAMPLE = {
@@ -81,9 +107,10 @@ CERTIFICATE_EXAMPLE = {
     "renewal_window_days": 90, "claims": {"name": "张三", "number": "440106199005170013",
                                           "issued_on": "2016-03-01", "expires_on": "2026-03-01",
                                           "birth_date": "1990-05-17", "sex": "male"}}
-PAYLOAD_EXAMPLE = "YSS1.eyJkIjpbIk...In0.q8v1...~WyJ0bE...XQ~WyJmZ...dIl0"
-SHOW_EXAMPLE = {"show_id": "9fQ2m1Zk0bW4xY7a", "payload": PAYLOAD_EXAMPLE, "qr_png_base64": "iVBORw0KGgo...",
-                "expires_at": "2025-03-01T02:03:00+00:00"}
+DEVICE_KEY_EXAMPLE = {"kty": "EC", "crv": "P-256", "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+                      "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}
+PRESENTATION_EXAMPLE = "eyJhbGciOiJFZERTQSIsImtpZCI6ImsxIiwidHlwIjoiZGMrc2Qtand0In0.eyJpc3Mi...~WyJYdz...XQ~" \
+                       "WyJrMm...XQ~eyJhbGciOiJFUzI1NiIsInR5cCI6ImtiK2p3dCJ9.eyJpYXQi...In0.Zq9..."
 
 
 @blp.route("/me/certificates")
@@ -99,52 +126,62 @@ class MyCertificates(MethodView):
 class MyCertificate(MethodView):
     @blp.auth(L3)
     @blp.response(200, CertificateSchema, example=CERTIFICATE_EXAMPLE)
-    @blp.alt_response(404, schema=ErrorBodySchema, description="不存在或不属于我 (not_found)")
+    @blp.errors(NotFound)
     def get(self, certificate_id):
         """One of my certificates."""
         return wallet.my_certificate(current_principal(), certificate_id)
 
 
-@blp.route("/me/certificates/<int:certificate_id>/shows")
-class CertificateShows(MethodView):
+@blp.route("/me/certificates/<int:certificate_id>/credential")
+class MyCredential(MethodView):
     @blp.auth(L3)
-    @blp.arguments(ShowRequestSchema, example={"disclose": ["name", "expires_on"], "derived": ["age_over_18"]})
-    @blp.response(201, ShowSchema, example=SHOW_EXAMPLE)
-    @blp.alt_response(404, schema=ErrorBodySchema, description="不存在或不属于我 (not_found)")
-    @blp.alt_response(409, schema=ErrorBodySchema, description="证照已注销或过期 (certificate_not_showable)")
+    @blp.arguments(CredentialRequestSchema, example={"device_key": DEVICE_KEY_EXAMPLE})
+    @blp.response(201, CredentialSchema, example={
+        "certificate_id": 3, "certificate_type": "resident_id_card",
+        "sd_jwt": "eyJhbGciOiJFZERTQSIsImtpZCI6ImsxIiwidHlwIjoiZGMrc2Qtand0In0.eyJpc3Mi...~WyJYdz...XQ~",
+        "disclosures": {"name": "WyJYdzJ...Il0", "age_over_18": "WyJrMm...dWVd"},
+        "derived": ["age_over_18", "age_over_60", "valid_on_date", "age_over_65"],
+        "device_key_thumbprint": "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs", "status_index": 48213,
+        "issued_at": "2025-03-01T02:00:00+00:00", "expires_at": "2025-03-31T02:00:00+00:00"})
+    @blp.errors(NotFound, CertificateNotShowable, DeviceKeyInvalid)
     def post(self, body, certificate_id):
-        """Show a certificate: a QR payload disclosing only the chosen claims, good for 3 minutes."""
-        return showing.show_certificate(current_principal(), certificate_id, body["disclose"], body["derived"])
+        """Issue the certificate as an SD-JWT credential bound to this device's key (a new device re-issues;
+        earlier credentials of the certificate are then marked invalid in the status list)."""
+        return credentials.issue_credential(current_principal(), certificate_id, body["device_key"])
 
 
-@blp.route("/me/shows")
-class MyShows(MethodView):
-    @blp.auth(L3)
-    @blp.response(200, ShowListItemSchema(many=True), example=[{
-        "id": "9fQ2m1Zk0bW4xY7a", "certificate_id": 3, "certificate_type": "resident_id_card",
-        "disclosed": ["name"], "derived": ["age_over_18"], "created_at": "2025-03-01T02:00:00+00:00",
-        "expires_at": "2025-03-01T02:03:00+00:00",
-        "verifications": [{"verified_at": "2025-03-01T02:01:00+00:00", "outcome": "ok"}]}])
-    @blp.paginate()
-    def get(self, pagination_parameters):
-        """My shows, newest first, each with the verifications it got."""
-        shows, pagination_parameters.item_count = showing.my_shows(
-            current_principal(), pagination_parameters.page, pagination_parameters.page_size)
-        return shows
+@blp.route("/status-lists/<int:list_id>")
+class StatusList(MethodView):
+    @blp.public
+    @blp.response(200, {"type": "string", "description": "statuslist+jwt（EdDSA 签名）"},
+                  content_type="application/statuslist+jwt",
+                  example="eyJhbGciOiJFZERTQSIsImtpZCI6ImsxIiwidHlwIjoic3RhdHVzbGlzdCtqd3QifQ.eyJzdWIi...")
+    @blp.errors(NotFound)
+    def get(self, list_id):
+        """The credentials' status list (IETF Token Status List, 1 bit each, zlib); public and cacheable."""
+        token = status_list.status_list_token(list_id)
+        if token is None:
+            raise NotFound()
+        response = Response(token.token, mimetype="application/statuslist+jwt")
+        response.headers["Cache-Control"] = f"public, max-age={token.max_age}"
+        return response
 
 
 @blp.route("/verify")
 class Verify(MethodView):
     @blp.public
-    @blp.arguments(VerifyRequestSchema, example={"payload": PAYLOAD_EXAMPLE})
+    @blp.arguments(VerifyRequestSchema, example={"presentation": PRESENTATION_EXAMPLE, "audience": "verifier:abc123",
+                                                 "nonce": "kq3Xb2mWcV0"})
     @blp.response(200, VerifyResultSchema, example={
         "certificate_type": "resident_id_card", "certificate_type_name": "居民身份证", "issuer": "公安机关",
         "status": "valid", "status_label": "有效", "claims": {"name": "张三"}, "derived": {"age_over_18": True},
-        "shown_at": "2025-03-01T02:00:00+00:00", "expires_at": "2025-03-01T02:03:00+00:00"})
-    @blp.alt_response(400, schema=ErrorBodySchema, description="无法识别 (show_malformed)")
-    @blp.alt_response(422, schema=ErrorBodySchema, description="show_signature_invalid · show_expired · "
-                                                               "certificate_revoked · certificate_expired")
-    @blp.alt_response(429, schema=ErrorBodySchema, description="核验过于频繁 (verify_rate_limited)")
+        "mode": "challenge", "presented_at": "2025-03-01T02:00:00+00:00",
+        "credential_expires_at": "2025-03-31T02:00:00+00:00"})
+    @blp.errors(PresentationMalformed, PresentationSignatureInvalid, KeyBindingInvalid,
+                PresentationChallengeMismatch, PresentationStale, CredentialExpired, CertificateRevoked,
+                CredentialSuperseded, CertificateExpired, PresentationReplayed, VerifyRateLimited)
     def post(self, body):
-        """Verify a shown certificate's QR payload (anyone; offline verifiers use the JWKS)."""
-        return verification.verify_show(body["payload"], request.remote_addr or "unknown")
+        """Verify an SD-JWT+KB presentation online (signature, disclosures, key binding, challenge, expiry,
+        status now; each key binding once). Offline verifiers use the JWKS and the status list instead."""
+        return verification.verify(body["presentation"], request.remote_addr or "unknown",
+                                   audience=body.get("audience"), nonce=body.get("nonce"))

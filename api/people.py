@@ -101,8 +101,8 @@ class MyAccessLog(MethodView):
     @blp.auth(L2)
     @blp.response(200, AccessEntrySchema(many=True), example=[{
         "at": "2025-03-01T02:00:00+00:00", "actor_type": "verifier", "actor": "扫码核验方",
-        "data": ["certificate.resident_id_card", "age_over_18"], "purpose": "扫码核验持证人出示的电子证照",
-        "details": {"show_id": "k3J9x..."}}])
+        "data": ["certificate.resident_id_card", "age_over_18"], "purpose": "联网核验持证人出示的电子证照",
+        "details": {"audience": "yss:counter"}}])
     @blp.paginate()
     def get(self, pagination_parameters):
         """Who read my data, which data, why and when (newest first)."""

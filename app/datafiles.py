@@ -22,6 +22,8 @@ LOADERS: tuple[str, ...] = (
     "app.licences.catalogue:catalogue",
     "app.staff.catalogue:read_catalogue",
     "app.applications.guides:guides",
+    "app.opendata.negative_list:negative_list",
+    "app.opendata.publish:published_datasets",
 )
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, UTCDateTime
@@ -11,7 +11,7 @@ from app.db import Base, UTCDateTime
 
 class Certificate(Base):
     """One e-certificate in a person's wallet. The number is encrypted with a blind index; the
-    ``reference`` is a random opaque handle that QR payloads carry instead of the number."""
+    ``reference`` is a random opaque handle (never shown to verifiers)."""
 
     __tablename__ = "certificates"
     __table_args__ = (UniqueConstraint("type", "number_hash"),)
@@ -34,28 +34,34 @@ class Certificate(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class CertificateShow(Base):
-    """One 亮证: which claims the holder disclosed, and until when the code is good."""
+class DeviceKey(Base):
+    """A resident's device key (ES256, P-256 public JWK), registered when a credential is issued to it.
+    The private key never leaves the page that made it (WebCrypto, non-extractable)."""
 
-    __tablename__ = "certificate_shows"
-    __table_args__ = (Index("ix_certificate_shows_account", "account_id", "created_at"),)
-
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # the random show id in the payload
-    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id", ondelete="CASCADE"), index=True)
-    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
-    disclosed: Mapped[list[str]] = mapped_column(JSON)
-    derived: Mapped[list[str]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
-
-
-class ShowVerification(Base):
-    """One online check of a show by a verifier, successful or not."""
-
-    __tablename__ = "show_verifications"
-    __table_args__ = (Index("ix_show_verifications_show", "show_id", "verified_at"),)
+    __tablename__ = "device_keys"
+    __table_args__ = (UniqueConstraint("account_id", "thumbprint"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    show_id: Mapped[str] = mapped_column(ForeignKey("certificate_shows.id", ondelete="CASCADE"))
-    verified_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    outcome: Mapped[str] = mapped_column(String(40))  # ok | show_expired | certificate_revoked | ...
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    thumbprint: Mapped[str] = mapped_column(String(64))  # RFC 7638 JWK thumbprint, base64url SHA-256
+    jwk: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Credential(Base):
+    """One SD-JWT issued for a certificate to a device key, and its index in the status list.
+
+    Its status bit is set while the certificate is revoked, or once a newer credential for the same
+    certificate superseded it (a new device, or a re-issue), so a lost phone's copy stops verifying."""
+
+    __tablename__ = "credentials"
+    __table_args__ = (UniqueConstraint("status_list", "status_index"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id", ondelete="CASCADE"), index=True)
+    device_key_id: Mapped[int] = mapped_column(ForeignKey("device_keys.id", ondelete="CASCADE"), index=True)
+    status_list: Mapped[int] = mapped_column(Integer)
+    status_index: Mapped[int] = mapped_column(Integer)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,7 +1,8 @@
-"""Public online verification of a shown certificate: signature, expiry, and the status *now*.
+"""Online verification of an SD-JWT presentation: everything an offline verifier checks, plus the
+status *now* and a once-only use of the key binding's nonce; recorded in the holder's data tracker.
 
-Every check of a genuine payload is recorded against its show (the holder sees it), and a
-successful one is a data-tracker read of the holder's data by the verifier.
+Only a verifier that chooses to check online sends yss a presentation; an offline check (the verifier
+page with a fetched JWKS and status list) reaches nobody.
 """
 
 from __future__ import annotations
@@ -11,27 +12,30 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
+
 from app import clock, ratelimit
 from app.audit import log as audit_log
 from app.audit.log import Actor
+from app.certificates import sdjwt
 from app.certificates.catalogue import certificate_type
-from app.certificates.models import Certificate, CertificateShow, ShowVerification
-from app.certificates.payload import OpenedShow, ShowExpired, ShowSignatureInvalid, open_payload
-from app.certificates.showing import DERIVED_CLAIMS
+from app.certificates.errors import (
+    CertificateExpired,
+    CertificateRevoked,
+    CredentialSuperseded,
+    PresentationReplayed,
+    PresentationSignatureInvalid,
+    VerifyRateLimited,
+)
+from app.certificates.models import Certificate, Credential, DeviceKey
+from app.certificates.status_list import LIST_ID, status_list_uri
 from app.certificates.wallet import EXPIRED, REVOKED, STATUS_LABELS, status_of
 from app.db import session, transactional
-from app.errors import AppError
+from app.redis_store import get_redis
 from app.security.keys import signing_keys
 
 VERIFY_LIMIT_PER_MINUTE = 30
-
-
-class CertificateRevoked(AppError):
-    status, code, message = 422, "certificate_revoked", "该证照已被发证机关注销"
-
-
-class CertificateExpired(AppError):
-    status, code, message = 422, "certificate_expired", "该证照已过期"
+COUNTER, CHALLENGE = "counter", "challenge"
 
 
 @dataclass(frozen=True)
@@ -43,46 +47,56 @@ class VerificationResult:
     status_label: str
     claims: dict[str, Any]
     derived: dict[str, Any]
-    shown_at: datetime
-    expires_at: datetime
+    mode: str
+    presented_at: datetime
+    credential_expires_at: datetime
 
 
-def verify_show(payload: str, client_address: str) -> VerificationResult:
+def _spend_nonce(opened: sdjwt.VerifiedPresentation) -> None:
+    """A key binding is accepted once: its (audience, nonce) is remembered while it could still verify."""
+    key = hashlib.sha256(f"{opened.audience}\0{opened.nonce}".encode()).hexdigest()
+    ttl = max(sdjwt.CHALLENGE_MAX_AGE, sdjwt.COUNTER_MAX_AGE) + sdjwt.CLOCK_SKEW
+    if not get_redis().set(f"sdjwt:kb:{key}", "1", nx=True, ex=ttl):
+        raise PresentationReplayed()
+
+
+def verify(presentation: str, client_address: str, *, audience: str | None = None,
+           nonce: str | None = None) -> VerificationResult:
     # Keyed by a hash so verifier addresses are not kept in Redis in the clear.
     client = hashlib.sha256(client_address.encode()).hexdigest()[:32]
     ratelimit.hit(f"verify:{client}", limit=VERIFY_LIMIT_PER_MINUTE, window_seconds=60,
-                  code="verify_rate_limited", message="核验过于频繁，请稍后再试")
-    opened = open_payload(payload, signing_keys().jwks())
-    show = session().get(CertificateShow, opened.show_id)
-    cert = None if show is None else session().get(Certificate, show.certificate_id)
-    if show is None or cert is None or cert.reference != opened.reference:
-        raise ShowSignatureInvalid()  # signed by us but unknown: treat as forged
-    failure: AppError | None = None
-    if clock.now() >= opened.expires_at:
-        failure = ShowExpired()
-    elif (status := status_of(cert)) == REVOKED:
-        failure = CertificateRevoked()
-    elif status == EXPIRED:
-        failure = CertificateExpired()
-    if failure is not None:
-        _record(show, failure.code, opened)
-        raise failure
+                  code=VerifyRateLimited.code, message=VerifyRateLimited.message)
+    opened = sdjwt.verify_presentation(presentation, signing_keys().jwks(), now=clock.now(),
+                                       audience=audience, nonce=nonce)
+    if opened.status_uri != status_list_uri(LIST_ID):
+        raise PresentationSignatureInvalid()
+    row = session().execute(
+        select(Credential, Certificate, DeviceKey).join(Certificate, Certificate.id == Credential.certificate_id)
+        .join(DeviceKey, DeviceKey.id == Credential.device_key_id)
+        .where(Credential.status_list == LIST_ID, Credential.status_index == opened.status_index)).first()
+    if row is None or row[2].thumbprint != opened.holder_thumbprint:
+        raise PresentationSignatureInvalid()  # signed by us, yet not a credential we issued: forged key
+    credential, cert, device = row
+    status = status_of(cert)
+    if status == REVOKED:
+        raise CertificateRevoked()
+    if credential.superseded_at is not None:
+        raise CredentialSuperseded()
+    if status == EXPIRED:
+        raise CertificateExpired()
+    _spend_nonce(opened)
     kind = certificate_type(cert.type)
-    _record(show, "ok", opened)
+    _record(device.account_id, kind.code, opened)
+    derived = set(kind.derived_claims)
     return VerificationResult(
         kind.code, kind.name, cert.issuer, status, STATUS_LABELS[status],
-        {k: v for k, v in opened.claims.items() if k not in DERIVED_CLAIMS},
-        {k: v for k, v in opened.claims.items() if k in DERIVED_CLAIMS},
-        opened.issued_at, opened.expires_at)
+        {k: v for k, v in opened.claims.items() if k not in derived},
+        {k: v for k, v in opened.claims.items() if k in derived},
+        COUNTER if audience is None else CHALLENGE, opened.presented_at, opened.expires_at)
 
 
 @transactional
-def _record(show: CertificateShow, outcome: str, opened: OpenedShow) -> None:
-    check = ShowVerification(show_id=show.id, verified_at=clock.now(), outcome=outcome)
-    session().add(check)
-    session().flush()
-    if outcome == "ok":
-        audit_log.record("data.read", actor=Actor("verifier"), subject_type="account", subject_id=show.account_id,
-                         details={"data": [f"certificate.{opened.certificate_type}", *sorted(opened.claims)],
-                                  "purpose": "扫码核验持证人出示的电子证照", "show_id": show.id,
-                                  "verification_id": check.id})
+def _record(account_id: int, certificate_type_code: str, opened: sdjwt.VerifiedPresentation) -> None:
+    audit_log.record("data.read", actor=Actor("verifier"), subject_type="account", subject_id=account_id,
+                     details={"data": [f"certificate.{certificate_type_code}", *sorted(opened.claims)],
+                              "purpose": "联网核验持证人出示的电子证照", "audience": opened.audience[:200]})

@@ -56,3 +56,7 @@ class NoCaseToRate(Forbidden):
 
 class ServiceAlreadyRated(Conflict):
     code, message = "service_already_rated", "您对该事项的每次办理只能评价一次"
+
+
+class RatingNotHeld(Conflict):
+    code, message = "rating_not_held", "该评价不在待复核状态"

@@ -18,6 +18,7 @@ from app import clock
 from app.db import session, transactional
 from app.errors import NotFound, ValidationFailed
 from app.ratings import errors
+from app.ratings.bursts import client_key, is_burst
 from app.ratings.models import Rating, RectificationCase
 from app.ratings.rectification import RECTIFIED, open_case_if_bad
 from app.staff.catalogue import get_service
@@ -51,14 +52,15 @@ def _edit(rating: Rating, score: int, comment: str | None, tags: list[str]) -> R
     if now > rating.created_at + EDIT_WINDOW:
         raise errors.RatingLocked()
     rating.score, rating.comment, rating.tags, rating.updated_at = score, comment, list(tags), now
-    open_case_if_bad(rating)
+    if not rating.held_for_review:
+        open_case_if_bad(rating)
     return rating
 
 
 @transactional
 def rate_ticket(account_id: int, ticket_id: int, score: int, comment: str | None = None,
-                tags: list[str] | None = None) -> Rating:
-    """Rate my resolved ticket, or change my rating within 24 hours."""
+                tags: list[str] | None = None, client_address: str | None = None) -> Rating:
+    """Rate my resolved ticket, or change my rating within 24 hours (a burst is held, ``bursts``)."""
     tags = tags or []
     check_score(score, tags)
     ticket = requester_ticket(account_id, ticket_id, opener_only=True)
@@ -73,12 +75,15 @@ def rate_ticket(account_id: int, ticket_id: int, score: int, comment: str | None
     elif ticket.resolved_at is not None and now > ticket.resolved_at + RATING_PERIOD:
         raise errors.RatingPeriodOver()
     else:
+        key = client_key(client_address)
         rating = Rating(account_id=account_id, ticket_id=ticket.id, service_id=ticket.service_id,
                         department_id=ticket.department_id, staff_id=ticket.resolved_by or ticket.assignee_id,
-                        score=score, comment=comment, tags=list(tags), created_at=now, updated_at=now)
+                        score=score, comment=comment, tags=list(tags), created_at=now, updated_at=now,
+                        client_key=key, held_for_review=is_burst(account_id, ticket.service_id, key))
         session().add(rating)
         session().flush()
-        open_case_if_bad(rating)
+        if not rating.held_for_review:
+            open_case_if_bad(rating)
     session().add(TicketEvent(ticket_id=ticket.id, at=now, actor_type="requester", actor_id=account_id,
                               kind="rated", details={"score": score}))
     return rating
@@ -86,9 +91,10 @@ def rate_ticket(account_id: int, ticket_id: int, score: int, comment: str | None
 
 @transactional
 def rate_service(account_id: int, service_id: int, score: int, comment: str | None = None,
-                 tags: list[str] | None = None) -> Rating:
+                 tags: list[str] | None = None, client_address: str | None = None) -> Rating:
     """Rate a service I used (no ticket): only with a decided application or a resolved ticket for it,
-    and no more service ratings than such cases (one account cannot bury a service it never used)."""
+    and no more service ratings than such cases (one account cannot bury a service it never used);
+    a burst is held for review (``bursts``)."""
     tags = tags or []
     check_score(score, tags)
     service = get_service(service_id)
@@ -100,11 +106,14 @@ def rate_service(account_id: int, service_id: int, score: int, comment: str | No
     if rated >= used:
         raise errors.ServiceAlreadyRated(details={"cases": used, "ratings": rated})
     now = clock.now()
+    key = client_key(client_address)
     rating = Rating(account_id=account_id, service_id=service.id, department_id=service.department_id,
-                    score=score, comment=comment, tags=list(tags), created_at=now, updated_at=now)
+                    score=score, comment=comment, tags=list(tags), created_at=now, updated_at=now,
+                    client_key=key, held_for_review=is_burst(account_id, service.id, key))
     session().add(rating)
     session().flush()
-    open_case_if_bad(rating)
+    if not rating.held_for_review:
+        open_case_if_bad(rating)
     return rating
 
 

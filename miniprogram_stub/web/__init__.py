@@ -1,4 +1,5 @@
-"""The mini program stub's pages: the resident app, the staff console and the verifier page.
+"""The mini program stub's pages: the resident app, the staff console, the verifier page and the public
+figures page (figures/: service quality drawn from the open data).
 
 Plain HTML/JS/CSS served by the stub server. Same-origin calls to ``/api/*`` are forwarded to the
 yss API (``YSS_API_BASE``), so the pages need no CORS; ``/__emulator__/*`` is the emulator itself,
@@ -13,6 +14,10 @@ import requests
 from flask import Blueprint, Response, current_app, jsonify, redirect, request, send_from_directory
 
 STATIC = Path(__file__).resolve().parent / "static"
+# The two npm packages the pages load (scripts/install-js.sh installs them from package-lock.json).
+NODE_MODULES = Path(__file__).resolve().parent / "node_modules"
+VENDOR = {"qrcode.mjs": NODE_MODULES / "qrcode-generator" / "dist" / "qrcode.mjs",
+          "jsQR.js": NODE_MODULES / "jsqr" / "dist" / "jsQR.js"}
 _HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-encoding", "content-length"}
 
 
@@ -29,13 +34,20 @@ def web_blueprint() -> Blueprint:
     def root() -> Response:
         return redirect("/app/")
 
-    @blp.get("/<any(app, console, verifier):page>/")
+    @blp.get("/<any(app, console, verifier, figures):page>/")
     def page(page: str) -> Response:
         return send_from_directory(STATIC / page, "index.html")
 
-    @blp.get("/<any(app, console, verifier, shared):page>/<path:filename>")
+    @blp.get("/<any(app, console, verifier, figures, shared):page>/<path:filename>")
     def asset(page: str, filename: str) -> Response:
         return send_from_directory(STATIC / page, filename)
+
+    @blp.get("/vendor/<any(qrcode.mjs, jsQR.js):name>")
+    def vendor(name: str) -> Response:
+        path = VENDOR[name]
+        if not path.exists():
+            return Response("// run scripts/install-js.sh", status=503, mimetype="text/javascript")
+        return send_from_directory(path.parent, path.name, mimetype="text/javascript")
 
     @blp.route("/api/<path:path>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
     def forward(path: str) -> Response:

@@ -148,9 +148,9 @@ def test_an_id_card_reminder_leads_to_a_prefilled_renewal_decided_in_the_console
     resident.shot("wallet")
     renewed.locator("a").click()
     page.wait_for_selector("#make")
-    page.check('input[name=disclose][value="name"]')
+    page.check('input[name=claim][value="name"]')
     page.click("#make")
-    page.wait_for_selector("img.qr")
+    page.wait_for_selector("#qr-image")
     assert "后失效" in page.inner_text("#countdown")
     resident.shot("shown")
 

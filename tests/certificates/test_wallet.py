@@ -5,9 +5,11 @@ from datetime import date, timedelta
 import pytest
 
 from app import clock
-from app.certificates.catalogue import CatalogueError, certificate_types, load_catalogue
+from app.certificates.catalogue import certificate_types, load_catalogue
 from app.certificates.wallet import derive_status
+from app.datafiles import DataFileError
 from tests.support.certificates import full_authority, issue_certificate
+from tests.support.credentials import Device
 from tests.support.residents import create_resident
 
 
@@ -30,11 +32,12 @@ def test_the_catalogue_has_every_certificate_type_with_its_issuer_and_window():
      "types.x.renewal_window_days"),
     ('[types.x]\nname = "甲"\nissuer = "乙"\nrenewal_window_days = 30\ncolour = "red"\n', "types.x.colour"),
     ("[types]\n", "types"),
+    ('[types.x]\nname = "甲"\nissuer = "乙"\nlifelong = true\nage_over = [200]\n', "types.x.age_over"),
 ])
 def test_a_mistake_in_the_catalogue_names_the_file_and_the_field(tmp_path, text, field):
     path = tmp_path / "certificates.toml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(CatalogueError) as error:
+    with pytest.raises(DataFileError) as error:
         load_catalogue(path)
     assert str(path) in str(error.value)
     assert field in str(error.value)
@@ -90,18 +93,15 @@ def test_another_resident_gets_the_same_404_as_for_a_missing_certificate(client)
     cert_id = client.get("/api/v1/me/certificates", headers=owner.headers).json[0]["id"]
     other = create_resident()
     for path, method in ((f"/api/v1/me/certificates/{cert_id}", "get"),
-                         (f"/api/v1/me/certificates/{cert_id}/shows", "post")):
-        theirs = getattr(client, method)(path, headers=other.headers, json={"disclose": ["name"]})
+                         (f"/api/v1/me/certificates/{cert_id}/credential", "post")):
+        body = {"device_key": Device().jwk}
+        theirs = getattr(client, method)(path, headers=other.headers, json=body)
         missing_path = path.replace(f"certificates/{cert_id}", f"certificates/{cert_id + 999}")
-        missing = getattr(client, method)(missing_path, headers=other.headers, json={"disclose": ["name"]})
+        missing = getattr(client, method)(missing_path, headers=other.headers, json=body)
         assert theirs.status_code == missing.status_code == 404
         assert theirs.json["code"] == missing.json["code"] == "not_found"
         assert theirs.json["message"] == missing.json["message"]
     assert client.get("/api/v1/me/certificates", headers=other.headers).json == []
-    assert client.get("/api/v1/me/shows", headers=other.headers).json == []
-    client.post(f"/api/v1/me/certificates/{cert_id}/shows", headers=owner.headers, json={"disclose": ["name"]})
-    assert client.get("/api/v1/me/shows", headers=other.headers).json == []
-    assert len(client.get("/api/v1/me/shows", headers=owner.headers).json) == 1
 
 
 def test_the_wallet_needs_face_verification(client):

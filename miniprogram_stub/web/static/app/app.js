@@ -4,12 +4,12 @@ import { makeApi, emulator, esc, toast, fmtDate, badge } from "/shared/api.js";
 import { businessRoutes } from "/app/business.js";
 import { serviceRoutes } from "/app/services.js";
 import { banshiRoutes } from "/app/banshi.js";
+import { consentRoutes, pendingReturn } from "/app/consent.js";
+import { credentialRoutes } from "/app/credential.js";
 
 const api = makeApi("yss-resident");
 const view = document.getElementById("view");
 const LEVELS = ["L0 微信登录", "L1 已绑手机", "L2 已实名", "L3 已刷脸"];
-const CLAIMS = { name: "姓名", number: "证件号码", issued_on: "签发日期", expires_on: "有效期至", birth_date: "出生日期",
-  sex: "性别", address: "住址", nationality: "民族", class: "准驾车型", school: "学校", degree: "学位", major: "专业" };
 const EVENTS = { birth: "出生", school_enrolment: "入学", employment: "就业", marriage: "婚姻登记", childbirth: "生育",
   relocation: "迁居", retirement: "退休", death: "死亡" };
 export const ctx = { api, view, me: null, wxUser: () => JSON.parse(sessionStorage.getItem("yss-wx-user") || "null") };
@@ -58,7 +58,7 @@ const routes = {
         }
         await wxLogin(ctx.wxUser());
         await refreshMe();
-        location.hash = ctx.me.level < 3 ? "#/verify" : "#/home";
+        location.hash = pendingReturn() || (ctx.me.level < 3 ? "#/verify" : "#/home");
       } catch (error) { showError(document.getElementById("err"), error); }
     };
   },
@@ -74,6 +74,7 @@ const routes = {
         <div class="row"><span>③ 人脸识别</span>${step >= 3 ? '<span class="badge valid">已完成</span>' : (step === 2 ? '<button id="face">开始刷脸</button>' : '<span class="muted">待完成</span>')}</div>
         <div id="realname"></div><div id="err"></div>
         ${step >= 3 ? '<button class="block" id="done" onclick="location.hash=\'#/home\'">进入首页</button>' : ""}
+        ${pendingReturn() ? `<a class="btn block ghost" id="back-to-consent" href="${pendingReturn()}">返回授权页</a>` : ""}
       </div>`;
     const err = document.getElementById("err");
     const phone = document.getElementById("phone");
@@ -125,6 +126,7 @@ const routes = {
         <a href="#/tickets"><span class="icon">诉</span>咨询投诉</a>
         <a href="#/inbox"><span class="icon">信</span>消息提醒</a>
         <a href="#/access-log"><span class="icon">查</span>谁看了我</a>
+        <a href="#/authorizations"><span class="icon">授</span>我的授权</a>
         <a href="#/verify"><span class="icon">认</span>身份认证</a>
       </div></div>`;
   },
@@ -135,35 +137,6 @@ const routes = {
     view.innerHTML = `<div class="card"><h2>我的证照</h2>${items.length ? items.map((c) => `
         <div class="row cert" data-id="${c.id}" data-type="${esc(c.type)}"><div><div>${esc(c.type_name)}</div><div class="muted">${esc(c.issuer)} · 有效期至 ${esc(c.expires_on || "长期")}</div></div>
         <div>${badge(c.status)} <a class="btn" href="#/show/${c.id}">亮证</a></div></div>`).join("") : '<p class="muted">暂无证照</p>'}</div>`;
-  },
-
-  async show(id) {
-    const cert = await api.get(`/me/certificates/${id}`);
-    const claims = Object.keys(cert.claims || {});
-    view.innerHTML = `<div class="card"><h2>亮证：${esc(cert.type_name)}</h2>
-        <p class="muted">选择要出示的信息，其余信息不会离开您的手机。</p>
-        <div class="checks">${claims.map((k) => `<label><input type="checkbox" name="disclose" value="${esc(k)}">${esc(CLAIMS[k] || k)}</label>`).join("")}
-          <label><input type="checkbox" name="derived" value="age_over_18">年满18周岁</label>
-          <label><input type="checkbox" name="derived" value="valid_on_date">证件今日有效</label></div>
-        <button class="block" id="make">生成亮证码</button><div id="err"></div></div><div id="qr"></div>`;
-    document.getElementById("make").onclick = async () => {
-      const pick = (name) => [...document.querySelectorAll(`input[name=${name}]:checked`)].map((i) => i.value);
-      try {
-        const shown = await api.post(`/me/certificates/${id}/shows`, { disclose: pick("disclose"), derived: pick("derived") });
-        const until = new Date(shown.expires_at).getTime();
-        document.getElementById("qr").innerHTML = `<div class="card"><img class="qr" alt="亮证二维码" src="data:image/png;base64,${shown.qr_png_base64}">
-          <div class="countdown" id="countdown"></div><p class="muted">仅本人现场出示有效，截图无效。</p>
-          <pre class="payload" id="payload">${esc(shown.payload)}</pre></div>`;
-        const tick = () => {
-          const left = Math.max(0, Math.round((until - Date.now()) / 1000));
-          const el = document.getElementById("countdown");
-          if (!el) return;
-          el.textContent = left ? `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")} 后失效` : "已失效，请重新生成";
-          if (left) setTimeout(tick, 1000);
-        };
-        tick();
-      } catch (error) { showError(document.getElementById("err"), error); }
-    };
   },
 
   async events() {
@@ -183,6 +156,7 @@ const routes = {
       <div class="row"><span>手机号</span><span>${esc(me.phone || "—")}</span></div>
       <div class="row"><span>人脸认证有效至</span><span>${fmtDate(me.l3_lapses_at)}</span></div>
       <button class="block ghost" onclick="location.hash='#/access-log'">谁查看了我的数据</button>
+      <button class="block ghost" id="my-authorizations" onclick="location.hash='#/authorizations'">我的授权</button>
       <button class="block danger" id="logout">退出登录</button></div>`;
     document.getElementById("logout").onclick = async () => {
       await api.post("/auth/logout").catch(() => null);
@@ -201,11 +175,16 @@ const routes = {
   ...businessRoutes,
   ...serviceRoutes,
   ...banshiRoutes,
+  ...consentRoutes,
+  ...credentialRoutes,
 };
 
 async function render() {
   const [name, ...args] = (location.hash.replace(/^#\//, "").split("?")[0] || "home").split("/");
-  if (!api.tokens() && name !== "login") { location.hash = "#/login"; return; }
+  if (!api.tokens() && name !== "login") {
+    if (name === "consent") sessionStorage.setItem("yss-return", location.hash); // back here after logging in
+    location.hash = "#/login"; return;
+  }
   document.querySelectorAll("nav.tabs a").forEach((a) => a.classList.toggle("on", a.dataset.tab === name));
   const handler = routes[name] || routes.home;
   try {

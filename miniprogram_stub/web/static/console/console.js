@@ -2,6 +2,7 @@
 // the ratings dashboard, rectification cases and (for admins) appeals of bad ratings. Staff tokens are kept apart from residents'.
 import { makeApi, esc, toast, fmtDate } from "/shared/api.js";
 import { applicationRoutes } from "/console/applications.js";
+import { oidcClientRoutes } from "/console/oidc-clients.js";
 
 const api = makeApi("yss-staff");
 const view = document.getElementById("view");
@@ -180,6 +181,7 @@ const routes = {
     });
   },
   ...applicationRoutes(api, view),
+  ...oidcClientRoutes(api, view),
 };
 
 async function render() {
@@ -192,6 +194,7 @@ async function render() {
       document.getElementById("who").textContent = `${me.display_name}`;
       document.querySelector('[data-tab="appeals"]').hidden = me.role !== "admin";
       document.querySelector('[data-tab="deadlines"]').hidden = !["supervisor", "admin"].includes(me.role);
+      document.querySelector('[data-tab="oidc-clients"]').hidden = me.role !== "admin";
     }
     await (routes[name] || routes.queue)(...args);
   } catch (error) {
