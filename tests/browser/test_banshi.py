@@ -316,6 +316,7 @@ def test_a_residence_permit_with_an_upload_goes_through_supplement_and_its_endor
     console.click('[data-action="supplement"]')
     console.wait_for_selector('#case-state[data-state="supplement_requested"]')
     assert "补正暂停" in console.inner_text("#view")
+    assert "等待申请人补正" in console.inner_text("#no-actions")  # nothing to do until the applicant answers
     staff.shot("supplement-requested")
 
     page.goto(progress_url)

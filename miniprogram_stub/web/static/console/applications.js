@@ -18,6 +18,8 @@ const ACTIONS = {
   approve: { label: "批准", from: ["accepted", "in_review"], body: (t) => ({ opinion: t }), needs: true },
   reject: { label: "不予批准", from: ["accepted", "in_review"], body: (t) => ({ reason: t }), needs: true, danger: true },
 };
+const IDLE = { completed: "已办结", not_accepted: "不予受理", withdrawn: "申请人已撤回",
+  supplement_requested: "等待申请人补正（承诺时限暂停计时）" };
 const list = (data) => (Array.isArray(data) ? data : (data && data.items) || []);
 const el = (id) => document.getElementById(id);
 const checked = (name) => [...document.querySelectorAll(`input[name=${name}]:checked`)].map((i) => i.value);
@@ -101,7 +103,7 @@ export function applicationRoutes(api, view) {
             ${(a.fields || []).filter((f) => f.editable).map((f) => `<label><input type="checkbox" name="supplement-field" value="${esc(f.key)}">${esc(f.label)}</label>`).join("")}
             ${(a.materials || []).map((m) => `<label><input type="checkbox" name="supplement-material" value="${esc(m.code)}">${esc(m.name)}</label>`).join("")}</div></details>` : ""}
           <div class="case-actions">${actions.map(([k, x]) => `<button class="${x.danger ? "danger" : x.ghost ? "ghost" : ""}" data-action="${k}">${esc(x.label)}</button>`).join("")}</div>`
-          : `<p class="muted" id="no-actions">${a.state === "completed" ? "已办结" : "当前状态无需办理"}${a.decision_reason ? "：" + esc(a.decision_reason) : ""}</p>`}
+          : `<p class="muted" id="no-actions">${IDLE[a.state] || "当前状态无需办理"}${a.decision_reason ? "：" + esc(a.decision_reason) : ""}</p>`}
           <div id="err"></div></div>
         <div class="card"><h2>申请表</h2><table id="case-fields"><tr><th>项目</th><th>内容</th><th>来源</th></tr>
           ${(a.fields || []).map((f) => `<tr data-field="${esc(f.key)}"><td>${esc(f.label)}</td><td>${esc(f.value ?? "")}</td>
