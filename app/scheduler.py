@@ -29,6 +29,8 @@ PERIODIC: tuple[tuple[int, str, tuple], ...] = (
     (300, "app.audit.checkpoints:write_audit_checkpoint", ()),
     # Hourly: close resolved tickets 7 days on and count the unrated as 基本满意.
     (3_600, "app.tickets.settlement:settle_resolved_tickets", ()),
+    # Hourly: decided applications unrated 7 days on count as 基本满意.
+    (3_600, "app.applications.settlement:settle_decided_applications", ()),
     # Licence decisions dated in the future, within minutes of local midnight on their date.
     (300, "app.licences.schedule:apply_scheduled_changes", ()),
     # Hourly: rebuild the open datasets (the figures page and the downloads read the last build).

@@ -148,9 +148,10 @@ class MyApplications(MethodView):
     @blp.auth(L1)
     @blp.arguments(MyApplicationsQuerySchema, location="query")
     @blp.response(200, ApplicationSummarySchema(many=True), example=[SUMMARY_EXAMPLE])
+    @blp.errors(NotFound)
     @blp.paginate()
     def get(self, args, pagination_parameters):
-        """My applications, newest first (a life event's parts are inside it)."""
+        """My applications, newest first (a life event's parts are inside it); or a company's."""
         return paged(pagination_parameters,
                      queues.my_applications(current_principal(), window(pagination_parameters), **args))
 

@@ -133,6 +133,8 @@ class MessageOptionalSchema(ma.Schema):
 
 class MyApplicationsQuerySchema(ma.Schema):
     state = _text(validate=ma.validate.OneOf(STATES))
+    entity_uscc = _text(validate=ma.validate.Length(min=1, max=18),
+                        metadata={"description": "企业的办件（法定代表人或持 apply_services 授权的经办人）"})
 
 
 class FieldSchema(ma.Schema):
@@ -360,6 +362,6 @@ UPLOAD_EXAMPLE = {"id": 5, "application_id": 130, "material_code": "tenancy", "f
                   "content_type": "application/pdf", "size": 183204, "sha256": "9f2c…", "created_at":
                   "2026-12-03T02:03:00Z"}
 CASE_EXAMPLE = {"application": {**APPLICATION_EXAMPLE, "state": "submitted", "state_name": "已提交"},
-                "applicant": {"account_id": 42, "name": "张三", "id_number": "440106199005170011",
+                "applicant": {"account_id": 42, "name": "张三", "id_number": "440106199005170014",
                               "phone": "13800138000"},
                 "events": [EVENT_EXAMPLE]}

@@ -1,4 +1,5 @@
-"""Who may see an application: its applicant, and staff of its owning department.
+"""Who may see an application: its applicant (for a company's, anyone acting for the company with
+``apply_services``), and staff of its owning department.
 
 Anyone else gets the same 404 ``application_not_found`` as for an id that does not exist, so the
 answer never tells whether an application exists. A life-event application's parts are reached
@@ -12,14 +13,31 @@ from sqlalchemy import select
 from app.applications.errors import ApplicationNotFound
 from app.applications.models import Application
 from app.db import session
+from app.entities.acting import require_acting
+from app.errors import NotFound
 from app.staff.auth import StaffPrincipal
+
+APPLY_SERVICES = "apply_services"
 
 
 def applicant_application(account_id: int, application_id: int, *, lock: bool = False) -> Application:
+    """The application if ``account_id`` applied, or, for a company's, acts for it with ``apply_services``."""
     application = _get(application_id, lock)
-    if application is None or application.applicant_account_id != account_id:
+    if application is None:
+        raise ApplicationNotFound()
+    if application.applicant_account_id != account_id and not _acts_for(account_id, application.entity_uscc):
         raise ApplicationNotFound()
     return application
+
+
+def _acts_for(account_id: int, uscc: str | None) -> bool:
+    if uscc is None:
+        return False
+    try:
+        require_acting(account_id, uscc, APPLY_SERVICES)
+    except NotFound:
+        return False
+    return True
 
 
 def staff_application(staff: StaffPrincipal, application_id: int, *, lock: bool = False) -> Application:

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import clock
 from app.applications import errors
-from app.applications.access import applicant_application
+from app.applications.access import APPLY_SERVICES, applicant_application
 from app.applications.guides import ENTITY, PERSON, Guide, find_guide
 from app.applications.holdings import Holdings, child_of, guide_needs_child
 from app.applications.models import Application, ApplicationEvent
@@ -33,7 +33,6 @@ from app.people.models import LifeEvent, Person
 from app.people.persons import person_of_account
 from app.staff.models import Service
 
-APPLY_SERVICES = "apply_services"
 EDITABLE_STATES = ("draft", "supplement_requested")
 USABLE = (VALID, EXPIRING)
 

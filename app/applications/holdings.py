@@ -19,6 +19,7 @@ from app.applications.guides import SOURCES, Guide
 from app.certificates.catalogue import certificate_type
 from app.certificates.models import Certificate
 from app.certificates.wallet import status_of
+from app.db import session
 from app.entities.models import Entity
 from app.identity import accounts
 from app.licences.catalogue import licence_type
@@ -51,8 +52,6 @@ class Holdings:
     @classmethod
     def read(cls, account_id: int, person: Person | None, child: Person | None = None,
              entity: Entity | None = None) -> Holdings:
-        from app.db import session
-
         held = cls(account_id, person, child, entity)
         if person is not None:
             # The newest unrevoked certificate of each type is the one a form reads.

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+
 from app import clock
 from app.applications import deadlines
 from app.applications.guides import Condition, Guide
@@ -38,7 +40,7 @@ def holds(condition: Condition, value: Any) -> bool:
 def evaluate(application: Application, guide: Guide) -> dict[str, Any]:
     rule = guide.decision_rule
     assert rule is not None
-    person = session().query(Person).filter(Person.account_id == application.applicant_account_id).first()
+    person = session().scalars(select(Person).where(Person.account_id == application.applicant_account_id)).first()
     entity = find_entity(application.entity_uscc) if application.entity_uscc else None
     facts = Holdings.read(application.applicant_account_id, person, None, entity).facts(
         [c.fact for c in rule.conditions])

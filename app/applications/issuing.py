@@ -10,6 +10,8 @@ import secrets
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
+
 from app import clock
 from app.applications.guides import Guide, guides
 from app.applications.models import Application
@@ -59,7 +61,7 @@ def issue_result(application: Application, guide: Guide) -> dict[str, Any]:
     today = clock.today()
     valid_until = _years_later(today, result.valid_years) if result.valid_years else None
     if result.kind == "certificate":
-        holder = session().query(Person).filter(Person.account_id == application.applicant_account_id).one()
+        holder = session().scalars(select(Person).where(Person.account_id == application.applicant_account_id)).one()
         id_number = person_id_number(holder)
         kind = certificate_type(result.type or "")
         # A resident ID card is numbered by the ID number itself: the renewal replaces the old card.

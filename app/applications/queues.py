@@ -5,12 +5,14 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app import clock
+from app.applications.access import APPLY_SERVICES
 from app.applications.deadlines import at_risk_horizon
 from app.applications.guides import guides
 from app.applications.lifecycle import ACCEPTED, DRAFT, IN_PROGRESS, IN_REVIEW
 from app.applications.models import Application
 from app.applications.views import ApplicationSummary, summary_view
 from app.db import session
+from app.entities.acting import require_acting
 from app.identity.sessions import Principal
 from app.paging import Page, Window, fetch_page
 from app.staff.auth import StaffPrincipal
@@ -50,10 +52,16 @@ def deadline_watch(staff: StaffPrincipal, window: Window) -> Page[ApplicationSum
     return fetch_page(session(), stmt, window, summary_view)
 
 
-def my_applications(principal: Principal, window: Window, state: str | None = None) -> Page[ApplicationSummary]:
-    """My applications, newest first; a life event's parts are shown within it, not here."""
-    stmt = select(Application).where(Application.applicant_account_id == principal.account_id,
-                                     Application.bundle_id.is_(None))
+def my_applications(principal: Principal, window: Window, state: str | None = None,
+                    entity_uscc: str | None = None) -> Page[ApplicationSummary]:
+    """My applications, newest first; with ``entity_uscc``, the company's (for those acting for it
+    with ``apply_services``). A life event's parts are shown within it, not here."""
+    if entity_uscc is not None:
+        uscc = require_acting(principal.account_id, entity_uscc, APPLY_SERVICES).entity.uscc
+        mine = Application.entity_uscc == uscc
+    else:
+        mine = Application.applicant_account_id == principal.account_id
+    stmt = select(Application).where(mine, Application.bundle_id.is_(None))
     if state:
         stmt = stmt.where(Application.state == state)
     return fetch_page(session(), stmt.order_by(Application.id.desc()), window, summary_view)

@@ -2,7 +2,8 @@
 
 The rating is an ordinary rating of the service (``app.ratings``): it feeds the same aggregates per
 department, service and staff member, and a bad one opens a rectification case the same way. It is
-given within 7 days of the decision, as for tickets.
+given within 7 days of the decision, as for tickets; after that the case counts as 基本满意
+(``app.applications.settlement``).
 """
 
 from __future__ import annotations

@@ -136,6 +136,16 @@ def test_a_company_applies_only_through_its_representative_or_an_agent_holding_a
     by_representative = client.post("/api/v1/applications", headers=world["company"].representative.headers,
                                     json=body)
     assert by_representative.status_code == 201 and by_representative.json["id"] != by_agent.json["id"]
+    # Those acting for the company with apply_services follow its applications; others see none.
+    company_url = f"/api/v1/me/applications?entity_uscc={uscc}"
+    listed = client.get(company_url, headers=world["company"].representative.headers).json
+    assert {a["id"] for a in listed} == {by_agent.json["id"], by_representative.json["id"]}
+    assert client.get(f"/api/v1/applications/{by_agent.json['id']}",
+                      headers=world["company"].representative.headers).status_code == 200
+    for who in ("stranger", "without_scope"):
+        assert client.get(company_url, headers=world[who].headers).status_code == 404
+        assert client.get(f"/api/v1/applications/{by_agent.json['id']}", headers=world[who].headers
+                          ).json["code"] == "application_not_found"
     # An entity's service is not applied for as a person, nor a person's one for a company.
     as_person = client.post("/api/v1/applications", headers=world["with_scope"].headers,
                             json={"service_code": "gz-scjgj-nb"})

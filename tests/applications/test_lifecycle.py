@@ -9,6 +9,8 @@ from datetime import timedelta
 import pytest
 
 from app import clock
+from app.applications import settlement
+from app.applications.errors import AlreadyRated
 from app.applications.rating import rate_application
 from app.identity.sessions import Principal
 from app.ratings.errors import RatingPeriodOver
@@ -113,3 +115,18 @@ def test_a_decided_case_is_rated_within_seven_days_of_its_decision(client):
     cases = client.get("/api/v1/staff/rectifications",
                        headers=create_staff_member(role="supervisor", departments=("gd-gat",)).headers).json
     assert [c["rating"]["score"] for c in cases] == [2]
+
+
+def test_a_case_left_unrated_for_seven_days_counts_as_basically_satisfied(client):
+    resident = resident_with_id_card(client)
+    police = create_staff_member(departments=("gd-gat",))
+    application = _ready(client, resident)
+    act(client, resident, f"/applications/{application['id']}/submit")
+    act(client, police, f"/staff/applications/{application['id']}/accept")
+    act(client, police, f"/staff/applications/{application['id']}/approve", opinion="准予换领")
+    assert settlement.settle_batch() == 0  # within the week: the applicant may still rate
+    with clock.freeze(clock.now() + timedelta(days=7, minutes=1)):
+        assert settlement.settle_batch() == 1
+        assert settlement.settle_batch() == 0  # once
+        with pytest.raises(AlreadyRated):
+            rate_application(Principal(resident.account_id, "s", 3, None), application["id"], 5)
