@@ -5,7 +5,8 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHES = {"api": "bench.api_requests", "push-delivery": "bench.push_delivery", "push": "bench.push_scan"}
+BENCHES = {"api": "bench.api_requests", "banshi": "bench.banshi", "push-delivery": "bench.push_delivery",
+           "push": "bench.push_scan"}
 
 
 def main() -> None:

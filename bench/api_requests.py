@@ -35,8 +35,12 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "4")  # two cores: more connections only measure queueing
 
 
-def _wrk(url: str, headers: dict[str, str], duration: str = DURATION) -> dict[str, float]:
-    cmd = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{duration}", "--latency", url]
+def wrk(url: str, headers: dict[str, str], duration: str = DURATION, *, threads: int = 2,
+        connections: int | str = CONNECTIONS, script: str | None = None) -> dict[str, float]:
+    """One wrk run; ``script`` is a Lua file driving the requests (bench/banshi.py chains two)."""
+    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}", "--latency", url]
+    if script:
+        cmd[1:1] = ["-s", script]
     for key, value in headers.items():
         cmd[1:1] = ["-H", f"{key}: {value}"]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
@@ -85,8 +89,8 @@ def main(_args: list[str]) -> None:
             ("GET /api/v1/me/notifications (paginated inbox, count + page)", "/api/v1/me/notifications", auth),
         ]
         for _label, path, headers in cases:  # warm-up: imports, connection pools, caches
-            _wrk(base + path, headers, "2s")
-        rounds = [[_wrk(base + path, headers) for _label, path, headers in cases] for _ in range(ROUNDS)]
+            wrk(base + path, headers, "2s")
+        rounds = [[wrk(base + path, headers) for _label, path, headers in cases] for _ in range(ROUNDS)]
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)

@@ -16,7 +16,15 @@ SHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PHONE = {"width": 375, "height": 667}
 
-pytestmark = pytest.mark.browser
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test under tests/browser/ is marked ``browser`` (a ``pytestmark`` in a conftest marks
+    nothing), so ``-m "not browser"`` leaves them out and ``-m browser`` selects them."""
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if Path(str(item.path)).resolve().is_relative_to(here):
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")

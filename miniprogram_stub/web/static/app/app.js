@@ -3,6 +3,7 @@
 import { makeApi, emulator, esc, toast, fmtDate, badge } from "/shared/api.js";
 import { businessRoutes } from "/app/business.js";
 import { serviceRoutes } from "/app/services.js";
+import { banshiRoutes } from "/app/banshi.js";
 import { consentRoutes, pendingReturn } from "/app/consent.js";
 import { credentialRoutes } from "/app/credential.js";
 
@@ -119,6 +120,7 @@ const routes = {
       <div class="card"><h2>常用服务</h2><div class="grid">
         <a href="#/certs"><span class="icon">证</span>我的证照</a>
         <a href="#/events"><span class="icon">历</span>人生事件</a>
+        <a href="#/banshi"><span class="icon">办</span>办事</a>
         <a href="#/business"><span class="icon">企</span>企业服务</a>
         <a href="#/licence-check"><span class="icon">查</span>许可查询</a>
         <a href="#/tickets"><span class="icon">诉</span>咨询投诉</a>
@@ -172,12 +174,13 @@ const routes = {
   },
   ...businessRoutes,
   ...serviceRoutes,
+  ...banshiRoutes,
   ...consentRoutes,
   ...credentialRoutes,
 };
 
 async function render() {
-  const [name, ...args] = (location.hash.replace(/^#\//, "") || "home").split("/");
+  const [name, ...args] = (location.hash.replace(/^#\//, "").split("?")[0] || "home").split("/");
   if (!api.tokens() && name !== "login") {
     if (name === "consent") sessionStorage.setItem("yss-return", location.hash); // back here after logging in
     location.hash = "#/login"; return;

@@ -3,7 +3,7 @@ import { esc, toast, fmtDate, badge } from "/shared/api.js";
 import { ctx } from "/app/app.js";
 
 const TICKET_STATES = { new: "待受理", assigned: "已分派", in_progress: "处理中", awaiting_requester: "待补充", resolved: "已办结", closed: "已关闭" };
-const SCOPES = { view_licences: "查看许可证", manage_tickets: "办理工单", receive_notifications: "接收提醒" };
+const SCOPES = { view_licences: "查看许可证", manage_tickets: "办理工单", receive_notifications: "接收提醒", apply_services: "申办事项" };
 
 export const businessRoutes = {
   async business() {

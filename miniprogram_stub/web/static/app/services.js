@@ -11,6 +11,20 @@ function whyText(why) {
   return `规则「${esc(why.rule.id)}」（第 ${esc(why.rule.version)} 版）：${esc(why.rule.trigger)}。${facts ? "匹配到：" + facts : ""}`;
 }
 
+// A reminder whose rule names the service that acts on it opens that service's prefilled draft; its
+// page ("pages/applications/apply?service=…&origin=…&life_event_id=…") carries what the draft needs.
+// A notice of an application's step ("pages/applications/detail?id=…") opens its progress view.
+function applyLink(n) {
+  const page = n.page || "";
+  const query = new URLSearchParams(page.split("?")[1] || "");
+  if (page.startsWith("pages/applications/detail") && query.get("id")) {
+    return `<a class="btn ghost go-application" href="#/application/${encodeURIComponent(query.get("id"))}">查看办件</a>`;
+  }
+  const code = query.get("service");
+  if (!code || !page.startsWith("pages/applications/apply")) return "";
+  return `<a class="btn go-apply" href="#/go/${encodeURIComponent(code)}?${esc(query)}">去办理</a>`;
+}
+
 const items = (data) => (Array.isArray(data) ? data : (data && data.items) || []);
 
 export const serviceRoutes = {
@@ -20,7 +34,7 @@ export const serviceRoutes = {
     ctx.view.innerHTML = `<div class="card"><h2>消息提醒 <button class="ghost" id="all-read">全部已读</button></h2>${list.map((n) => `
       <div class="notification card" data-id="${n.id}">
         <div class="row"><strong>${esc(n.title)}</strong>${n.read_at ? "" : '<span class="badge unread">未读</span>'}</div>
-        <div>${esc(n.body)}</div>
+        <div>${esc(n.body)}</div>${applyLink(n)}
         <details data-read="${n.read ? "" : n.id}"><summary class="muted">为什么收到这条消息</summary><div class="why muted">${whyText(n.why)}</div></details>
         <div class="muted">${fmtDate(n.created_at)}</div></div>`).join("") || '<p class="muted">暂无消息</p>'}</div>`;
     document.getElementById("all-read").onclick = async () => { await ctx.api.post("/me/notifications/read-all"); serviceRoutes.inbox(); };

@@ -1,6 +1,7 @@
 // Staff console: password + TOTP login, department queues, a ticket with its thread, SLA watch,
 // the ratings dashboard, rectification cases and (for admins) appeals of bad ratings. Staff tokens are kept apart from residents'.
 import { makeApi, esc, toast, fmtDate } from "/shared/api.js";
+import { applicationRoutes } from "/console/applications.js";
 import { oidcClientRoutes } from "/console/oidc-clients.js";
 
 const api = makeApi("yss-staff");
@@ -179,6 +180,7 @@ const routes = {
       } catch (error) { toast(error.message); }
     });
   },
+  ...applicationRoutes(api, view),
   ...oidcClientRoutes(api, view),
 };
 
@@ -191,6 +193,7 @@ async function render() {
       me = await api.get("/staff/me");
       document.getElementById("who").textContent = `${me.display_name}`;
       document.querySelector('[data-tab="appeals"]').hidden = me.role !== "admin";
+      document.querySelector('[data-tab="deadlines"]').hidden = !["supervisor", "admin"].includes(me.role);
       document.querySelector('[data-tab="oidc-clients"]').hidden = me.role !== "admin";
       const calendar = me.calendar || {};
       const warning = document.getElementById("calendar-warning");

@@ -16,7 +16,8 @@ export function makeApi(storageKey) {
     const tokens = load();
     const init = { method, headers: { ...headers } };
     if (tokens && tokens.access_token) init.headers.Authorization = `Bearer ${tokens.access_token}`;
-    if (body !== undefined) { init.headers["Content-Type"] = "application/json"; init.body = JSON.stringify(body); }
+    if (body instanceof FormData) init.body = body; // multipart: the browser writes the boundary
+    else if (body !== undefined) { init.headers["Content-Type"] = "application/json"; init.body = JSON.stringify(body); }
     const res = await fetch(`/api/v1${path}`, init);
     const text = await res.text();
     const data = text ? JSON.parse(text) : null;
@@ -42,6 +43,7 @@ export function makeApi(storageKey) {
   return {
     get: (p) => call("GET", p), post: (p, b) => call("POST", p, b ?? {}), put: (p, b) => call("PUT", p, b ?? {}),
     patch: (p, b) => call("PATCH", p, b ?? {}), del: (p) => call("DELETE", p),
+    upload: (p, formData) => call("POST", p, formData),
     tokens: load, setTokens: save,
   };
 }
@@ -79,4 +81,24 @@ export const STATUS_TEXT = { valid: "有效", expiring: "即将到期", expired:
 
 export function badge(status) {
   return `<span class="badge ${esc(status)}" data-status="${esc(status)}">${esc(STATUS_TEXT[status] || status)}</span>`;
+}
+
+// Runs one action of a page: the button shows a loading state and cannot be pressed twice, the
+// outcome is shown in Chinese (a toast on success, the API's message beside the button on failure).
+// Answers { ok, value }.
+export async function act(button, out, work, done) {
+  const label = button ? button.textContent : "";
+  if (button) { button.disabled = true; button.classList.add("loading"); button.textContent = "处理中…"; }
+  if (out) out.innerHTML = "";
+  try {
+    const result = await work();
+    if (done) toast(done);
+    return { ok: true, value: result };
+  } catch (error) {
+    if (out) out.innerHTML = `<div class="error" data-code="${esc(error.code || "")}">${esc(error.message)}</div>`;
+    else toast(error.message);
+    return { ok: false, error };
+  } finally {
+    if (button && button.isConnected) { button.disabled = false; button.classList.remove("loading"); button.textContent = label; }
+  }
 }
