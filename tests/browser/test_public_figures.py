@@ -112,7 +112,7 @@ def test_the_figures_page_charts_each_departments_last_twelve_months_with_a_rank
             assert cells.nth(1).inner_text() == NAMES[code] and cells.nth(2).inner_text() == share
         for code in ("gd-gat", "gd-rst"):
             card = page.locator(f'.dept[data-department="{code}"]')
-            assert card.locator("svg").count() == 4
+            assert card.locator("svg").count() == 5
             assert card.locator("svg.series-satisfied_share circle.point").count() >= 11
             assert card.locator("svg.series-median_days path.line").count() == 1
         assert card.locator("svg.series-rectified_on_time_share circle.point").count() >= 1

@@ -9,17 +9,25 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from app import clock
-from app.db import session
+from app.applications.models import Application
+from app.db import session, transactional
 from app.opendata import publish
 from app.ratings import ratings, rectification
 from app.ratings.models import RectificationCase
 from app.tickets import lifecycle
+from tests.opendata.conftest import PersonalWorld, decided_application
 from tests.support.residents import create_resident
 from tests.support.staff import create_staff_member, load_demo_catalogue, service_id
 from tests.support.tickets import ticket_in_state
 
 MONDAY = datetime(2026, 11, 2, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 SCORES = (1, 2, 1, 2, 2, 5, 4, 3, 5, 5)  # tickets resolved 1…10 days after opening
+
+
+@transactional
+def _not_accepted(application_id: int) -> None:
+    """不予受理: decided without ever being accepted, so not a processing time."""
+    session().get(Application, application_id).accepted_at = None
 
 
 def _case(rating_id: int) -> RectificationCase:
@@ -57,6 +65,13 @@ def test_a_months_figures_for_a_department_are_worked_out_as_the_page_says(clien
         rectification.decide_appeal(admin, _case(wrong.id).id, rectification.UPHELD, "核实误评")
     assert [r.held_for_review for r in held] == [False, False, True]
 
+    world = PersonalWorld()
+    for k, resident in enumerate(residents[:5], start=1):  # accepted Monday, due Thursday, decided after k days
+        decided_application(world, resident, "gd-gat-sfz-hl", MONDAY, MONDAY + timedelta(days=k),
+                            MONDAY + timedelta(days=3))
+    refused = decided_application(world, residents[5], "gd-gat-sfz-hl", MONDAY, MONDAY, MONDAY, "not_accepted")
+    _not_accepted(refused.id)
+
     with clock.freeze(datetime(2027, 1, 5, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))):
         publish.publish_all()
     [row] = [r for r in client.get("/api/v1/open-data/department-quality-monthly/rows").json
@@ -67,6 +82,8 @@ def test_a_months_figures_for_a_department_are_worked_out_as_the_page_says(clien
         "rectifications_counted": 5, "rectified_on_time_share": 0.6,
         "tickets_resolved": 10, "median_days": 5.5, "p90_days": 9.0,
         "on_time_share": 0.2,  # consultation: by the end of the 2nd working day (Wed 4 Nov): days 1 and 2
+        "applications_decided": 5, "application_median_days": 3.0, "application_p90_days": 5.0,
+        "application_on_time_share": 0.6,  # decided after 1, 2 and 3 days, by Thursday
     }
     by_service = {r["service_code"]: r for r in client.get("/api/v1/open-data/ratings-monthly/rows").json
                   if r["month"] == "2026-11"}

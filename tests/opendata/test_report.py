@@ -22,7 +22,8 @@ def _shown(value, how: str) -> str:
 
 COLUMNS = (("ratings", "int"), ("average_score", "score"), ("satisfied_share", "share"), ("bad_share", "share"),
            ("rectified_on_time_share", "share"), ("tickets_resolved", "int"), ("median_days", "days"),
-           ("p90_days", "days"), ("on_time_share", "share"))
+           ("p90_days", "days"), ("on_time_share", "share"), ("applications_decided", "int"),
+           ("application_on_time_share", "share"))
 
 
 def test_the_report_pdf_and_csv_show_the_figures_of_the_dataset_for_the_same_month(app, client, personal_world,
