@@ -116,7 +116,7 @@ function render(rows, meta) {
     <table class="rank"><thead><tr><th></th><th>部门</th><th class="num">满意率</th><th class="num">整改按期率</th>
       <th class="num">按期办结率</th><th class="num">办件按时率</th></tr></thead><tbody>
     ${ranked.map((d, i) => `<tr data-department="${esc(d.code)}"><td class="pos">${d.s.satisfied.value === null ? "" : i + 1}</td>
-      <td>${esc(d.name)}</td><td class="num">${shown(d.s.satisfied.value, "share")}</td>
+      <td class="name">${esc(d.name)}</td><td class="num">${shown(d.s.satisfied.value, "share")}</td>
       <td class="num">${shown(d.s.rectified.value, "share")}</td><td class="num">${shown(d.s.onTime.value, "share")}</td>
       <td class="num">${shown(d.s.applicationsOnTime.value, "share")}</td></tr>`).join("")}
     </tbody></table>` : `<p class="muted">近12个月没有公布的数据。</p>`;
