@@ -5,10 +5,8 @@ dataset any of whose fields reads a column on the negative list (``app.opendata.
 ``count`` field is suppressed below the negative list's threshold, and every ``figure`` computed
 over it (``counted_by``) with it. Builders return raw rows; they never see the threshold.
 
-Hook for 办事 (issue 13): when ``app.applications`` lands, an ``application-times-monthly`` dataset
-(per department and 事项: applications decided, median and p90 working days, share within the
-promised deadline) is added here with a builder like ``_ticket_times``, and its three figures join
-``department-quality-monthly``.
+The service catalogue takes each 事项's guide (办事指南, ``config/catalogues/service_guides.toml``):
+who may apply, the assurance level, channel, fee and the promised and statutory deadlines.
 """
 
 from __future__ import annotations
@@ -20,12 +18,13 @@ from typing import Any
 from sqlalchemy import select
 
 from app import clock
+from app.applications.guides import guides
 from app.db import session
 from app.entities.models import Entity
 from app.licences.catalogue import catalogue as licence_catalogue
 from app.licences.models import Licence
 from app.licences.status import licence_status
-from app.opendata.figures import local_month, rating_figures, ticket_figures
+from app.opendata.figures import application_figures, local_month, rating_figures, ticket_figures
 from app.staff.models import Department, Service
 from app.tickets.sla import RESOLUTION_DAYS
 
@@ -71,12 +70,16 @@ def district_of(uscc: str) -> str:
 
 
 def _service_catalogue() -> list[dict[str, Any]]:
-    departments = _departments()
+    departments, by_code = _departments(), guides()
     rows = []
     for service in session().scalars(select(Service).order_by(Service.code)):
-        d = departments[service.department_id]
+        d, guide = departments[service.department_id], by_code.get(service.code)
         rows.append({"service_code": service.code, "service_name": service.name, "department_code": d.code,
                      "department_name": d.name, "department_level": d.level, "region": d.region,
+                     "applicant": guide.applicant if guide else None, "level": guide.level if guide else None,
+                     "channel": guide.channel if guide else None, "fee": guide.fee if guide else None,
+                     "promised_days": guide.promised_days if guide else None,
+                     "statutory_days": guide.statutory_days if guide else None,
                      **{f"{kind}_days": days for kind, days in RESOLUTION_DAYS.items()}})
     return rows
 
@@ -118,17 +121,32 @@ def _ticket_times() -> list[dict[str, Any]]:
              "ticket_kind": kind, **f} for (month, d, kind), f in sorted(figures.items())]
 
 
+def _application_times() -> list[dict[str, Any]]:
+    departments, services = _departments(), _services()
+    figures = application_figures(lambda a: (local_month(a.decided_at), a.department_id, a.service_id))
+    rows = []
+    for (month, d, s), f in sorted(figures.items()):
+        rows.append({"month": month, "department_code": departments[d].code, "department_name": departments[d].name,
+                     "service_code": services[s].code, "service_name": services[s].name, **f})
+    return rows
+
+
 def department_quality_rows() -> list[dict[str, Any]]:
     """One row per department and month with ratings or resolved tickets (the figures page and the report)."""
     departments = _departments()
     ratings = rating_figures(lambda r: (local_month(r.created_at), r.department_id))
     tickets = ticket_figures(lambda t: (local_month(t.resolved_at), t.department_id))
+    applications = {key: {f"application_{k}" if k != "applications_decided" else k: v for k, v in f.items()}
+                    for key, f in application_figures(lambda a: (local_month(a.decided_at), a.department_id)).items()}
     empty_ratings = {"ratings": 0, "average_score": None, "satisfied_share": None, "bad_share": None,
                      "rectifications_counted": 0, "rectified_on_time_share": None}
     empty_tickets = {"tickets_resolved": 0, "median_days": None, "p90_days": None, "on_time_share": None}
+    empty_applications = {"applications_decided": 0, "application_median_days": None, "application_p90_days": None,
+                          "application_on_time_share": None}
     return [{"month": month, "department_code": departments[d].code, "department_name": departments[d].name,
-             **ratings.get((month, d), empty_ratings), **tickets.get((month, d), empty_tickets)}
-            for month, d in sorted(set(ratings) | set(tickets))]
+             **ratings.get((month, d), empty_ratings), **tickets.get((month, d), empty_tickets),
+             **applications.get((month, d), empty_applications)}
+            for month, d in sorted(set(ratings) | set(tickets) | set(applications))]
 
 
 _DEPT = (
@@ -136,7 +154,7 @@ _DEPT = (
     Field("department_name", "string", "部门名称", None, ("departments.name",)),
 )
 _MONTH = Field("month", "string", "统计月份（北京时间自然月，YYYY-MM）", None,
-               ("ratings.created_at", "tickets.resolved_at"))
+               ("ratings.created_at", "tickets.resolved_at", "applications.decided_at"))
 _RATING_FIGURES = (
     Field("ratings", "integer", "计入统计的评价数（不含申诉成立、待复核的评价）", "件", ("ratings.id",), COUNT),
     Field("average_score", "number", "平均分（1 非常不满意 … 5 非常满意）", "分", ("ratings.score",), FIGURE,
@@ -157,6 +175,18 @@ _TICKET_FIGURES = (
     Field("on_time_share", "number", "按期办结率：在受理时确定的期限内办结的占比", "比例（0–1）",
           ("tickets.resolved_at", "tickets.resolution_due"), FIGURE, "tickets_resolved"),
 )
+_APPLICATION = ("applications.accepted_at", "applications.decided_at")
+_APPLICATION_FIGURES = (
+    Field("applications_decided", "integer", "当月作出决定的已受理办件数（不含不予受理）", "件",
+          ("applications.decided_at",), COUNT),
+    Field("median_days", "number", "办件办理时长中位数（受理至决定，自然日）", "天", _APPLICATION, FIGURE,
+          "applications_decided"),
+    Field("p90_days", "number", "办件办理时长第90百分位（最近秩法）", "天", _APPLICATION, FIGURE,
+          "applications_decided"),
+    Field("on_time_share", "number", "按承诺时限办结率：在承诺时限（补正期间停算）内作出决定的占比", "比例（0–1）",
+          ("applications.decided_at", "applications.due_at"), FIGURE, "applications_decided"),
+)
+_MONTH_DECIDED = Field("month", "string", "统计月份（北京时间自然月，YYYY-MM）", None, ("applications.decided_at",))
 
 DATASETS: tuple[Dataset, ...] = (
     Dataset("service-catalogue", "政务服务事项目录", "各部门的服务事项，及以之为对象的工单承诺办结时限（工作日）。",
@@ -167,6 +197,13 @@ DATASETS: tuple[Dataset, ...] = (
                 Field("department_level", "string", "部门层级（province 省级 · city 市级）", None,
                       ("departments.level",)),
                 Field("region", "string", "所属地区", None, ("departments.region",)),
+                Field("applicant", "string", "申请对象（办事指南）", None, ("service_guides.applicant",)),
+                Field("level", "integer", "所需实名认证等级（0–3）", None, ("service_guides.level",)),
+                Field("channel", "string", "办理渠道", None, ("service_guides.channel",)),
+                Field("fee", "string", "收费", None, ("service_guides.fee",)),
+                Field("promised_days", "integer", "承诺办结时限（受理后）", "工作日",
+                      ("service_guides.promised_days",)),
+                Field("statutory_days", "integer", "法定办结时限", "工作日", ("service_guides.statutory_days",)),
                 *(Field(f"{kind}_days", "integer", f"{label}工单承诺办结时限", "工作日", ())
                   for kind, label in (("consultation", "咨询"), ("help", "求助"), ("suggestion", "建议"),
                                       ("complaint", "投诉"))),
@@ -203,9 +240,19 @@ DATASETS: tuple[Dataset, ...] = (
                       "complaint 投诉）", None, ("tickets.kind",)),
                 *_TICKET_FIGURES,
             ), _ticket_times),
+    Dataset("application-times-monthly", "办件办理时长月度统计（按部门、事项）",
+            "每月每个部门、每个事项作出决定的办件数、办理时长中位数和第90百分位、按承诺时限办结率。", "yss", (
+                _MONTH_DECIDED, *_DEPT,
+                Field("service_code", "string", "事项编码", None, ("services.code",)),
+                Field("service_name", "string", "事项名称", None, ("services.name",)),
+                *_APPLICATION_FIGURES,
+            ), _application_times),
     Dataset("department-quality-monthly", "部门服务质量月度评价",
-            "每月每个部门的满意度、整改按期率和工单办理时长：公开评价页和按评价付费月报使用的数据。", "yss", (
+            "每月每个部门的满意度、整改按期率、工单和办件办理时长：公开评价页和按评价付费月报使用的数据。", "yss", (
                 _MONTH, *_DEPT, *_RATING_FIGURES, *_TICKET_FIGURES,
+                _APPLICATION_FIGURES[0],
+                *(Field(f"application_{f.name}", f.type, f.meaning, f.unit, f.sources, f.role, f.counted_by)
+                  for f in _APPLICATION_FIGURES[1:]),
             ), department_quality_rows),
 )
 

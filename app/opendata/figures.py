@@ -9,6 +9,9 @@ The rules, said once (the figures page and README repeat them):
   deadline, the share rectified by the deadline (cases of excluded ratings are voided and not counted).
 - Ticket processing time: natural days from opening to resolution, for tickets resolved in the month;
   median and 90th percentile (nearest rank); on time: resolved by the deadline fixed at opening.
+- Application (办件) processing time: natural days from acceptance (受理) to decision, for applications
+  decided in the month after being accepted (a 不予受理 is not a processing time); on time: decided by
+  the promised deadline (承诺时限, moved by 补正 pauses as ``app.applications.deadlines`` does).
 Counts are returned raw; the negative list's threshold is applied when a dataset is published.
 """
 
@@ -24,6 +27,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app import clock
+from app.applications.models import Application
 from app.db import session
 from app.ratings.models import BAD_SCORES, Rating, RectificationCase
 from app.tickets.models import Ticket
@@ -83,5 +87,23 @@ def ticket_figures(key: Callable[[Ticket], Hashable]) -> dict[Hashable, dict[str
         figures[group] = {
             "tickets_resolved": len(tickets), "median_days": round(statistics.median(days), 2),
             "p90_days": round(nearest_rank(days, 0.9), 2), "on_time_share": _share(on_time, len(tickets)),
+        }
+    return figures
+
+
+def application_figures(key: Callable[[Application], Hashable]) -> dict[Hashable, dict[str, Any]]:
+    """Per group of decided applications: applications_decided, median_days, p90_days, on_time_share."""
+    stmt = (select(Application).where(Application.accepted_at.is_not(None), Application.decided_at.is_not(None))
+            .order_by(Application.id))
+    groups: dict[Hashable, list[Application]] = defaultdict(list)
+    for application in session().scalars(stmt):
+        groups[key(application)].append(application)
+    figures = {}
+    for group, applications in groups.items():
+        days = [(a.decided_at - a.accepted_at).total_seconds() / 86_400 for a in applications]
+        on_time = sum(1 for a in applications if a.due_at is not None and a.decided_at <= a.due_at)
+        figures[group] = {
+            "applications_decided": len(applications), "median_days": round(statistics.median(days), 2),
+            "p90_days": round(nearest_rank(days, 0.9), 2), "on_time_share": _share(on_time, len(applications)),
         }
     return figures

@@ -29,11 +29,14 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("median_days", "时长中位数(天)", "days"),
     ("p90_days", "时长P90(天)", "days"),
     ("on_time_share", "按期办结率", "share"),
+    ("applications_decided", "办件数", "int"),
+    ("application_on_time_share", "办件按时率", "share"),
 )
 METHOD = ("计算方法：评价按提交时的北京时间自然月统计，整改后再评价以新分数计，7天未评价的按“基本满意”(3分)计；"
           "申诉成立的评价和按防刷规则待复核的评价不计入。满意率为3–5分评价占比，差评率为1–2分评价占比。"
           "整改按期率：已整改或已到期的差评整改中，在期限内整改完成的占比。办理时长为工单受理至办结的自然日，"
           "中位数与第90百分位（最近秩法）；按期办结率为在受理时确定的期限内办结的占比。"
+          "办件数为当月作出决定的已受理办件，办件按时率为在承诺时限（补正期间停算）内作出决定的占比。"
           "计数少于5的数值及据此算出的指标不公布（—）。")
 
 
@@ -89,7 +92,7 @@ def _pdf(month: str, rows: list[dict[str, Any]], path: Path) -> None:
     pdf.cell(0, 6, f"数据集 {DATASET} · 生成于 {clock.local_now():%Y-%m-%d %H:%M}（北京时间）",
              new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
-    widths = (62, 20, 20, 22, 22, 26, 22, 28, 26, 25)
+    widths = (46, 16, 16, 18, 18, 22, 18, 25, 23, 22, 16, 22)
     pdf.set_font("wqy", size=9)
     for (_, heading, _), width in zip(COLUMNS, widths, strict=True):
         pdf.cell(width, 7, heading, border=1, align="C")
@@ -113,7 +116,7 @@ def _chart(pdf, rows: list[dict[str, Any]]) -> None:
     pdf.set_font("wqy", size=10)
     pdf.cell(0, 7, "各部门满意率", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("wqy", size=8)
-    left, label_width, bar_width, height = pdf.l_margin, 62, 160, 6
+    left, label_width, bar_width, height = pdf.l_margin, 46, 160, 6
     for row in rows:
         y = pdf.get_y()
         pdf.set_xy(left, y)

@@ -15,6 +15,7 @@ from app.ratings import ratings, rectification
 from app.ratings.models import RectificationCase
 from app.tickets import lifecycle
 from tests.browser.conftest import SHOTS
+from tests.opendata.conftest import PersonalWorld, decided_application
 from tests.support.residents import create_resident
 from tests.support.staff import create_staff_member, load_demo_catalogue, service_id
 
@@ -64,6 +65,9 @@ def _twelve_months_of_service():
                                          ).one()
                 with clock.freeze(start + timedelta(days=3 if (j + back) % 3 else 30)):
                     rectification.record_outcome(rst, case.id, "已电话回访并补充说明")
+        for i, resident in enumerate(residents[:5]):  # five decided applications a month
+            decided_application(PersonalWorld(), resident, "gd-gat-sfz-hl", start,
+                                start + timedelta(days=i + back % 4), start + timedelta(days=5))
         if back % 4 == 0:
             _rated_ticket(residents[5], ybj, "gd-ybj-yd-ba", start, 10, 3)
     appealed = _rated_ticket(residents[5], gat, "gd-gat-sfz-bl", _month_start(1) + timedelta(hours=8), 2, 1)
@@ -112,10 +116,12 @@ def test_the_figures_page_charts_each_departments_last_twelve_months_with_a_rank
             assert cells.nth(1).inner_text() == NAMES[code] and cells.nth(2).inner_text() == share
         for code in ("gd-gat", "gd-rst"):
             card = page.locator(f'.dept[data-department="{code}"]')
-            assert card.locator("svg").count() == 4
+            assert card.locator("svg").count() == 5
             assert card.locator("svg.series-satisfied_share circle.point").count() >= 11
             assert card.locator("svg.series-median_days path.line").count() == 1
         assert card.locator("svg.series-rectified_on_time_share circle.point").count() >= 1
+        gat_card = page.locator('.dept[data-department="gd-gat"]')
+        assert gat_card.locator("svg.series-application_median_days circle.point").count() >= 11
         sparse = page.locator('.dept[data-department="gd-ybj"]')
         assert "数据不足" in sparse.inner_text()  # fewer than 5 a month: nothing published, nothing drawn
         assert "申诉成立" in page.inner_text("#method") and "待复核" in page.inner_text("#method")

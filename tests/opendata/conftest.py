@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from app import clock
+from app.applications.models import Application
 from app.db import session, transactional
 from app.entities.models import Entity
 from app.licences.models import Licence
@@ -19,7 +20,7 @@ from app.security.keys import encrypt
 from app.tickets import lifecycle, messages
 from tests.support.entities import new_uscc
 from tests.support.residents import create_resident
-from tests.support.staff import create_staff_member, load_demo_catalogue, service_id
+from tests.support.staff import create_staff_member, department_id, load_demo_catalogue, service_id
 from tests.support.tickets import drive
 
 SURNAMES = ["欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙"]
@@ -80,6 +81,25 @@ def _people_and_companies(world: PersonalWorld, residents: list) -> None:
                   state="valid", created_at=now, updated_at=now))
 
 
+@transactional
+def decided_application(world: PersonalWorld, resident, service: str, accepted, decided, due,
+                        decision: str = "approved") -> Application:
+    reason = f"经核实{resident.name}（{resident.id_number}）材料齐全"
+    world.keep(reason)
+    application = Application(
+        service_code=service, service_id=service_id(service), department_id=department_id(service.rsplit("-", 2)[0]),
+        applicant_account_id=resident.account_id, state="completed", decision=decision, decision_reason=reason,
+        form={"name": {"value": resident.name}, "id_number": {"value": resident.id_number},
+              "phone": {"value": resident.phone}},
+        materials={"photo": {"by": "upload", "file_name": f"{resident.name}的照片.jpg"}},
+        created_at=accepted, updated_at=decided, submitted_at=accepted, accepted_at=accepted, due_at=due,
+        decided_at=decided, completed_at=decided)
+    session().add(application)
+    session().flush()
+    world.keep(f"{resident.name}的照片.jpg")
+    return application
+
+
 @pytest.fixture
 def personal_world() -> PersonalWorld:
     """Ten real-name residents with addresses, birth dates and household links; seven sole traders named
@@ -101,4 +121,7 @@ def personal_world() -> PersonalWorld:
         world.keep(comment, tag)
         ratings.rate_ticket(resident.account_id, ticket.id, 5 - i % 3, comment=comment, tags=[tag],
                             client_address=f"10.0.0.{i}")
+    now = clock.now()
+    for i, resident in enumerate(residents[:6]):  # six decided applications with personal forms
+        decided_application(world, resident, "gd-gat-sfz-hl", now - timedelta(days=i + 1), now, now)
     return world

@@ -10,7 +10,8 @@ from app import clock
 from app.opendata import publish
 from app.ratings import ratings
 from tests.support.residents import create_resident
-from tests.support.staff import service_id
+from tests.support.staff import create_staff_member, service_id
+from tests.support.tickets import ticket_in_state
 
 
 def _shown(value, how: str) -> str:
@@ -21,13 +22,17 @@ def _shown(value, how: str) -> str:
 
 COLUMNS = (("ratings", "int"), ("average_score", "score"), ("satisfied_share", "share"), ("bad_share", "share"),
            ("rectified_on_time_share", "share"), ("tickets_resolved", "int"), ("median_days", "days"),
-           ("p90_days", "days"), ("on_time_share", "share"))
+           ("p90_days", "days"), ("on_time_share", "share"), ("applications_decided", "int"),
+           ("application_on_time_share", "share"))
 
 
 def test_the_report_pdf_and_csv_show_the_figures_of_the_dataset_for_the_same_month(app, client, personal_world,
                                                                                     tmp_path):
-    for score in (1, 4):  # a second department, too few ratings to publish
-        ratings.rate_service(create_resident(level=3).account_id, service_id("gd-rst-sbk-bb"), score)
+    rst = create_staff_member(departments=("gd-rst",))
+    for score in (1, 4):  # a second department, too few ratings to publish (each rater used the service)
+        user = create_resident(level=3)
+        ticket_in_state(user.account_id, rst, "resolved", service="gd-rst-sbk-bb")
+        ratings.rate_service(user.account_id, service_id("gd-rst-sbk-bb"), score)
     publish.publish_all()
     month = clock.local_now().strftime("%Y-%m")
     dataset = [r for r in client.get("/api/v1/open-data/department-quality-monthly/rows").json if r["month"] == month]

@@ -4,7 +4,8 @@ const SERIES = [
   { field: "average_score", title: "平均分（1–5）", color: "#722ed1", max: 5, show: v => v.toFixed(2) },
   { field: "satisfied_share", title: "满意率", color: "#1a6fe8", max: 1, show: v => `${(v * 100).toFixed(1)}%` },
   { field: "rectified_on_time_share", title: "整改按期率", color: "#00b42a", max: 1, show: v => `${(v * 100).toFixed(1)}%` },
-  { field: "median_days", title: "办理时长中位数（天）", color: "#ff7d00", max: null, show: v => v.toFixed(2) },
+  { field: "median_days", title: "工单办理时长中位数（天）", color: "#ff7d00", max: null, show: v => v.toFixed(2) },
+  { field: "application_median_days", title: "办件办理时长中位数（天）", color: "#eb2f96", max: null, show: v => v.toFixed(2) },
 ];
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -87,6 +88,7 @@ function summary(rows) {
     satisfied: weighted("satisfied_share", "ratings"),
     rectified: weighted("rectified_on_time_share", "rectifications_counted"),
     onTime: weighted("on_time_share", "tickets_resolved"),
+    applicationsOnTime: weighted("application_on_time_share", "applications_decided"),
     medianDays: weighted("median_days", "tickets_resolved"),
   };
 }
@@ -112,10 +114,11 @@ function render(rows, meta) {
     .sort((a, b) => (b.s.satisfied.value ?? -1) - (a.s.satisfied.value ?? -1) || b.s.satisfied.n - a.s.satisfied.n);
   document.querySelector("#ranking").innerHTML = ranked.length ? `
     <table class="rank"><thead><tr><th></th><th>部门</th><th class="num">满意率</th><th class="num">整改按期率</th>
-      <th class="num">按期办结率</th></tr></thead><tbody>
+      <th class="num">按期办结率</th><th class="num">办件按时率</th></tr></thead><tbody>
     ${ranked.map((d, i) => `<tr data-department="${esc(d.code)}"><td class="pos">${d.s.satisfied.value === null ? "" : i + 1}</td>
-      <td>${esc(d.name)}</td><td class="num">${shown(d.s.satisfied.value, "share")}</td>
-      <td class="num">${shown(d.s.rectified.value, "share")}</td><td class="num">${shown(d.s.onTime.value, "share")}</td></tr>`).join("")}
+      <td class="name">${esc(d.name)}</td><td class="num">${shown(d.s.satisfied.value, "share")}</td>
+      <td class="num">${shown(d.s.rectified.value, "share")}</td><td class="num">${shown(d.s.onTime.value, "share")}</td>
+      <td class="num">${shown(d.s.applicationsOnTime.value, "share")}</td></tr>`).join("")}
     </tbody></table>` : `<p class="muted">近12个月没有公布的数据。</p>`;
 
   const grid = document.createElement("div");
