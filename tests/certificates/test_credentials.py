@@ -161,6 +161,7 @@ def test_revoking_the_certificate_flips_its_bit_in_the_public_status_list_and_on
     assert "public" in listed.headers["Cache-Control"] and "max-age=" in listed.headers["Cache-Control"]
     token = listed.get_data(as_text=True)
     assert jwt_part(token, 0)["typ"] == "statuslist+jwt"
+    assert client.get("/api/v1/status-lists/2").status_code == 404  # the one list yss publishes is 1
     assert bit_of(jwt_part(token, 1)["status_list"]["lst"], index) == 0
     other = issue(client, full_authority(), "certificate_status", {
         "type": "resident_id_card", "number": holder["cert"]["number"], "status": "revoked", "reason": "冒用"})
