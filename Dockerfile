@@ -7,6 +7,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 YSS_ENV=production PORT=8000 \
 WORKDIR /srv/yss
 RUN useradd --system --create-home --home-dir /home/yss yss
 
+# The monthly evaluation PDF (flask ratings report) needs a Chinese font.
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-wqy-microhei \
+    && rm -rf /var/lib/apt/lists/*
+
 COPY requirements.txt ./
 RUN pip install --no-cache-dir -r requirements.txt
 

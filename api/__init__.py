@@ -18,9 +18,10 @@ from config import get_settings
 # Blueprint modules in registration order; each exposes ``blp``.
 BLUEPRINTS: tuple[str, ...] = (
     "api.system", "api.sessions", "api.identity", "api.intake", "api.people", "api.certificates",
-    "api.entities", "api.licences", "api.staff", "api.tickets", "api.ratings",
+    "api.entities", "api.licences", "api.staff", "api.tickets", "api.ratings", "api.applications",
+    "api.opendata",
     "api.push.inbox", "api.push.preferences", "api.push.consent", "api.push.wechat_messages",
-    "api.push.operations",
+    "api.push.operations", "api.oidc.provider", "api.oidc.consent", "api.oidc.clients",
 )
 
 
@@ -65,9 +66,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = IdConverter
     app.url_map.converters["default"] = app.url_map.converters["string"] = TextConverter
 
-    from app.push.rules import rules
+    from app.datafiles import validate_all
 
-    rules()  # push rules are data: a bad rule file stops the start, naming the file and field
+    validate_all()  # rules, catalogues, the negative list: a bad data file stops the start, naming file and field
 
     from api import observability
     from api.health import blp as health_blp

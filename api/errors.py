@@ -76,8 +76,9 @@ def handle_store_error(error: Exception) -> Response:
     # A store out of reach is an outage, not a bug: 503 with Retry-After, and the client tries again.
     if not stores.unavailable(error):
         return handle_unexpected(error)
-    log.warning("store unavailable", extra={"request_id": g.get("request_id"),
-                                             "error": f"{type(error).__name__}: {error}"[:300]})
+    # Only the error's type: a database error's text carries the statement and its parameters.
+    cause = getattr(error, "orig", None) or error
+    log.warning("store unavailable", extra={"request_id": g.get("request_id"), "error": type(cause).__name__})
     return handle_app_error(StoreUnavailable())
 
 

@@ -33,7 +33,9 @@ def _require_json_body() -> None:
     if request.method not in _BODY_METHODS:
         return
     view = current_app.view_functions.get(request.endpoint or "")
-    if getattr(view, "accepts_any_body", False):
+    # A view (or its MethodView class) taking uploads says so with ``accepts_any_body = True``.
+    if getattr(view, "accepts_any_body", False) or getattr(getattr(view, "view_class", None), "accepts_any_body",
+                                                           False):
         return
     has_body = (request.content_length or 0) > 0 or request.headers.get("Transfer-Encoding")
     if has_body and not request.is_json:

@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask import request
 from flask.views import MethodView
 
-from api.blueprint import Blueprint, current_principal, current_staff
+from api.blueprint import Blueprint, current_principal, current_staff, paged, window
 from api.schemas import Int
+from app.errors import NotFound
 from app.identity.models import L2
-from app.ratings import aggregates, ratings, rectification
-from app.ratings.errors import SCALE
+from app.ratings import aggregates, holds, ratings, rectification
+from app.ratings.errors import SCALE, NoCaseToRate, RatingNotHeld, ServiceAlreadyRated
 from app.staff.models import ADMIN, SUPERVISOR
 
 blp = Blueprint("ratings", __name__, url_prefix="/api/v1", description="好差评")
@@ -35,6 +37,7 @@ class RatingSchema(ma.Schema):
     source = ma.fields.String(metadata={"description": "requester 本人评价 · default 办结7天未评价，默认基本满意"})
     original_score = Int(allow_none=True, metadata={"description": "整改后再评价前的分数"})
     rerated_at = ma.fields.DateTime(allow_none=True)
+    held_for_review = ma.fields.Boolean(metadata={"description": "true 短时间内集中评价，待复核后才计入统计"})
     created_at = ma.fields.DateTime()
     updated_at = ma.fields.DateTime()
 
@@ -109,6 +112,23 @@ class OutcomeSchema(ma.Schema):
     outcome = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000))
 
 
+class HeldRatingSchema(ma.Schema):
+    id = Int()
+    service_id = Int()
+    department_id = Int()
+    ticket_id = Int(allow_none=True)
+    score = Int()
+    comment = ma.fields.String(allow_none=True)
+    created_at = ma.fields.DateTime()
+    held_for_review = ma.fields.Boolean(metadata={"description": "true 待复核，不计入统计"})
+    excluded = ma.fields.Boolean(metadata={"description": "true 复核后不计入"})
+
+
+class HoldReviewSchema(ma.Schema):
+    decision = ma.fields.String(required=True, validate=ma.validate.OneOf([holds.COUNT, holds.DISCARD]),
+                                metadata={"description": "count 计入统计 · discard 不计入"})
+
+
 class AggregateQuerySchema(ma.Schema):
     group_by = ma.fields.String(required=True, validate=ma.validate.OneOf(aggregates.GROUPS))
     month = ma.fields.String(validate=ma.validate.Regexp(r"^\d{4}-\d{2}$"), metadata={"description": "YYYY-MM"})
@@ -129,7 +149,7 @@ class AggregateSchema(ma.Schema):
 
 RATE_EXAMPLE = {"score": 2, "comment": "回复太慢", "tags": ["响应慢"]}
 RATING_EXAMPLE = {"id": 7, "ticket_id": 12, "service_id": 1, "score": 2, "comment": "回复太慢", "tags": ["响应慢"],
-                  "source": "requester", "original_score": None, "rerated_at": None,
+                  "source": "requester", "original_score": None, "rerated_at": None, "held_for_review": False,
                   "created_at": "2025-10-10T02:00:00+00:00", "updated_at": "2025-10-10T02:00:00+00:00"}
 CASE_EXAMPLE = {"id": 3, "state": "open", "department_id": 1, "opened_at": "2025-10-10T02:00:00+00:00",
                 "due": "2025-10-31T15:59:59.999999+00:00", "due_estimated": False, "overdue": False,
@@ -159,7 +179,8 @@ class TicketRating(MethodView):
                                         "或办结已超过7天 (rating_period_over)")
     def put(self, body, ticket_id):
         """Rate my resolved ticket once; I may change it for 24 hours. 1–2 opens a rectification."""
-        return ratings.rate_ticket(current_principal().account_id, ticket_id, **body)
+        return ratings.rate_ticket(current_principal().account_id, ticket_id, **body,
+                                   client_address=request.remote_addr)
 
 
 @blp.route("/services/<int:service_id>/ratings")
@@ -168,9 +189,11 @@ class ServiceRatings(MethodView):
     @blp.arguments(RateSchema, example={"score": 5, "comment": "窗口办理很快", "tags": ["效率高"]})
     @blp.response(201, RatingSchema, example={**RATING_EXAMPLE, "ticket_id": None, "score": 5})
     @blp.alt_response(404, description="服务事项不存在")
+    @blp.errors(NoCaseToRate, ServiceAlreadyRated)
     def post(self, body, service_id):
-        """Rate a service I have used."""
-        return ratings.rate_service(current_principal().account_id, service_id, **body)
+        """Rate a service I have used: with a decided application or a resolved ticket for it, once per case."""
+        return ratings.rate_service(current_principal().account_id, service_id, **body,
+                                    client_address=request.remote_addr)
 
 
 @blp.route("/ratings/<int:rating_id>")
@@ -279,6 +302,31 @@ class RatingAppealDecision(MethodView):
     def put(self, body, case_id):
         """Uphold (the rating stops counting) or reject (rectification resumes) an appeal (admin)."""
         return rectification.decide_appeal(current_staff(), case_id, body["decision"], body["note"])
+
+
+HELD_EXAMPLE = {"id": 31, "service_id": 1, "department_id": 1, "ticket_id": None, "score": 1, "comment": "很差",
+                "created_at": "2026-11-10T02:00:00+00:00", "held_for_review": True, "excluded": False}
+
+
+@blp.route("/staff/rating-holds")
+class RatingHolds(MethodView):
+    @blp.staff(role=ADMIN)
+    @blp.response(200, HeldRatingSchema(many=True), example=[HELD_EXAMPLE])
+    @blp.paginate()
+    def get(self, pagination_parameters):
+        """Ratings the burst rule holds for review, oldest first (admin)."""
+        return paged(pagination_parameters, holds.held_ratings(window(pagination_parameters)))
+
+
+@blp.route("/staff/rating-holds/<int:rating_id>")
+class RatingHold(MethodView):
+    @blp.staff(role=ADMIN)
+    @blp.arguments(HoldReviewSchema, example={"decision": "discard"})
+    @blp.response(200, HeldRatingSchema, example={**HELD_EXAMPLE, "held_for_review": False, "excluded": True})
+    @blp.errors(NotFound, RatingNotHeld)
+    def put(self, body, rating_id):
+        """Count a held rating (a bad one opens its rectification then) or discard it (admin)."""
+        return holds.review(current_staff(), rating_id, body["decision"])
 
 
 @blp.route("/staff/ratings/aggregates")

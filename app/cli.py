@@ -8,11 +8,12 @@ import sys
 import click
 
 # Modules with a ``seed() -> None`` that loads idempotent demo data, in order.
-SEEDERS: tuple[str, ...] = ("app.staff.demo", "app.people.demo", "app.certificates.demo", "app.entities.demo")
+SEEDERS: tuple[str, ...] = ("app.staff.demo", "app.people.demo", "app.certificates.demo", "app.entities.demo",
+                           "app.oidc.demo")
 
 
 def register_commands(group: click.Group) -> None:
-    for command in (migrate, seed, worker, audit, keys, intake, staff, push):
+    for command in (migrate, seed, worker, audit, keys, intake, staff, push, oidc, ratings, opendata):
         group.add_command(command)
 
 
@@ -175,3 +176,81 @@ def push_scan(day, inline: bool) -> None:
         click.echo(f"{scans.scan_now(today)} notifications written")
         return
     click.echo(f"{len(scans.plan_scan(today))} batches enqueued")
+
+
+@click.group()
+def oidc() -> None:
+    """Department apps that log residents in with yss (OpenID Connect clients)."""
+
+
+def _claim_purposes(values: tuple[str, ...]) -> dict[str, str]:
+    pairs = [v.partition("=") for v in values]
+    return {name.strip(): purpose for name, _, purpose in pairs}
+
+
+@oidc.command("register-client")
+@click.option("--name", required=True, help="the app's name residents see, e.g. 广州交警")
+@click.option("--department", required=True, help="e.g. 广州市公安局交通警察支队")
+@click.option("--redirect-uri", "redirect_uris", multiple=True, required=True, help="exact callback URL (repeatable)")
+@click.option("--claim", "claims", multiple=True, help="required claim and its purpose: name=核对办理人身份")
+@click.option("--optional-claim", "optional_claims", multiple=True, help="a claim the resident may decline")
+@click.option("--min-level", default=0, type=int, help="lowest assurance level (0-3) it accepts")
+@click.option("--public", is_flag=True, help="a public client (no secret; PKCE only), e.g. a single-page app")
+@click.option("--logo-text", default=None, help="two or three characters shown as its logo")
+@click.option("--client-id", default=None, help="chosen id (default: generated)")
+def oidc_register_client(name: str, department: str, redirect_uris: tuple[str, ...], claims: tuple[str, ...],
+                         optional_claims: tuple[str, ...], min_level: int, public: bool, logo_text: str | None,
+                         client_id: str | None) -> None:
+    """Register a department app; prints its client_id and secret (the secret is shown this once only)."""
+    from app.errors import AppError
+    from app.oidc.clients import register_client
+
+    try:
+        registered = register_client(name=name, department=department, redirect_uris=list(redirect_uris),
+                                     claims=_claim_purposes(claims), optional_claims=_claim_purposes(optional_claims),
+                                     public=public, min_level=min_level, logo_text=logo_text, client_id=client_id)
+    except AppError as error:
+        raise click.ClickException(f"{error.message} {error.details or ''}".strip()) from error
+    click.echo(f"client_id: {registered.client.client_id}")
+    if registered.client_secret:
+        click.echo("client_secret (shown once, store it now):")
+        click.echo(registered.client_secret)
+    else:
+        click.echo("public client: no secret; it must use PKCE (S256)")
+
+
+@click.group()
+def ratings() -> None:
+    """好差评."""
+
+
+@ratings.command("report")
+@click.option("--month", required=True, help="YYYY-MM, a calendar month in Asia/Shanghai")
+@click.option("--out", "directory", default="reports", show_default=True, type=click.Path(file_okay=False),
+              help="where to write evaluation-YYYY-MM.csv and .pdf")
+def ratings_report(month: str, directory: str) -> None:
+    """Write the monthly evaluation per department (按评价付费) as CSV and PDF; figures as the open dataset's."""
+    from pathlib import Path
+
+    from app.errors import ValidationFailed
+    from app.opendata.report import write_report
+
+    try:
+        report = write_report(month, Path(directory))
+    except ValidationFailed as error:
+        raise click.BadParameter(error.message, param_hint="--month") from None
+    click.echo(f"{len(report.rows)} departments: {report.csv_path} {report.pdf_path}")
+
+
+@click.group()
+def opendata() -> None:
+    """Open data."""
+
+
+@opendata.command("publish")
+def opendata_publish() -> None:
+    """Rebuild every open dataset now (the scheduler does it hourly)."""
+    from app.opendata.publish import publish_all
+
+    for code, count in publish_all().items():
+        click.echo(f"{code}: {count} rows")

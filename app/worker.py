@@ -26,6 +26,7 @@ broker.add_middleware(SessionCleanup())
 # Actor modules, imported for their registration with the broker.
 import app.audit.checkpoints  # noqa: E402
 import app.licences.schedule  # noqa: E402
+import app.opendata.publish  # noqa: E402
 import app.push.delivery  # noqa: E402
 import app.push.events  # noqa: E402
 import app.push.outbox  # noqa: E402
@@ -34,6 +35,6 @@ import app.push.wechat_messages  # noqa: E402
 import app.security.nonces  # noqa: E402
 import app.system.heartbeat  # noqa: E402
 import app.tickets.settlement  # noqa: E402, F401
-from app.push.rules import rules  # noqa: E402
+from app.datafiles import validate_all  # noqa: E402
 
-rules()  # a bad rule file stops the worker at start, naming the file and field
+validate_all()  # a bad data file stops the worker at start, naming the file and field

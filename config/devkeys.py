@@ -30,8 +30,18 @@ def generate() -> dict[str, str]:
         "wechat_secret": DEV_MARK + secrets.token_hex(14),
         "wechat_message_token": DEV_MARK + secrets.token_hex(8),
         "wechat_encoding_aes_key": aes,
+        "oidc_signing_keys": f"{DEV_MARK}oidc1:{_b64(_rsa_private_der())}",
         "audit_chain_key": DEV_MARK + _b64(secrets.token_bytes(32)),
     }
+
+
+def _rsa_private_der() -> bytes:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption())
 
 
 def is_development_value(value: str) -> bool:

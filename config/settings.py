@@ -28,6 +28,7 @@ SECRET_FIELDS = (
     "wechat_secret",
     "wechat_message_token",
     "wechat_encoding_aes_key",
+    "oidc_signing_keys",
     "audit_chain_key",
 )
 
@@ -67,6 +68,12 @@ class Settings(BaseSettings):
     wechat_plain_messages: bool = Field(False, alias="WECHAT_PLAIN_MESSAGES")
     registry_base_url: str = Field("http://127.0.0.1:8001/registry", alias="REGISTRY_BASE_URL")
     http_timeout_seconds: float = Field(5.0, alias="HTTP_TIMEOUT_SECONDS")
+
+    # OpenID Provider for department apps. Its own RSA keys (PKCS#8 DER, "kid:base64url,..."): OpenID
+    # Connect requires RS256 for ID tokens, and relying parties pin this JWKS, not the app's own keys.
+    oidc_signing_keys: str | None = Field(None, alias="OIDC_SIGNING_KEYS")
+    oidc_issuer: str | None = Field(None, alias="OIDC_ISSUER")
+    oidc_consent_url: str = Field("http://127.0.0.1:8001/app/", alias="OIDC_CONSENT_URL")
 
     l3_max_age_days: int = Field(30, alias="L3_MAX_AGE_DAYS")
     access_token_minutes: int = Field(15, alias="ACCESS_TOKEN_MINUTES")
@@ -140,6 +147,8 @@ def check_production(settings: Settings) -> None:
         problems.append("DATABASE_URL is not set")
     if not settings.redis_url:
         problems.append("REDIS_URL is not set")
+    if not settings.oidc_issuer:  # never taken from a request's Host header in production
+        problems.append("OIDC_ISSUER is not set")
     if problems:
         raise ConfigurationError("refusing to start in production: " + "; ".join(problems))
 

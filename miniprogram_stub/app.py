@@ -60,6 +60,10 @@ def create_app(settings: dict[str, Any] | None = None) -> Flask:
 
     app.config.update(YSS_API_BASE=settings.get("api_base"), WEB_APPID=settings.get("web_appid", next(iter(apps), "")))
     app.register_blueprint(web_blueprint())
+    # A sample department app logging residents in with yss (OpenID Connect).
+    from miniprogram_stub import rp
+
+    app.register_blueprint(rp.bp)
 
     # JSON, not Flask's HTML pages, so a client's wrong path or method reads clearly in a test log.
     @app.errorhandler(404)

@@ -120,6 +120,7 @@ def _print_urls() -> None:
                 f"  居民小程序      {stub}/app/",
                 f"  工作人员控制台   {stub}/console/",
                 f"  亮证核验页      {stub}/verifier/",
+                f"  服务质量公开评价  {stub}/figures/",
                 f"  微信/登记模拟器  {stub}/__emulator__/stats",
                 "",
             ]

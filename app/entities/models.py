@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.db import Base, UTCDateTime
 
 STAGES = ("establishment", "operating", "in_liquidation", "deregistered")
-SCOPES = ("view_licences", "manage_tickets", "receive_notifications")
+SCOPES = ("view_licences", "manage_tickets", "receive_notifications", "apply_services")
 
 
 class Entity(Base):

@@ -30,6 +30,8 @@ def _actor_label(entry: AuditEntry, authorities: dict[str, str]) -> str:
     if entry.actor_type == "staff":
         # Never a staff username: residents see a role and a number they can quote to support.
         return f"工作人员 #{entry.actor_id}" if entry.actor_id else "工作人员"
+    if entry.actor_type == "relying_party":  # a department app that received claims through yss login
+        return entry.details.get("client_name") or "部门应用"
     if entry.actor_type == "authority":
         return authorities.get(entry.actor_id or "", "发证部门")
     return _ACTOR_LABELS.get(entry.actor_type, entry.actor_type)
@@ -45,7 +47,8 @@ def my_access_log(principal: Principal, page: int, page_size: int) -> tuple[list
     authority_ids = {e.actor_id for e in rows if e.actor_type == "authority" and e.actor_id}
     authorities = dict(s.execute(select(Authority.id, Authority.name).where(Authority.id.in_(authority_ids)))
                        .tuples().all()) if authority_ids else {}
-    shown = {"audience", "ticket_id"}  # audience: which verifier checked a credential online
+    # audience: which verifier checked a credential online
+    shown = {"audience", "ticket_id", "application_id", "application_number", "client_id", "department"}
     return [AccessEntry(e.at, e.actor_type, _actor_label(e, authorities), list(e.details.get("data", [])),
                         e.details.get("purpose"), {k: v for k, v in e.details.items() if k in shown})
             for e in rows], total

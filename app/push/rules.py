@@ -24,7 +24,7 @@ RULES_DIR = CONFIG / "rules"
 TEMPLATES_FILE = CONFIG / "wechat_templates.toml"
 
 AUDIENCES = ("person", "entity")
-CATEGORIES = ("certificates", "family", "social_security", "business", "tickets")
+CATEGORIES = ("certificates", "family", "social_security", "business", "tickets", "applications")
 DATE_FIELDS = ("certificate.expires_on", "licence.valid_until")
 EVENTS = ("life_event.birth", "licence.suspended")
 RECIPIENTS = ("self", "parents")
@@ -99,13 +99,17 @@ class Rule:
     template: Template | None
     template_data: dict[str, str]
     source: str
+    service: str | None = None  # the service (事项) acting on it: the page opens its prefilled draft
 
     def why(self, facts: dict[str, Any]) -> dict[str, Any]:
         """The "why you got this" record: the rule and the facts that matched (already masked)."""
         shown = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in facts.items()
                  if not k.endswith(".id")}
-        return {"rule": {"id": self.id, "version": self.version, "trigger": describe(self.trigger)},
-                "facts": shown}
+        why: dict[str, Any] = {"rule": {"id": self.id, "version": self.version, "trigger": describe(self.trigger)},
+                               "facts": shown}
+        if self.service:
+            why["service"] = self.service
+        return why
 
 
 def describe(trigger: Trigger) -> str:
@@ -254,9 +258,27 @@ def load_rule(path: Path, templates: dict[str, Template]) -> Rule:
             if not isinstance(text, str):
                 raise RuleError(path, f"wechat.data.{keyword}", "must be a string")
             _check_placeholders(text, allowed, path, f"wechat.data.{keyword}")
+    service = _service(data, values["page"], path)
     return Rule(rule_id, version, audience, trigger, dict(conditions), values["title"], values["body"],
                 values["page"], category, values["dedupe_key"], _opt_int(data, "priority", path, "", 5, 1, 9),
-                recipients, template, dict(template_data), path.name)
+                recipients, template, dict(template_data), path.name, service)
+
+
+APPLY_PAGE = "pages/applications/apply?service="
+
+
+def _service(data: dict, page: str, path: Path) -> str | None:
+    """A rule naming the service that acts on it opens that service's prefilled draft."""
+    if "service" not in data:
+        return None
+    code = _need(data, "service", str, path)
+    from app.applications.guides import guides  # the one catalogue of 事项 and their guides
+
+    if code not in guides():
+        raise RuleError(path, "service", f"unknown service {code!r}: not in config/catalogues/service_guides.toml")
+    if not (page.startswith(APPLY_PAGE + code + "&") or page == APPLY_PAGE + code):
+        raise RuleError(path, "page", f"a rule naming a service opens {APPLY_PAGE}{code}[&…]")
+    return code
 
 
 def load_rules(directory: Path = RULES_DIR, templates_file: Path = TEMPLATES_FILE) -> dict[str, Rule]:

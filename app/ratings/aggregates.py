@@ -3,7 +3,8 @@
 For each group: how many ratings, their average, the share of bad ones (1–2), how many
 rectification cases they opened and how many of those were rectified by their deadline.
 Months are calendar months in Asia/Shanghai. A re-rated rating counts with its new score; unrated
-tickets count with their default 3 once settled; ratings taken out by an upheld appeal do not count.
+tickets count with their default 3 once settled; ratings taken out by an upheld appeal, and ratings held
+for review by the burst rule (``bursts``), do not count.
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ def aggregate(staff: StaffPrincipal, group_by: str, *, month: str | None = None,
     departments = [d for d in staff.department_ids if department_id in (None, d)]
     stmt = (select(Rating, RectificationCase)
             .outerjoin(RectificationCase, RectificationCase.rating_id == Rating.id)
-            .where(Rating.department_id.in_(departments), Rating.excluded.is_(False)))
+            .where(Rating.department_id.in_(departments), Rating.excluded.is_(False),
+                   Rating.held_for_review.is_(False)))
     if month:
         start, end = month_bounds(month)
         stmt = stmt.where(Rating.created_at >= start, Rating.created_at < end)

@@ -48,3 +48,15 @@ class NoPendingAppeal(Conflict):
 
 class OwnAppeal(Forbidden):
     code, message = "own_appeal", "不能审核自己提出的申诉"
+
+
+class NoCaseToRate(Forbidden):
+    code, message = "rating_without_case", "只有办结过该事项（办件或工单）的人才能评价该事项"
+
+
+class ServiceAlreadyRated(Conflict):
+    code, message = "service_already_rated", "您对该事项的每次办理只能评价一次"
+
+
+class RatingNotHeld(Conflict):
+    code, message = "rating_not_held", "该评价不在待复核状态"

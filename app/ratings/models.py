@@ -17,7 +17,9 @@ class Rating(Base):
     does not move the rating between aggregates. ``source`` is ``requester``, or ``default`` for a
     resolved ticket left unrated for 7 days (counted as 基本满意). After its rectification the
     requester may rate once more: ``score`` becomes the new score, ``original_score`` keeps the first.
-    ``excluded`` marks a rating an upheld appeal took out of the aggregates.
+    ``excluded`` marks a rating an upheld appeal took out of the aggregates. ``held_for_review`` marks a
+    rating the burst rule (``app.ratings.bursts``) holds until an admin decides; ``client_key`` is the
+    keyed hash of the address it came from, for that rule only.
     """
 
     __tablename__ = "ratings"
@@ -35,6 +37,8 @@ class Rating(Base):
     original_score: Mapped[int | None] = mapped_column(Integer)
     rerated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     excluded: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    held_for_review: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    client_key: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

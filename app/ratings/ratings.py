@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app import clock
 from app.db import session, transactional
 from app.errors import NotFound, ValidationFailed
 from app.ratings import errors
+from app.ratings.bursts import client_key, is_burst
 from app.ratings.models import Rating, RectificationCase
 from app.ratings.rectification import RECTIFIED, open_case_if_bad
 from app.staff.catalogue import get_service
@@ -30,7 +31,7 @@ RATING_PERIOD = REOPEN_WINDOW  # from resolution, as long as the requester may r
 MAX_TAGS = 10
 
 
-def _check(score: int, tags: list[str]) -> None:
+def check_score(score: int, tags: list[str]) -> None:
     if score not in errors.SCALE:
         raise ValidationFailed("评价须为1至5分", details={"score": score})
     if len(tags) > MAX_TAGS:
@@ -51,16 +52,17 @@ def _edit(rating: Rating, score: int, comment: str | None, tags: list[str]) -> R
     if now > rating.created_at + EDIT_WINDOW:
         raise errors.RatingLocked()
     rating.score, rating.comment, rating.tags, rating.updated_at = score, comment, list(tags), now
-    open_case_if_bad(rating)
+    if not rating.held_for_review:
+        open_case_if_bad(rating)
     return rating
 
 
 @transactional
 def rate_ticket(account_id: int, ticket_id: int, score: int, comment: str | None = None,
-                tags: list[str] | None = None) -> Rating:
-    """Rate my resolved ticket, or change my rating within 24 hours."""
+                tags: list[str] | None = None, client_address: str | None = None) -> Rating:
+    """Rate my resolved ticket, or change my rating within 24 hours (a burst is held, ``bursts``)."""
     tags = tags or []
-    _check(score, tags)
+    check_score(score, tags)
     ticket = requester_ticket(account_id, ticket_id, opener_only=True)
     if ticket.state not in (RESOLVED, CLOSED):
         raise errors.TicketNotResolved()
@@ -73,12 +75,15 @@ def rate_ticket(account_id: int, ticket_id: int, score: int, comment: str | None
     elif ticket.resolved_at is not None and now > ticket.resolved_at + RATING_PERIOD:
         raise errors.RatingPeriodOver()
     else:
+        key = client_key(client_address)
         rating = Rating(account_id=account_id, ticket_id=ticket.id, service_id=ticket.service_id,
                         department_id=ticket.department_id, staff_id=ticket.resolved_by or ticket.assignee_id,
-                        score=score, comment=comment, tags=list(tags), created_at=now, updated_at=now)
+                        score=score, comment=comment, tags=list(tags), created_at=now, updated_at=now,
+                        client_key=key, held_for_review=is_burst(account_id, ticket.service_id, key))
         session().add(rating)
         session().flush()
-        open_case_if_bad(rating)
+        if not rating.held_for_review:
+            open_case_if_bad(rating)
     session().add(TicketEvent(ticket_id=ticket.id, at=now, actor_type="requester", actor_id=account_id,
                               kind="rated", details={"score": score}))
     return rating
@@ -86,25 +91,50 @@ def rate_ticket(account_id: int, ticket_id: int, score: int, comment: str | None
 
 @transactional
 def rate_service(account_id: int, service_id: int, score: int, comment: str | None = None,
-                 tags: list[str] | None = None) -> Rating:
-    """Rate a service after using it (no ticket)."""
+                 tags: list[str] | None = None, client_address: str | None = None) -> Rating:
+    """Rate a service I used (no ticket): only with a decided application or a resolved ticket for it,
+    and no more service ratings than such cases (one account cannot bury a service it never used);
+    a burst is held for review (``bursts``)."""
     tags = tags or []
-    _check(score, tags)
+    check_score(score, tags)
     service = get_service(service_id)
+    used = _cases_of(account_id, service.id)
+    if used == 0:
+        raise errors.NoCaseToRate()
+    rated = session().scalar(select(func.count()).select_from(Rating).where(
+        Rating.account_id == account_id, Rating.service_id == service.id, Rating.ticket_id.is_(None))) or 0
+    if rated >= used:
+        raise errors.ServiceAlreadyRated(details={"cases": used, "ratings": rated})
     now = clock.now()
+    key = client_key(client_address)
     rating = Rating(account_id=account_id, service_id=service.id, department_id=service.department_id,
-                    score=score, comment=comment, tags=list(tags), created_at=now, updated_at=now)
+                    score=score, comment=comment, tags=list(tags), created_at=now, updated_at=now,
+                    client_key=key, held_for_review=is_burst(account_id, service.id, key))
     session().add(rating)
     session().flush()
-    open_case_if_bad(rating)
+    if not rating.held_for_review:
+        open_case_if_bad(rating)
     return rating
+
+
+def _cases_of(account_id: int, service_id: int) -> int:
+    """My decided applications and resolved (or closed) tickets for the service."""
+    from app.applications.models import Application
+
+    applications = session().scalar(select(func.count()).select_from(Application).where(
+        Application.applicant_account_id == account_id, Application.service_id == service_id,
+        Application.decision.is_not(None))) or 0
+    tickets = session().scalar(select(func.count()).select_from(Ticket).where(
+        Ticket.requester_id == account_id, Ticket.service_id == service_id,
+        Ticket.state.in_((RESOLVED, CLOSED)))) or 0
+    return applications + tickets
 
 
 @transactional
 def edit_rating(account_id: int, rating_id: int, score: int, comment: str | None = None,
                 tags: list[str] | None = None) -> Rating:
     tags = tags or []
-    _check(score, tags)
+    check_score(score, tags)
     return _edit(_my_rating(account_id, rating_id), score, comment, tags)
 
 
@@ -116,7 +146,7 @@ def rerate(account_id: int, rating_id: int, score: int, comment: str | None = No
     A second bad score opens no second case: the case shows the re-rating to its supervisors.
     """
     tags = tags or []
-    _check(score, tags)
+    check_score(score, tags)
     rating = _my_rating(account_id, rating_id)
     case = session().scalars(select(RectificationCase).where(RectificationCase.rating_id == rating.id)).first()
     if case is None or case.state != RECTIFIED:

@@ -1,4 +1,5 @@
-"""The mini program stub's pages: the resident app, the staff console and the verifier page.
+"""The mini program stub's pages: the resident app, the staff console, the verifier page and the public
+figures page (figures/: service quality drawn from the open data).
 
 Plain HTML/JS/CSS served by the stub server. Same-origin calls to ``/api/*`` are forwarded to the
 yss API (``YSS_API_BASE``), so the pages need no CORS; ``/__emulator__/*`` is the emulator itself,
@@ -33,11 +34,11 @@ def web_blueprint() -> Blueprint:
     def root() -> Response:
         return redirect("/app/")
 
-    @blp.get("/<any(app, console, verifier):page>/")
+    @blp.get("/<any(app, console, verifier, figures):page>/")
     def page(page: str) -> Response:
         return send_from_directory(STATIC / page, "index.html")
 
-    @blp.get("/<any(app, console, verifier, shared):page>/<path:filename>")
+    @blp.get("/<any(app, console, verifier, figures, shared):page>/<path:filename>")
     def asset(page: str, filename: str) -> Response:
         return send_from_directory(STATIC / page, filename)
 

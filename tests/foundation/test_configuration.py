@@ -15,9 +15,11 @@ PROD_SECRETS = {
     "WECHAT_SECRET": "f" * 32,
     "WECHAT_MESSAGE_TOKEN": "token123",
     "WECHAT_ENCODING_AES_KEY": "D" * 43,
+    "OIDC_SIGNING_KEYS": "oidc1:" + "E" * 43,
     "AUDIT_CHAIN_KEY": "E" * 43,
     "DATABASE_URL": "postgresql://db/yss",
     "REDIS_URL": "redis://cache:6379/0",
+    "OIDC_ISSUER": "https://yss.example.gov.cn",
 }
 
 

@@ -96,6 +96,9 @@ def world(client, emulator):
     # Looked up after the last request (each request ends the thread's session), then let go.
     ids["licence_id"] = session().scalars(select(Licence.id).where(Licence.number == "JY14401060009999")).one()
     ids["case_id"] = session().scalars(select(RectificationCase.id)).first()
+    application = client.post("/api/v1/applications", headers=resident.headers,
+                              json={"service_code": "gd-gat-sfz-hl"}).json
+    ids.update(application_id=application["id"], guide_code="gd-gat-sfz-hl", material_code="old_card")
     ids["notification_id"] = session().scalars(select(Notification.id).where(
         Notification.recipient_account_id == resident.account_id)).first()
     remove_session()

@@ -20,11 +20,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for(url: str, timeout: float = 60) -> requests.Response:
+def wait_for(url: str, timeout: float = 300) -> requests.Response:
+    # A guard against a hang: a first start on a loaded machine installs, migrates and seeds first.
     deadline = time.monotonic() + timeout
     while True:
         try:
-            return requests.get(url, timeout=10)
+            return requests.get(url, timeout=30)
         except requests.RequestException:
             if time.monotonic() > deadline:
                 raise

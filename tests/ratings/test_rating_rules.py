@@ -126,7 +126,8 @@ def test_after_rectification_the_requester_rates_once_more_and_the_new_score_cou
 
 
 def test_the_author_of_a_bad_service_rating_is_told_of_its_rectification(client, world):
-    resident, _, supervisor = world
+    resident, agent, supervisor = world
+    ticket_in_state(resident.account_id, agent, "resolved", service="gd-gat-jzz-qz")
     rated = client.post(f"/api/v1/services/{service_id('gd-gat-jzz-qz')}/ratings", headers=resident.headers,
                         json={"score": 2, "comment": "排队太久"}).json
     [case] = client.get("/api/v1/staff/rectifications", headers=supervisor.headers).json

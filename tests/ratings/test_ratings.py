@@ -91,11 +91,17 @@ def test_a_supervisor_follows_up_and_the_requester_is_told_the_outcome(client, w
     assert client.get(url, headers=other.headers).status_code == 404
 
 
-def test_any_service_can_be_rated_after_use(client, world):
-    resident, _, _ = world
-    rated = client.post(f"/api/v1/services/{service_id('gd-gat-jzz-qz')}/ratings", headers=resident.headers,
-                        json={"score": 5, "comment": "窗口办理很快"})
+def test_a_service_can_be_rated_only_by_someone_who_used_it_and_once_per_case(client, world):
+    resident, agent, _ = world
+    url = f"/api/v1/services/{service_id('gd-gat-jzz-qz')}/ratings"
+    never_used = client.post(url, headers=resident.headers, json={"score": 1})
+    assert never_used.status_code == 403 and never_used.json["code"] == "rating_without_case"
+    ticket_in_state(resident.account_id, agent, "resolved", service="gd-gat-jzz-qz")
+    rated = client.post(url, headers=resident.headers, json={"score": 5, "comment": "窗口办理很快"})
     assert rated.status_code == 201 and rated.json["ticket_id"] is None
+    # One case, one rating: twenty 1-star ratings of a service used once are refused after the first.
+    twice = client.post(url, headers=resident.headers, json={"score": 1})
+    assert twice.status_code == 409 and twice.json["code"] == "service_already_rated"
     edited = client.put(f"/api/v1/ratings/{rated.json['id']}", headers=resident.headers, json={"score": 4})
     assert edited.json["score"] == 4
     stranger = create_resident(level=3)

@@ -3,6 +3,7 @@
 import { makeApi, emulator, esc, toast, fmtDate, badge } from "/shared/api.js";
 import { businessRoutes } from "/app/business.js";
 import { serviceRoutes } from "/app/services.js";
+import { consentRoutes, pendingReturn } from "/app/consent.js";
 import { credentialRoutes } from "/app/credential.js";
 
 const api = makeApi("yss-resident");
@@ -56,7 +57,7 @@ const routes = {
         }
         await wxLogin(ctx.wxUser());
         await refreshMe();
-        location.hash = ctx.me.level < 3 ? "#/verify" : "#/home";
+        location.hash = pendingReturn() || (ctx.me.level < 3 ? "#/verify" : "#/home");
       } catch (error) { showError(document.getElementById("err"), error); }
     };
   },
@@ -72,6 +73,7 @@ const routes = {
         <div class="row"><span>③ 人脸识别</span>${step >= 3 ? '<span class="badge valid">已完成</span>' : (step === 2 ? '<button id="face">开始刷脸</button>' : '<span class="muted">待完成</span>')}</div>
         <div id="realname"></div><div id="err"></div>
         ${step >= 3 ? '<button class="block" id="done" onclick="location.hash=\'#/home\'">进入首页</button>' : ""}
+        ${pendingReturn() ? `<a class="btn block ghost" id="back-to-consent" href="${pendingReturn()}">返回授权页</a>` : ""}
       </div>`;
     const err = document.getElementById("err");
     const phone = document.getElementById("phone");
@@ -122,6 +124,7 @@ const routes = {
         <a href="#/tickets"><span class="icon">诉</span>咨询投诉</a>
         <a href="#/inbox"><span class="icon">信</span>消息提醒</a>
         <a href="#/access-log"><span class="icon">查</span>谁看了我</a>
+        <a href="#/authorizations"><span class="icon">授</span>我的授权</a>
         <a href="#/verify"><span class="icon">认</span>身份认证</a>
       </div></div>`;
   },
@@ -151,6 +154,7 @@ const routes = {
       <div class="row"><span>手机号</span><span>${esc(me.phone || "—")}</span></div>
       <div class="row"><span>人脸认证有效至</span><span>${fmtDate(me.l3_lapses_at)}</span></div>
       <button class="block ghost" onclick="location.hash='#/access-log'">谁查看了我的数据</button>
+      <button class="block ghost" id="my-authorizations" onclick="location.hash='#/authorizations'">我的授权</button>
       <button class="block danger" id="logout">退出登录</button></div>`;
     document.getElementById("logout").onclick = async () => {
       await api.post("/auth/logout").catch(() => null);
@@ -168,12 +172,16 @@ const routes = {
   },
   ...businessRoutes,
   ...serviceRoutes,
+  ...consentRoutes,
   ...credentialRoutes,
 };
 
 async function render() {
   const [name, ...args] = (location.hash.replace(/^#\//, "") || "home").split("/");
-  if (!api.tokens() && name !== "login") { location.hash = "#/login"; return; }
+  if (!api.tokens() && name !== "login") {
+    if (name === "consent") sessionStorage.setItem("yss-return", location.hash); // back here after logging in
+    location.hash = "#/login"; return;
+  }
   document.querySelectorAll("nav.tabs a").forEach((a) => a.classList.toggle("on", a.dataset.tab === name));
   const handler = routes[name] || routes.home;
   try {

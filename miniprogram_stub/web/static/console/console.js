@@ -1,6 +1,7 @@
 // Staff console: password + TOTP login, department queues, a ticket with its thread, SLA watch,
 // the ratings dashboard, rectification cases and (for admins) appeals of bad ratings. Staff tokens are kept apart from residents'.
 import { makeApi, esc, toast, fmtDate } from "/shared/api.js";
+import { oidcClientRoutes } from "/console/oidc-clients.js";
 
 const api = makeApi("yss-staff");
 const view = document.getElementById("view");
@@ -178,6 +179,7 @@ const routes = {
       } catch (error) { toast(error.message); }
     });
   },
+  ...oidcClientRoutes(api, view),
 };
 
 async function render() {
@@ -189,6 +191,7 @@ async function render() {
       me = await api.get("/staff/me");
       document.getElementById("who").textContent = `${me.display_name}`;
       document.querySelector('[data-tab="appeals"]').hidden = me.role !== "admin";
+      document.querySelector('[data-tab="oidc-clients"]').hidden = me.role !== "admin";
     }
     await (routes[name] || routes.queue)(...args);
   } catch (error) {
