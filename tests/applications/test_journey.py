@@ -5,6 +5,7 @@ the renewed card in the wallet, every step in the timeline and the inbox, and on
 from __future__ import annotations
 
 from tests.applications.support import act, draft, police_staff, resident_with_id_card
+from tests.support.credentials import Device, receive
 
 
 def test_an_id_card_is_renewed_online_from_a_prefilled_draft_to_the_wallet(client):
@@ -42,9 +43,9 @@ def test_an_id_card_is_renewed_online_from_a_prefilled_draft_to_the_wallet(clien
     wallet = client.get("/api/v1/me/certificates", headers=resident.headers).json
     renewed = next(c for c in wallet if c["id"] == card_id)
     assert renewed["status"] == "valid" and renewed["expires_on"] > "2040-01-01"
-    shown = client.post(f"/api/v1/me/certificates/{card_id}/shows", headers=resident.headers,
-                        json={"disclose": ["name", "expires_on"]})
-    assert shown.status_code == 201, shown.json
+    device = Device()  # the renewed card goes onto the phone as an SD-JWT and verifies
+    presentation = device.present(receive(client, resident.headers, card_id, device), ["name", "expires_on"])
+    assert client.post("/api/v1/verify", json={"presentation": presentation}).status_code == 200
 
     kinds = [e["kind"] for e in client.get(f"/api/v1/applications/{application['id']}/events",
                                            headers=resident.headers).json]
