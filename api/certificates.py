@@ -22,6 +22,7 @@ from app.certificates.errors import (
     PresentationReplayed,
     PresentationSignatureInvalid,
     PresentationStale,
+    StatusListFull,
     VerifyRateLimited,
 )
 from app.certificates.sdjwt import MAX_PRESENTATION_BYTES
@@ -143,7 +144,7 @@ class MyCredential(MethodView):
         "derived": ["age_over_18", "age_over_60", "valid_on_date", "age_over_65"],
         "device_key_thumbprint": "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs", "status_index": 48213,
         "issued_at": "2025-03-01T02:00:00+00:00", "expires_at": "2025-03-31T02:00:00+00:00"})
-    @blp.errors(NotFound, CertificateNotShowable, DeviceKeyInvalid)
+    @blp.errors(NotFound, CertificateNotShowable, DeviceKeyInvalid, StatusListFull)
     def post(self, body, certificate_id):
         """Issue the certificate as an SD-JWT credential bound to this device's key (a new device re-issues;
         earlier credentials of the certificate are then marked invalid in the status list)."""

@@ -18,7 +18,7 @@ from app.audit import log as audit_log
 from app.audit.log import Actor
 from app.certificates import sdjwt
 from app.certificates.catalogue import CertificateType, certificate_type
-from app.certificates.errors import CertificateNotShowable
+from app.certificates.errors import CertificateNotShowable, StatusListFull
 from app.certificates.models import Credential, DeviceKey
 from app.certificates.status_list import LIST_ID, SIZE, status_list_uri
 from app.certificates.wallet import EXPIRED, REVOKED, claims_of, owned_certificate, status_of
@@ -69,6 +69,8 @@ def _free_index() -> int:
     """A random free index: a credential's position tells nothing about when or to whom it was issued."""
     taken = session().scalars(select(Credential.status_index).where(Credential.status_list == LIST_ID))
     used = set(taken)
+    if len(used) >= SIZE * 0.9:  # random draws would slow down; a second list is the operator's call
+        raise StatusListFull()
     while True:
         index = secrets.randbelow(SIZE)
         if index not in used:

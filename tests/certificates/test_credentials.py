@@ -240,3 +240,11 @@ def test_verification_is_rate_limited_per_address(client):
     codes = [verify(client, "x.y.z~a").status_code for _ in range(VERIFY_LIMIT_PER_MINUTE + 1)]
     assert codes[:-1] == [422] * VERIFY_LIMIT_PER_MINUTE
     assert codes[-1] == 429
+
+
+def test_a_nearly_full_status_list_refuses_to_issue_rather_than_search_for_a_free_bit(client, holder, monkeypatch):
+    monkeypatch.setattr("app.certificates.credentials.SIZE", 1)
+    response = client.post(f"/api/v1/me/certificates/{holder['id']}/credential", headers=holder["resident"].headers,
+                           json={"device_key": Device().jwk})
+    assert (response.status_code, response.json["code"]) == (409, "status_list_full")
+    assert verify(client, holder["device"].present(holder["credential"], ["name"])).status_code == 200  # untouched
