@@ -65,6 +65,7 @@ class CredentialRequestSchema(ma.Schema):
 class CredentialSchema(ma.Schema):
     certificate_id = Int()
     certificate_type = ma.fields.String()
+    certificate_type_name = ma.fields.String()
     sd_jwt = ma.fields.String(metadata={"description": "SD-JWT（RFC 9901）：签发者签名的 JWT 与全部披露项，以 ~ 分隔"})
     disclosures = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(),
                                  metadata={"description": "信息项名 → 其披露项（加盐），供页面选择出示"})
@@ -138,7 +139,7 @@ class MyCredential(MethodView):
     @blp.auth(L3)
     @blp.arguments(CredentialRequestSchema, example={"device_key": DEVICE_KEY_EXAMPLE})
     @blp.response(201, CredentialSchema, example={
-        "certificate_id": 3, "certificate_type": "resident_id_card",
+        "certificate_id": 3, "certificate_type": "resident_id_card", "certificate_type_name": "居民身份证",
         "sd_jwt": "eyJhbGciOiJFZERTQSIsImtpZCI6ImsxIiwidHlwIjoiZGMrc2Qtand0In0.eyJpc3Mi...~WyJYdz...XQ~",
         "disclosures": {"name": "WyJYdzJ...Il0", "age_over_18": "WyJrMm...dWVd"},
         "derived": ["age_over_18", "age_over_60", "valid_on_date", "age_over_65"],

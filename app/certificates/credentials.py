@@ -33,6 +33,7 @@ from config import get_settings
 class IssuedCredential:
     certificate_id: int
     certificate_type: str
+    certificate_type_name: str
     sd_jwt: str  # issuer-signed JWT ~ every disclosure ~ (RFC 9901 §4)
     disclosures: dict[str, str]  # claim name → its disclosure, for the page's claim picker
     derived: list[str]  # which of the claims are derived (age_over_18, …)
@@ -116,5 +117,5 @@ def issue_credential(principal: Principal, certificate_id: int, device_jwk: dict
                      subject_type="account", subject_id=principal.account_id,
                      details={"certificate_type": kind.code, "credential_id": credential.id,
                               "device_key": key.thumbprint})
-    return IssuedCredential(cert.id, kind.code, issued.serialized, issued.disclosures, list(derived),
+    return IssuedCredential(cert.id, kind.code, kind.name, issued.serialized, issued.disclosures, list(derived),
                             key.thumbprint, credential.status_index, now, credential.expires_at)

@@ -53,6 +53,7 @@ def test_the_credential_is_an_sd_jwt_with_every_claim_a_salted_disclosure_bound_
     assert header["alg"] == "EdDSA" and header["typ"] == "dc+sd-jwt" and header["kid"]
     assert payload["cnf"]["jwk"] == holder["device"].jwk
     assert payload["vct"] == "yss:resident_id_card"
+    assert (credential["certificate_type"], credential["certificate_type_name"]) == ("resident_id_card", "居民身份证")
     assert "_sd_alg" not in payload  # RFC 9901 §4.1.1: absent means sha-256
     assert sorted(payload["_sd"]) == sorted(sdjwt.digest(d) for d in disclosures)
     assert payload["status"]["status_list"]["uri"].endswith("/api/v1/status-lists/1")

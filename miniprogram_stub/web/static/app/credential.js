@@ -89,7 +89,7 @@ export const credentialRoutes = {
     const names = Object.keys(credential.disclosures);
     const box = (k) => `<label><input type="checkbox" name="claim" value="${esc(k)}">${esc(claimLabel(k))}</label>`;
     view.innerHTML = `<div class="card" id="credential" data-status-index="${credential.status_index}">
-        <h2>亮证</h2>
+        <h2>亮证：${esc(credential.certificate_type_name || "")}</h2>
         <p class="muted">凭证保存在本机，与本机密钥绑定，有效至 ${fmtDate(credential.expires_at)}。出示时不联网，
           所选以外的信息不会离开您的手机。</p>
         <div class="checks">${names.filter((k) => !derived.has(k)).map(box).join("")}</div>
