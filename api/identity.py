@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask import request
 from flask.views import MethodView
 
 from api.blueprint import Blueprint, current_principal
 from api.schemas import Int
 from api.sessions import TOKENS_EXAMPLE, TokenPairSchema
 from app.identity import face, login, phone, profile, realname
+from app.identity.errors import (
+    AlreadyVerified,
+    IdNumberTaken,
+    LoginAttemptsExceeded,
+    NameInvalid,
+    RealNameAttemptsExceeded,
+    RealNameMismatch,
+)
 from app.identity.models import L0, L1, L2
 
 blp = Blueprint("identity", __name__, url_prefix="/api/v1", description="实名身份")
@@ -84,9 +93,12 @@ class WeChatLogin(MethodView):
                                                     "level": 0})
     @blp.alt_response(400, description="code 无效 (login_code_invalid) 或已使用 (login_code_used)")
     @blp.alt_response(503, description="微信服务不可用 (upstream_unavailable)，见 Retry-After")
+    @blp.errors(LoginAttemptsExceeded)
     def post(self, body):
-        """Log in with a wx.login code (creates the account on first login)."""
-        tokens, account, created = login.login_with_code(body["code"])
+        """Log in with a wx.login code (creates the account on first login).
+
+        Limited per client address: 60 attempts a minute, and 10 codes WeChat refused per 10 minutes."""
+        tokens, account, created = login.login_with_code(body["code"], request.remote_addr)
         return {"access_token": tokens.access_token, "refresh_token": tokens.refresh_token,
                 "expires_in": tokens.expires_in, "account_id": account.id, "new_account": created,
                 "level": profile.level_of(account.id)}
@@ -124,10 +136,13 @@ class MyRealName(MethodView):
     @blp.auth(L1)
     @blp.arguments(RealNameSchema, example={"name": "张三", "id_number": "440106199005170014"})
     @blp.response(200, LevelSchema, example={"level": 2})
-    @blp.alt_response(409, description="身份证号已被其他账号认证 (id_number_bound_to_other_account)")
-    @blp.alt_response(429, description="今日失败次数已达上限 (real_name_attempts_exceeded)")
+    @blp.errors(NameInvalid, RealNameMismatch, AlreadyVerified, IdNumberTaken, RealNameAttemptsExceeded)
     def put(self, body):
-        """Verify my real name: name + resident ID number, checked with the population registry."""
+        """Verify my real name: name + resident ID number, checked with the population registry.
+
+        ``id_number_bound_to_other_account`` is answered only once the registry has confirmed the
+        name; it counts as a failure. Failures a day: 5 per account, 3 per (account, ID number);
+        past 10 on one ID number from all accounts, one try per account."""
         realname.verify_real_name(current_principal(), body["name"], body["id_number"])
         return {"level": _level()}
 

@@ -7,7 +7,7 @@ from flask import request
 from flask.views import MethodView
 
 from api.blueprint import Blueprint, current_principal
-from api.schemas import Int
+from api.schemas import USCC_EXAMPLE, Int
 from app.identity.models import L2
 from app.licences import holdings, public_check
 from app.licences.catalogue import catalogue
@@ -19,7 +19,6 @@ catalogue()  # a broken catalogue file stops start-up, naming the file and field
 blp = Blueprint("licences", __name__, url_prefix="/api/v1", description="许可证：状态查询与公开核验")
 
 NOT_FOUND = "主体不存在或您无权查看其许可证 (not_found)；与未知代码的答复相同"
-USCC_EXAMPLE = "91440106MA59B8XK7A"
 
 
 class LicenceQuerySchema(ma.Schema):

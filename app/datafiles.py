@@ -21,6 +21,7 @@ LOADERS: tuple[str, ...] = (
     "app.certificates.catalogue:certificate_types",
     "app.licences.catalogue:catalogue",
     "app.staff.catalogue:read_catalogue",
+    "app.audit.data_catalogue:data_catalogue",
     "app.applications.guides:guides",
     "app.opendata.negative_list:negative_list",
     "app.opendata.publish:published_datasets",

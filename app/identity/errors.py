@@ -1,6 +1,6 @@
 """Identity's errors: stable codes with the app's Chinese text."""
 
-from app.errors import AppError, Conflict, Forbidden, Unauthenticated
+from app.errors import AppError, Conflict, Forbidden, RateLimited, Unauthenticated, ValidationFailed
 
 
 class TokenInvalid(Unauthenticated):
@@ -45,3 +45,20 @@ class AlreadyVerified(Conflict):
 
 class VerificationFailed(AppError):
     status, code, message = 422, "verification_failed", "认证未通过"
+
+
+class LoginAttemptsExceeded(RateLimited):
+    code, message = "wechat_login_rate_limited", "登录尝试过于频繁，请稍后再试"
+
+
+class NameInvalid(ValidationFailed):
+    code, message = "name_invalid", "姓名格式不正确"
+
+
+class RealNameMismatch(ValidationFailed):
+    # The app is not told that a person is deceased: it only learns the pair did not match.
+    code, message = "real_name_mismatch", "姓名与身份证号不匹配"
+
+
+class RealNameAttemptsExceeded(RateLimited):
+    code, message = "real_name_attempts_exceeded", "今日实名认证失败次数过多，请明天再试"

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
 
-from app import clock, stores
+from app import clock, ratelimit, stores
 from app.audit import log as audit_log
 from app.audit.log import Actor
 from app.db import session, transactional
 from app.errors import AppError
+from app.identity import errors
 from app.identity.accounts import PROVIDER_WECHAT, find_by_openid
 from app.identity.models import Account
 from app.identity.sessions import TokenPair, start_session
@@ -26,18 +27,32 @@ LOGIN_ERRORS = {
 }
 
 
+# Every code costs an upstream call, so attempts are limited per client address before it: all of
+# them loosely (one address may be a carrier's NAT, many people behind it), and more tightly the
+# codes WeChat refused (a client replaying or inventing codes).
+LOGINS_PER_MINUTE = 60
+REFUSED_CODES_PER_10_MINUTES = 10
+
+
 def session_key_name(account_id: int) -> str:
     return f"wx:session_key:{account_id}"
 
 
-def login_with_code(js_code: str) -> tuple[TokenPair, Account, bool]:
+def login_with_code(js_code: str, client_address: str | None = None) -> tuple[TokenPair, Account, bool]:
     # A code is spent by its first use upstream: with a store known to be down, keep it unspent so
     # the same code still works once the store is back (503 store_unavailable meanwhile).
     stores.require_database_and_redis()
+    refused_key = f"wechat-login-refused:{client_address}"
+    ratelimit.refuse_when_spent(refused_key, limit=REFUSED_CODES_PER_10_MINUTES, window_seconds=600,
+                                error=errors.LoginAttemptsExceeded)
+    ratelimit.hit(f"wechat-login:{client_address}", limit=LOGINS_PER_MINUTE, window_seconds=60,
+                  error=errors.LoginAttemptsExceeded)
     try:
         wx = wechat().code_to_session(js_code)
     except WeChatError as error:
         if error.errcode in LOGIN_ERRORS:
+            ratelimit.hit(refused_key, limit=REFUSED_CODES_PER_10_MINUTES, window_seconds=600,
+                          error=errors.LoginAttemptsExceeded)
             code, message = LOGIN_ERRORS[error.errcode]
             status = 403 if error.errcode == 40226 else 400
             raise AppError(message, code=code, status=status, details={"errcode": error.errcode}) from None
