@@ -22,6 +22,7 @@ from app.certificates.errors import (
     PresentationReplayed,
     PresentationSignatureInvalid,
     PresentationStale,
+    StatusListFull,
     VerifyRateLimited,
 )
 from app.certificates.sdjwt import MAX_PRESENTATION_BYTES
@@ -64,6 +65,7 @@ class CredentialRequestSchema(ma.Schema):
 class CredentialSchema(ma.Schema):
     certificate_id = Int()
     certificate_type = ma.fields.String()
+    certificate_type_name = ma.fields.String()
     sd_jwt = ma.fields.String(metadata={"description": "SD-JWT（RFC 9901）：签发者签名的 JWT 与全部披露项，以 ~ 分隔"})
     disclosures = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(),
                                  metadata={"description": "信息项名 → 其披露项（加盐），供页面选择出示"})
@@ -137,13 +139,13 @@ class MyCredential(MethodView):
     @blp.auth(L3)
     @blp.arguments(CredentialRequestSchema, example={"device_key": DEVICE_KEY_EXAMPLE})
     @blp.response(201, CredentialSchema, example={
-        "certificate_id": 3, "certificate_type": "resident_id_card",
+        "certificate_id": 3, "certificate_type": "resident_id_card", "certificate_type_name": "居民身份证",
         "sd_jwt": "eyJhbGciOiJFZERTQSIsImtpZCI6ImsxIiwidHlwIjoiZGMrc2Qtand0In0.eyJpc3Mi...~WyJYdz...XQ~",
         "disclosures": {"name": "WyJYdzJ...Il0", "age_over_18": "WyJrMm...dWVd"},
         "derived": ["age_over_18", "age_over_60", "valid_on_date", "age_over_65"],
         "device_key_thumbprint": "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs", "status_index": 48213,
         "issued_at": "2025-03-01T02:00:00+00:00", "expires_at": "2025-03-31T02:00:00+00:00"})
-    @blp.errors(NotFound, CertificateNotShowable, DeviceKeyInvalid)
+    @blp.errors(NotFound, CertificateNotShowable, DeviceKeyInvalid, StatusListFull)
     def post(self, body, certificate_id):
         """Issue the certificate as an SD-JWT credential bound to this device's key (a new device re-issues;
         earlier credentials of the certificate are then marked invalid in the status list)."""

@@ -18,7 +18,7 @@ from app.audit import log as audit_log
 from app.audit.log import Actor
 from app.certificates import sdjwt
 from app.certificates.catalogue import CertificateType, certificate_type
-from app.certificates.errors import CertificateNotShowable
+from app.certificates.errors import CertificateNotShowable, StatusListFull
 from app.certificates.models import Credential, DeviceKey
 from app.certificates.status_list import LIST_ID, SIZE, status_list_uri
 from app.certificates.wallet import EXPIRED, REVOKED, claims_of, owned_certificate, status_of
@@ -33,6 +33,7 @@ from config import get_settings
 class IssuedCredential:
     certificate_id: int
     certificate_type: str
+    certificate_type_name: str
     sd_jwt: str  # issuer-signed JWT ~ every disclosure ~ (RFC 9901 §4)
     disclosures: dict[str, str]  # claim name → its disclosure, for the page's claim picker
     derived: list[str]  # which of the claims are derived (age_over_18, …)
@@ -69,6 +70,8 @@ def _free_index() -> int:
     """A random free index: a credential's position tells nothing about when or to whom it was issued."""
     taken = session().scalars(select(Credential.status_index).where(Credential.status_list == LIST_ID))
     used = set(taken)
+    if len(used) >= SIZE * 0.9:  # random draws would slow down; a second list is the operator's call
+        raise StatusListFull()
     while True:
         index = secrets.randbelow(SIZE)
         if index not in used:
@@ -114,5 +117,5 @@ def issue_credential(principal: Principal, certificate_id: int, device_jwk: dict
                      subject_type="account", subject_id=principal.account_id,
                      details={"certificate_type": kind.code, "credential_id": credential.id,
                               "device_key": key.thumbprint})
-    return IssuedCredential(cert.id, kind.code, issued.serialized, issued.disclosures, list(derived),
+    return IssuedCredential(cert.id, kind.code, kind.name, issued.serialized, issued.disclosures, list(derived),
                             key.thumbprint, credential.status_index, now, credential.expires_at)

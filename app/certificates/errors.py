@@ -67,5 +67,9 @@ class VerifyRateLimited(RateLimited):
     code, message = "verify_rate_limited", "核验过于频繁，请稍后再试"
 
 
+class StatusListFull(Conflict):
+    code, message = "status_list_full", "电子证照凭证暂时无法签发，请稍后再试"
+
+
 class CredentialSuperseded(ValidationFailed):
     code, message = "credential_superseded", "该凭证已失效：持证人已在新设备上重新领取"

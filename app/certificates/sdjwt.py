@@ -6,7 +6,8 @@ Presented (built on the device, per showing):   <issuer-signed JWT>~<chosen disc
 - The issuer-signed JWT: header ``{"alg":"EdDSA","kid":…,"typ":"dc+sd-jwt"}`` (yss's Ed25519 keys,
   the published JWKS); payload ``iss``, ``iat``, ``exp``, ``vct`` (``yss:<certificate type>``),
   ``cnf.jwk`` (the device's P-256 key), ``status.status_list`` ``{idx, uri}`` (IETF Token Status
-  List), ``_sd_alg`` ``sha-256`` and ``_sd``: the sorted digests of every claim, each a disclosure
+  List) and ``_sd``: the sorted SHA-256 digests (no ``_sd_alg``: sha-256 is RFC 9901's default, and
+  the QR is smaller without it) of every claim, each a disclosure
   ``b64url(json([salt, name, value]))`` with a 128-bit salt. No claim is in the payload in the clear.
 - The KB-JWT: header ``{"alg":"ES256","typ":"kb+jwt"}`` signed by the device key; payload ``iat``,
   ``aud``, ``nonce`` and ``sd_hash`` (b64url SHA-256 of the presentation up to its last ``~``).
@@ -125,7 +126,7 @@ def issue(ring: SigningKeyRing, *, issuer: str, vct: str, issued_at: int, expire
     payload = {"iss": issuer, "iat": issued_at, "exp": expires_at, "vct": vct,
                "cnf": {"jwk": public_jwk(device_jwk)},
                "status": {"status_list": {"idx": status_index, "uri": status_uri}},
-               "_sd_alg": "sha-256", "_sd": sorted(digest(d) for d in disclosures.values())}
+               "_sd": sorted(digest(d) for d in disclosures.values())}
     return IssuedSdJwt(sign_jwt(ring, payload, SD_JWT_TYP), disclosures)
 
 
@@ -191,7 +192,7 @@ def _issuer_payload(issuer_jwt: str, jwks: dict[str, Any]) -> dict[str, Any]:
 
 def _disclosed_claims(payload: dict[str, Any], disclosures: list[str]) -> dict[str, Any]:
     digests = payload.get("_sd")
-    if payload.get("_sd_alg") != "sha-256" or not isinstance(digests, list):
+    if payload.get("_sd_alg", "sha-256") != "sha-256" or not isinstance(digests, list):
         raise PresentationMalformed()
     claims: dict[str, Any] = {}
     seen: set[str] = set()

@@ -43,9 +43,9 @@ def test_an_id_card_is_renewed_online_from_a_prefilled_draft_to_the_wallet(clien
     wallet = client.get("/api/v1/me/certificates", headers=resident.headers).json
     renewed = next(c for c in wallet if c["id"] == card_id)
     assert renewed["status"] == "valid" and renewed["expires_on"] > "2040-01-01"
-    # It can be shown at once: the renewed card is issued to the phone as a credential.
-    credential = receive(client, resident.headers, card_id, Device())
-    assert credential["certificate_type"] == "resident_id_card" and credential["sd_jwt"]
+    device = Device()  # the renewed card goes onto the phone as an SD-JWT and verifies
+    presentation = device.present(receive(client, resident.headers, card_id, device), ["name", "expires_on"])
+    assert client.post("/api/v1/verify", json={"presentation": presentation}).status_code == 200
 
     kinds = [e["kind"] for e in client.get(f"/api/v1/applications/{application['id']}/events",
                                            headers=resident.headers).json]

@@ -53,7 +53,8 @@ def test_the_credential_is_an_sd_jwt_with_every_claim_a_salted_disclosure_bound_
     assert header["alg"] == "EdDSA" and header["typ"] == "dc+sd-jwt" and header["kid"]
     assert payload["cnf"]["jwk"] == holder["device"].jwk
     assert payload["vct"] == "yss:resident_id_card"
-    assert payload["_sd_alg"] == "sha-256"
+    assert (credential["certificate_type"], credential["certificate_type_name"]) == ("resident_id_card", "居民身份证")
+    assert "_sd_alg" not in payload  # RFC 9901 §4.1.1: absent means sha-256
     assert sorted(payload["_sd"]) == sorted(sdjwt.digest(d) for d in disclosures)
     assert payload["status"]["status_list"]["uri"].endswith("/api/v1/status-lists/1")
     assert payload["status"]["status_list"]["idx"] == credential["status_index"]
@@ -161,6 +162,7 @@ def test_revoking_the_certificate_flips_its_bit_in_the_public_status_list_and_on
     assert "public" in listed.headers["Cache-Control"] and "max-age=" in listed.headers["Cache-Control"]
     token = listed.get_data(as_text=True)
     assert jwt_part(token, 0)["typ"] == "statuslist+jwt"
+    assert client.get("/api/v1/status-lists/2").status_code == 404  # the one list yss publishes is 1
     assert bit_of(jwt_part(token, 1)["status_list"]["lst"], index) == 0
     other = issue(client, full_authority(), "certificate_status", {
         "type": "resident_id_card", "number": holder["cert"]["number"], "status": "revoked", "reason": "冒用"})
@@ -239,3 +241,11 @@ def test_verification_is_rate_limited_per_address(client):
     codes = [verify(client, "x.y.z~a").status_code for _ in range(VERIFY_LIMIT_PER_MINUTE + 1)]
     assert codes[:-1] == [422] * VERIFY_LIMIT_PER_MINUTE
     assert codes[-1] == 429
+
+
+def test_a_nearly_full_status_list_refuses_to_issue_rather_than_search_for_a_free_bit(client, holder, monkeypatch):
+    monkeypatch.setattr("app.certificates.credentials.SIZE", 1)
+    response = client.post(f"/api/v1/me/certificates/{holder['id']}/credential", headers=holder["resident"].headers,
+                           json={"device_key": Device().jwk})
+    assert (response.status_code, response.json["code"]) == (409, "status_list_full")
+    assert verify(client, holder["device"].present(holder["credential"], ["name"])).status_code == 200  # untouched

@@ -5,8 +5,12 @@
 import { esc, fmtDate } from "/shared/api.js";
 import { COUNTER_AUDIENCE, COUNTER_MAX_AGE, CHALLENGE_MAX_AGE, deflate, randomB64, sha256b64, signEs256, jsonOf }
   from "/shared/sdjwt.js";
-import qrcode from "/vendor/qrcode.mjs";
 import { ctx } from "/app/app.js";
+
+// Loaded when the show page opens (online), so drawing the QR later needs no network; a dynamic import,
+// so the rest of the app still runs where the npm packages are missing.
+let qrcode = null;
+const loadQrcode = async () => { qrcode ??= (await import("/vendor/qrcode.mjs")).default; };
 
 export const CLAIM_LABELS = { name: "姓名", number: "证件号码", issued_on: "签发日期", expires_on: "有效期至",
   birth_date: "出生日期", sex: "性别", address: "住址", nationality: "民族", ethnicity: "民族", class: "准驾车型",
@@ -84,12 +88,12 @@ export const credentialRoutes = {
   async show(id) {
     const { api, view } = ctx;
     view.innerHTML = '<div class="card"><p class="muted">正在准备电子证照凭证…</p></div>';
-    const { credential, device } = await ensureCredential(api, id);
+    const [{ credential, device }] = await Promise.all([ensureCredential(api, id), loadQrcode()]);
     const derived = new Set(credential.derived);
     const names = Object.keys(credential.disclosures);
     const box = (k) => `<label><input type="checkbox" name="claim" value="${esc(k)}">${esc(claimLabel(k))}</label>`;
     view.innerHTML = `<div class="card" id="credential" data-status-index="${credential.status_index}">
-        <h2>亮证</h2>
+        <h2>亮证：${esc(credential.certificate_type_name || "")}</h2>
         <p class="muted">凭证保存在本机，与本机密钥绑定，有效至 ${fmtDate(credential.expires_at)}。出示时不联网，
           所选以外的信息不会离开您的手机。</p>
         <div class="checks">${names.filter((k) => !derived.has(k)).map(box).join("")}</div>

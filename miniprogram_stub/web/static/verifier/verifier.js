@@ -92,6 +92,9 @@ async function verifyOffline(presentation) {
   let issued, kb;
   try { issued = splitJws(issuerJwt); kb = splitJws(kbJwt); } catch { throw new Refused("presentation_malformed"); }
   if (issued.header.typ !== "dc+sd-jwt" || !(await verifyEdDsa(c.jwks, issued))) throw new Refused("presentation_signature_invalid");
+  if ((issued.payload._sd_alg || "sha-256") !== "sha-256" || !Array.isArray(issued.payload._sd)) {
+    throw new Refused("presentation_malformed");
+  }
   const claims = {};
   const digests = new Set();
   for (const d of disclosures) {
