@@ -16,6 +16,7 @@ every operation here.
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -37,6 +38,13 @@ from app.staff.errors import RoleRequired, StaffLoginRequired, StaffTokenInvalid
 from app.staff.models import AGENT
 
 MAX_PAGE = 100_000
+PAGINATION_HEADER_DOC = {
+    "description": "分页信息，JSON 字符串：total 总条数、total_pages 总页数、first_page、last_page、page 当前页、"
+                   "previous_page / next_page（有则给出）",
+    "schema": {"type": "string", "example": json.dumps(
+        {"total": 42, "total_pages": 5, "first_page": 1, "last_page": 5, "page": 2, "previous_page": 1,
+         "next_page": 3})},
+}
 LEVEL_NAMES = {0: "微信登录", 1: "绑定手机号", 2: "实名认证", 3: "人脸识别"}
 
 
@@ -211,6 +219,10 @@ class Blueprint(flask_smorest.Blueprint):
             return with_errors(documented, AUTHORITY_ERRORS)
 
         return decorator
+
+    def _document_pagination_metadata(self, spec: Any, resp_doc: dict) -> None:
+        """``X-Pagination`` as it is sent: a string header holding JSON, not an object."""
+        resp_doc.setdefault("headers", {})[self.PAGINATION_HEADER_NAME] = PAGINATION_HEADER_DOC
 
     def paginate(self, *args: Any, **kwargs: Any) -> Callable[[Callable], Callable]:
         """flask-smorest's pagination, with the page number kept within what an OFFSET can take."""

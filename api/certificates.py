@@ -104,7 +104,7 @@ class VerifyResultSchema(ma.Schema):
 CERTIFICATE_EXAMPLE = {
     "id": 3, "type": "resident_id_card", "type_name": "居民身份证", "issuer": "广州市公安局天河分局",
     "status": "expiring", "status_label": "即将到期", "issued_on": "2016-03-01", "expires_on": "2026-03-01",
-    "renewal_window_days": 90, "claims": {"name": "张三", "number": "440106199005170013",
+    "renewal_window_days": 90, "claims": {"name": "张三", "number": "440106199005170014",
                                           "issued_on": "2016-03-01", "expires_on": "2026-03-01",
                                           "birth_date": "1990-05-17", "sex": "male"}}
 DEVICE_KEY_EXAMPLE = {"kty": "EC", "crv": "P-256", "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",

@@ -6,7 +6,7 @@ import marshmallow as ma
 from flask.views import MethodView
 
 from api.blueprint import Blueprint, current_principal
-from api.schemas import Int
+from api.schemas import USCC_EXAMPLE, Int
 from app.entities import agents, binding, overview
 from app.entities import errors as ee
 from app.entities.models import SCOPES, STAGES
@@ -16,7 +16,6 @@ from app.identity.models import L2, L3
 
 blp = Blueprint("entities", __name__, url_prefix="/api/v1", description="法人：主体绑定、经办人授权")
 
-USCC_EXAMPLE = "91440106MA59B8XK7A"
 
 
 class BindSchema(ma.Schema):
@@ -146,7 +145,7 @@ class Agents(MethodView):
         return agents.list_grants(current_principal().account_id, uscc)
 
     @blp.auth(L3)
-    @blp.arguments(GrantCreateSchema, example={"id_number": "440106199001010012",
+    @blp.arguments(GrantCreateSchema, example={"id_number": "440106199001010013",
                                                "scopes": ["view_licences", "manage_tickets"],
                                                "expires_at": "2027-11-28T00:00:00+08:00"})
     @blp.response(201, GrantSchema, example=GRANT_EXAMPLE)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask import request
 from flask.views import MethodView
 
 from api.blueprint import Blueprint, current_principal
@@ -85,10 +86,13 @@ class WeChatLogin(MethodView):
     @blp.arguments(LoginSchema, example={"code": "0a1b2c3d4e"})
     @blp.response(200, LoginResultSchema, example={**TOKENS_EXAMPLE, "account_id": 1, "new_account": True,
                                                     "level": 0})
-    @blp.errors(ie.LoginCodeInvalid, ie.LoginCodeUsed, ie.WeChatUserBlocked, ie.AccountDisabled, *WECHAT_CALL_ERRORS)
+    @blp.errors(ie.LoginCodeInvalid, ie.LoginCodeUsed, ie.WeChatUserBlocked, ie.AccountDisabled,
+                ie.LoginAttemptsExceeded, *WECHAT_CALL_ERRORS)
     def post(self, body):
-        """Log in with a wx.login code (creates the account on first login)."""
-        tokens, account, created = login.login_with_code(body["code"])
+        """Log in with a wx.login code (creates the account on first login).
+
+        Limited per client address: 60 attempts a minute, and 10 codes WeChat refused per 10 minutes."""
+        tokens, account, created = login.login_with_code(body["code"], request.remote_addr)
         return {"access_token": tokens.access_token, "refresh_token": tokens.refresh_token,
                 "expires_in": tokens.expires_in, "account_id": account.id, "new_account": created,
                 "level": profile.level_of(account.id)}
@@ -130,7 +134,11 @@ class MyRealName(MethodView):
     @blp.errors(ie.NameInvalid, ie.IdNumberFormat, ie.IdNumberBirthDate, ie.IdNumberCheckDigit, ie.AlreadyVerified,
                 ie.IdNumberTaken, ie.RealNameAttemptsExceeded, ie.RealNameMismatch, UpstreamUnavailable)
     def put(self, body):
-        """Verify my real name: name + resident ID number, checked with the population registry."""
+        """Verify my real name: name + resident ID number, checked with the population registry.
+
+        ``id_number_bound_to_other_account`` is answered only once the registry has confirmed the
+        name; it counts as a failure. Failures a day: 5 per account, 3 per (account, ID number);
+        past 10 on one ID number from all accounts, one try per account."""
         realname.verify_real_name(current_principal(), body["name"], body["id_number"])
         return {"level": _level()}
 

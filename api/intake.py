@@ -26,7 +26,10 @@ class RecordResultSchema(ma.Schema):
     id = ma.fields.String(attribute="record_id", allow_none=True)
     version = Int(allow_none=True)
     status = ma.fields.String(metadata={"description": "accepted | unchanged | rejected"})
-    reason = ma.fields.String(allow_none=True)
+    reason = ma.fields.String(allow_none=True, metadata={"description": (
+        "拒收原因：malformed_record、unknown_type、type_not_allowed、document_type_not_allowed（未登记签发此类证照"
+        "或许可证）、record_owned_by_other_authority（该记录由其他机关签发）、invalid_data、version_conflict、"
+        "stale_version，或记录类型自身的错误码")})
     details = ma.fields.Function(lambda result: with_chinese_fields(result.details),
                                  metadata={"type": "object", "description": "拒收原因的细节（字段错误为中文）"})
 

@@ -7,7 +7,7 @@ from flask import request
 from flask.views import MethodView
 
 from api.blueprint import Blueprint, current_principal
-from api.schemas import Int
+from api.schemas import USCC_EXAMPLE, Int
 from app.errors import NotFound
 from app.identity.models import L2
 from app.licences import holdings, public_check
@@ -17,7 +17,6 @@ from app.licences.status import STATUSES
 
 blp = Blueprint("licences", __name__, url_prefix="/api/v1", description="许可证：状态查询与公开核验")
 
-USCC_EXAMPLE = "91440106MA59B8XK7A"
 
 
 class LicenceQuerySchema(ma.Schema):

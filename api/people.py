@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from flask.views import MethodView
 
-from api.blueprint import Blueprint, current_principal
+from api.blueprint import Blueprint, current_principal, paged, window
 from api.schemas import Int
 from app.errors import NotFound
 from app.identity.models import L2
@@ -52,9 +52,9 @@ class LifeEventSchema(ma.Schema):
 
 class AccessEntrySchema(ma.Schema):
     at = ma.fields.DateTime()
-    actor_type = ma.fields.String(metadata={"description": "staff · authority · verifier · system"})
-    actor = ma.fields.String(metadata={"description": "谁：如「工作人员 #12」「扫码核验方」"})
-    data = ma.fields.List(ma.fields.String(), metadata={"description": "读取了哪些数据"})
+    actor_type = ma.fields.String(metadata={"description": "staff · authority · verifier · system · outside"})
+    actor = ma.fields.String(metadata={"description": "谁：如「广东省公安厅 工作人员 001号」「公安机关人口信息库」"})
+    data = ma.fields.List(ma.fields.String(), metadata={"description": "读取或提供了哪些数据（中文名称）"})
     purpose = ma.fields.String(allow_none=True, metadata={"description": "为什么"})
     details = ma.fields.Dict()
 
@@ -103,11 +103,14 @@ class MyAccessLog(MethodView):
     @blp.auth(L2)
     @blp.response(200, AccessEntrySchema(many=True), example=[{
         "at": "2025-03-01T02:00:00+00:00", "actor_type": "verifier", "actor": "扫码核验方",
-        "data": ["certificate.resident_id_card", "age_over_18"], "purpose": "联网核验持证人出示的电子证照",
-        "details": {"audience": "yss:counter"}}])
+        "data": ["电子证照：居民身份证", "姓名", "是否年满18周岁"], "purpose": "核验您出示的电子证照",
+        "details": {"audience": "yss:counter"}}, {
+        "at": "2025-02-28T09:30:00+00:00", "actor_type": "staff", "actor": "广东省公安厅 工作人员 001号",
+        "data": ["姓名", "手机号"], "purpose": "联系您处理工单", "details": {"ticket_id": 5}}, {
+        "at": "2025-02-01T01:00:00+00:00", "actor_type": "outside", "actor": "公安机关人口信息库",
+        "data": ["姓名", "身份证号"], "purpose": "实名认证：核对您填写的姓名与身份证号是否一致", "details": {}}])
     @blp.paginate()
     def get(self, pagination_parameters):
-        """Who read my data, which data, why and when (newest first)."""
-        entries, pagination_parameters.item_count = access_log.my_access_log(
-            current_principal(), pagination_parameters.page, pagination_parameters.page_size)
-        return entries
+        """Who read my data or received it from yss, which data, why and when (newest first)."""
+        page = access_log.my_access_log(current_principal(), window(pagination_parameters))
+        return paged(pagination_parameters, page)

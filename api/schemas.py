@@ -9,6 +9,9 @@ from werkzeug.routing import IntegerConverter, UnicodeConverter
 
 from app.text import MESSAGE, refused_text
 
+# The example company of every schema (a right check character: tests hold every example to its check).
+USCC_EXAMPLE = "91440106MA59B8XK71"
+
 # Ids and counts are stored in INTEGER columns (32-bit signed on PostgreSQL).
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 
@@ -52,10 +55,10 @@ class TextCheckingParser(FlaskParser):
 
     def _load_location_data(self, *, schema, req, location):
         data = super()._load_location_data(schema=schema, req=req, location=location)
-        if location in ("query", "querystring", "headers"):
-            values = req.headers if location == "headers" else req.args
+        if location in ("query", "querystring", "headers", "form"):
+            values = {"headers": req.headers, "form": req.form}.get(location, req.args)
             problems = {key: [MESSAGE] for key in values
-                        if refused_text([key, *values.getlist(key)], multiline=False)}
+                        if refused_text([key, *values.getlist(key)], multiline=location == "form")}
         else:
             problems = refused_text(data if isinstance(data, dict | list) else {})
         if problems:

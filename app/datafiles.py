@@ -22,6 +22,7 @@ LOADERS: tuple[str, ...] = (
     "app.licences.catalogue:catalogue",
     "app.staff.catalogue:read_catalogue",
     "app.workdays:holiday_years",
+    "app.audit.data_catalogue:data_catalogue",
     "app.applications.guides:guides",
     "app.opendata.negative_list:negative_list",
     "app.opendata.publish:published_datasets",

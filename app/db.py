@@ -171,5 +171,6 @@ def _run_after_commit(s: Session) -> None:
             # carrying a row id, drop a cache entry) is redone by the sweeps or expires by itself.
             if not stores.unavailable(error):
                 raise
-            log.warning("after-commit step skipped, a store is unavailable",
-                        extra={"error": f"{type(error).__name__}: {error}"[:300]})
+            # Only the error's type: a database error's text carries the statement and its parameters.
+            cause = getattr(error, "orig", None) or error
+            log.warning("after-commit step skipped, a store is unavailable", extra={"error": type(cause).__name__})

@@ -27,13 +27,13 @@ class _LocalCounters:
             expires, hits = self._hits.get(key, (0, 0))
             return hits if expires > time.time() else 0
 
-    def incr(self, key: str, ttl: int) -> int:
+    def incr(self, key: str, ttl: int, amount: int = 1) -> int:
         now = time.time()
         with self._lock:
             if len(self._hits) > _MAX_LOCAL_KEYS:
                 self._hits = {k: v for k, v in self._hits.items() if v[0] > now}
             expires, hits = self._hits.get(key, (0, 0))
-            hits = hits + 1 if expires > now else 1
+            hits = hits + amount if expires > now else amount
             self._hits[key] = (expires if expires > now else int(now) + ttl, hits)
             return hits
 
@@ -41,20 +41,42 @@ class _LocalCounters:
 _local = _LocalCounters()
 
 
-def hit(key: str, *, limit: int, window_seconds: int, error: type[RateLimited] = RateLimited) -> None:
-    """Count one hit; past ``limit`` in the window, raise ``error`` (429) with the seconds left."""
+def count(key: str, window_seconds: int) -> int:
+    """How many hits ``key`` has in its current window."""
+    bucket = int(time.time()) // window_seconds
+    redis_key = f"rl:{key}:{bucket}"
+    try:
+        hits = int(get_redis().get(redis_key) or 0)
+    except REDIS_UNAVAILABLE as error:
+        note_unavailable(FALLBACK, error)
+        return _local.get(redis_key)
+    note_available()
+    return hits
+
+
+def hit(key: str, *, limit: int, window_seconds: int, error: type[RateLimited] = RateLimited,
+        count: int = 1) -> None:
+    """Count ``count`` hits; past ``limit`` in the window, raise ``error`` (429) with the seconds left."""
     now = time.time()
     bucket = int(now) // window_seconds
     redis_key = f"rl:{key}:{bucket}"
     try:
         pipe = get_redis().pipeline()
-        pipe.incr(redis_key)
+        pipe.incrby(redis_key, count)
         pipe.expire(redis_key, window_seconds + 1)
         hits, _ = pipe.execute()
         note_available()
     except REDIS_UNAVAILABLE as error:
         note_unavailable(FALLBACK, error)
-        hits = _local.incr(redis_key, window_seconds + 1)
+        hits = _local.incr(redis_key, window_seconds + 1, count)
     if hits > limit:
         retry_after = max(1, int((bucket + 1) * window_seconds - now))
         raise error(retry_after=retry_after)
+
+
+def refuse_when_spent(key: str, *, limit: int, window_seconds: int, error: type[RateLimited]) -> None:
+    """Raise ``error`` when ``key`` already has ``limit`` hits in its window (counts nothing itself:
+    pair it with ``hit`` for the attempts that should count, e.g. only the failed ones)."""
+    now = time.time()
+    if count(key, window_seconds) >= limit:
+        raise error(retry_after=max(1, int((int(now) // window_seconds + 1) * window_seconds - now)))

@@ -44,6 +44,10 @@ def _rsa_private_der() -> bytes:
                              serialization.NoEncryption())
 
 
+KEY_NAMES = ("signing_keys", "field_encryption_keys", "blind_index_key", "wechat_secret", "wechat_message_token",
+             "wechat_encoding_aes_key", "oidc_signing_keys", "audit_chain_key")
+
+
 def is_development_value(value: str) -> bool:
     return value.startswith(DEV_MARK)
 
@@ -53,9 +57,9 @@ def load_or_create(instance_path: Path) -> dict[str, str]:
     path = instance_path / FILE_NAME
     if path.exists():
         keys = json.loads(path.read_text())
-        missing = {name: value for name, value in generate().items() if name not in keys}
-        if not missing:
+        if set(KEY_NAMES) <= keys.keys():
             return keys
+        missing = {name: value for name, value in generate().items() if name not in keys}
         # A file from before a key was added: add only the missing ones, keeping the others.
         tmp = instance_path / f".{FILE_NAME}.{os.getpid()}"
         tmp.write_text(json.dumps({**keys, **missing}, indent=2))

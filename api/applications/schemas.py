@@ -360,6 +360,6 @@ UPLOAD_EXAMPLE = {"id": 5, "application_id": 130, "material_code": "tenancy", "f
                   "content_type": "application/pdf", "size": 183204, "sha256": "9f2c…", "created_at":
                   "2026-12-03T02:03:00Z"}
 CASE_EXAMPLE = {"application": {**APPLICATION_EXAMPLE, "state": "submitted", "state_name": "已提交"},
-                "applicant": {"account_id": 42, "name": "张三", "id_number": "440106199005170011",
+                "applicant": {"account_id": 42, "name": "张三", "id_number": "440106199005170014",
                               "phone": "13800138000"},
                 "events": [EVENT_EXAMPLE]}

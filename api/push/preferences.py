@@ -32,6 +32,13 @@ class PreferencesSchema(ma.Schema):
                                   metadata={"description": "每天最多微信消息条数"})
 
 
+class PreferencesPatchSchema(PreferencesSchema):
+    @ma.validates_schema
+    def changes_something(self, data: dict, **_kwargs) -> None:
+        if not any(data.values()) and data.get("daily_cap") is None:
+            raise ma.ValidationError("请至少修改一项：categories、quiet_hours 或 daily_cap", "_schema")
+
+
 @blp.route("")
 class Preferences(MethodView):
     @blp.auth(L0)
@@ -41,9 +48,9 @@ class Preferences(MethodView):
         return preferences.my_preferences(current_principal().account_id)
 
     @blp.auth(L0)
-    @blp.arguments(PreferencesSchema, example={"categories": {"business": False},
+    @blp.arguments(PreferencesPatchSchema, example={"categories": {"business": False},
                                                "quiet_hours": {"start": "21:30", "end": "07:30"}})
     @blp.response(200, PreferencesSchema, example=EXAMPLE)
     def patch(self, body):
-        """Change some of my push preferences."""
+        """Change some of my push preferences (at least one; an empty body is a 422)."""
         return preferences.update_preferences(current_principal().account_id, **body)

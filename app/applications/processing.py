@@ -20,7 +20,7 @@ from app.applications.issuing import issue_result
 from app.applications.lifecycle import COMPLETED, move
 from app.applications.models import Application
 from app.applications.views import ApplicationView, EventView, application_view, events_of
-from app.audit import log as audit_log
+from app.audit import disclosures
 from app.audit.log import Actor
 from app.db import transactional
 from app.identity import accounts
@@ -44,12 +44,11 @@ class CaseView:
 
 def record_read(staff: StaffPrincipal, application: Application, data: list[str], purpose: str,
                 **extra: Any) -> None:
-    """The applicant's data tracker entry for a staff read of their application."""
-    audit_log.record("data.read", actor=Actor("staff", str(staff.staff_id)), subject_type="account",
-                     subject_id=application.applicant_account_id,
-                     details={"data": data, "purpose": purpose, "application_id": application.id,
-                              "application_number": application.number, "department_id": application.department_id,
-                              "staff_name": staff.display_name, **extra})
+    """The applicant's data tracker entry for a staff read of their application (``purpose`` a key of
+    the data catalogue; the application's number is shown beside it)."""
+    disclosures.record_read(application.applicant_account_id, by=Actor("staff", str(staff.staff_id)), data=data,
+                            purpose=purpose, application_id=application.id, application_number=application.number,
+                            department_id=application.department_id, **extra)
 
 
 @transactional
@@ -62,13 +61,13 @@ def open_case(staff: StaffPrincipal, application_id: int) -> CaseView:
                               accounts.phone(account))
     read = ["name", "id_number", "phone", "application_form",
             *[f"material:{m.code}" for m in view.materials if m.satisfied]]
-    record_read(staff, application, read, f"办理办件 {application.number}")
+    record_read(staff, application, read, "application_handling")
     return CaseView(view, applicant, events_of(application))
 
 
 def _answer(staff: StaffPrincipal, application: Application) -> ApplicationView:
     """The case after a step, as staff see it: its form is personal data, so this read is recorded too."""
-    record_read(staff, application, ["application_form"], f"办理办件 {application.number}（{application.state}）")
+    record_read(staff, application, ["application_form"], "application_handling", state=application.state)
     return application_view(application)
 
 

@@ -137,6 +137,6 @@ def staff_file(staff: StaffPrincipal, application_id: int, upload_id: int) -> tu
 
     application = staff_application(staff, application_id)
     upload = _upload_of(application, upload_id)
-    record_read(staff, application, [f"material:{upload.material_code}"], f"查看办件 {application.number} 的材料",
+    record_read(staff, application, [f"material:{upload.material_code}"], "application_handling",
                 upload_id=upload.id)
     return view_of(upload), file_store().get(upload.storage_key)

@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy import select
 
 from app import clock, ratelimit
-from app.audit import log as audit_log
+from app.audit.data_catalogue import data_catalogue
+from app.audit.disclosures import record_read
 from app.audit.log import Actor
 from app.certificates import sdjwt
 from app.certificates.catalogue import certificate_type
@@ -97,6 +98,7 @@ def verify(presentation: str, client_address: str, *, audience: str | None = Non
 
 @transactional
 def _record(account_id: int, certificate_type_code: str, opened: sdjwt.VerifiedPresentation) -> None:
-    audit_log.record("data.read", actor=Actor("verifier"), subject_type="account", subject_id=account_id,
-                     details={"data": [f"certificate.{certificate_type_code}", *sorted(opened.claims)],
-                              "purpose": "联网核验持证人出示的电子证照", "audience": opened.audience[:200]})
+    catalogue = data_catalogue()
+    claims = [key if key in catalogue.data else f"field.{key}" for key in sorted(opened.claims)]
+    record_read(account_id, by=Actor("verifier"), data=[f"certificate.{certificate_type_code}", *claims],
+                purpose="certificate_verification", audience=opened.audience[:200])

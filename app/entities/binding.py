@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from app import clock
 from app.audit import log as audit_log
+from app.audit.disclosures import record_read
 from app.audit.log import Actor
 from app.db import session, transactional
 from app.entities import errors, lifecycle
@@ -45,6 +46,8 @@ def bind_legal_representative(account_id: int, uscc: str) -> RepresentativeBindi
     name, id_number = identity
     actor = Actor("resident", str(account_id))
     check = registries.check_legal_representative(uscc, name, id_number)
+    record_read(account_id, by=Actor("outside", "market_registry"), data=["name", "id_number"],
+                purpose="representative_check")
     if check is None:
         audit_log.record_failure("entity.bind", actor=actor, subject_type="entity", subject_id=uscc,
                                  outcome="entity_not_found")

@@ -123,3 +123,11 @@ class FaceTimeout(FaceVerifyFailed):
 
 class FaceCancelled(FaceVerifyFailed):
     code, message = "face_cancelled", "已取消人脸核验"
+
+
+class VerificationFailed(AppError):
+    status, code, message = 422, "verification_failed", "认证未通过"
+
+
+class LoginAttemptsExceeded(RateLimited):
+    code, message = "wechat_login_rate_limited", "登录尝试过于频繁，请稍后再试"

@@ -12,6 +12,7 @@ import secrets
 
 from app import clock
 from app.audit import log as audit_log
+from app.audit.disclosures import record_read
 from app.audit.log import Actor
 from app.db import transactional
 from app.identity import errors
@@ -55,6 +56,7 @@ def start_face_verification(principal: Principal) -> str:
     verify_id = wechat().face_verify_id(out_seq_no=out_seq_no, name=identity[0], id_number=identity[1],
                                         openid=account.provider_uid)
     get_redis().set(_key(account.id, verify_id), out_seq_no, ex=VERIFY_TTL)
+    record_read(account.id, by=Actor("outside", "wechat"), data=["name", "id_number"], purpose="face_check")
     return verify_id
 
 

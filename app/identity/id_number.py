@@ -17,7 +17,10 @@ from app.identity import errors
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
 _FORMAT = re.compile(r"\d{17}[\dX]")
-_EARLIEST_BIRTH = date(1900, 1, 1)
+# GB 11643 sets no lower bound, and its literature's own example (440524188001010014) was born in
+# 1880; numbers were first issued in 1984, to people born in the 1860s at the earliest. 1800 admits
+# every real holder while still refusing a year like 0000 or 1066.
+_EARLIEST_BIRTH = date(1800, 1, 1)
 
 
 @dataclass(frozen=True)

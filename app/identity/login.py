@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.exc import IntegrityError
 
-from app import clock, stores
+from app import clock, ratelimit, stores
 from app.audit import log as audit_log
 from app.audit.log import Actor
 from app.db import session, transactional
@@ -28,18 +28,32 @@ LOGIN_ERRORS: dict[int, type[AppError]] = {
 }
 
 
+# Every code costs an upstream call, so attempts are limited per client address before it: all of
+# them loosely (one address may be a carrier's NAT, many people behind it), and more tightly the
+# codes WeChat refused (a client replaying or inventing codes).
+LOGINS_PER_MINUTE = 60
+REFUSED_CODES_PER_10_MINUTES = 10
+
+
 def session_key_name(account_id: int) -> str:
     return f"wx:session_key:{account_id}"
 
 
-def login_with_code(js_code: str) -> tuple[TokenPair, Account, bool]:
+def login_with_code(js_code: str, client_address: str | None = None) -> tuple[TokenPair, Account, bool]:
     # A code is spent by its first use upstream: with a store known to be down, keep it unspent so
     # the same code still works once the store is back (503 store_unavailable meanwhile).
     stores.require_database_and_redis()
+    refused_key = f"wechat-login-refused:{client_address}"
+    ratelimit.refuse_when_spent(refused_key, limit=REFUSED_CODES_PER_10_MINUTES, window_seconds=600,
+                                error=errors.LoginAttemptsExceeded)
+    ratelimit.hit(f"wechat-login:{client_address}", limit=LOGINS_PER_MINUTE, window_seconds=60,
+                  error=errors.LoginAttemptsExceeded)
     try:
         wx = wechat().code_to_session(js_code)
     except WeChatError as error:
         if error.errcode in LOGIN_ERRORS:
+            ratelimit.hit(refused_key, limit=REFUSED_CODES_PER_10_MINUTES, window_seconds=600,
+                          error=errors.LoginAttemptsExceeded)
             raise LOGIN_ERRORS[error.errcode](details={"errcode": error.errcode}) from None
         raise
     try:

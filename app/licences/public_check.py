@@ -27,7 +27,7 @@ from app.licences.status import licence_status
 from app.redis_store import best_effort, get_redis
 
 CACHE_SECONDS = 600
-CHECKS_PER_MINUTE = 60
+CHECKS_PER_MINUTE = 300  # licence numbers per client address: a bulk check counts each of its numbers
 MAX_BULK = 100
 
 
@@ -93,7 +93,7 @@ def check_licence(number: str, uscc: str | None, client: str) -> dict[str, Any]:
 
 
 def check_licences(numbers: list[str], uscc: str | None, client: str) -> list[dict[str, Any]]:
-    ratelimit.hit(f"licence-check:{client}", limit=CHECKS_PER_MINUTE, window_seconds=60)
+    ratelimit.hit(f"licence-check:{client}", limit=CHECKS_PER_MINUTE, window_seconds=60, count=len(numbers))
     numbers = [n.strip() for n in numbers]
     answers = _answers(list(dict.fromkeys(numbers)))
     return [answers[n] if _matches(answers.get(n), uscc) else {"number": n, "found": False} for n in numbers]

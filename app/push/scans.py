@@ -25,6 +25,8 @@ from typing import Any
 from sqlalchemy import Select, exists, select
 
 from app import clock
+from app.audit.disclosures import record_read
+from app.audit.log import SYSTEM
 from app.certificates.models import Certificate
 from app.db import after_commit, session, transactional
 from app.entities.acting import accounts_acting_for_many
@@ -34,6 +36,7 @@ from app.licences.models import Licence
 from app.people.facts import person_facts
 from app.people.models import HouseholdLink, Person
 from app.push.facts import certificate_facts
+from app.push.models import Notification
 from app.push.notify import plan, write_notifications
 from app.push.rules import Rule, rules
 from app.queue import PUSH, actor
@@ -211,7 +214,24 @@ def run_batch(rule_id: str, day: date, lo: int, hi: int) -> int:
     if not ids:
         return 0
     planned = [p for facts, accounts in source.facts(rule, day, ids) for p in plan(rule, facts, accounts)]
-    return len(write_notifications(planned))
+    written = write_notifications(planned)
+    _record_own_data_read(rule, written)
+    return len(written)
+
+
+# What a scan read of the recipient's own data, for their data tracker (a child's birthday read to
+# tell the parent is the child's data: it is not recorded on the parent's tracker).
+SCANNED_DATA = {"certificate.expires_on": ["certificate_expiry"], "age": ["birth_date"]}
+
+
+def _record_own_data_read(rule: Rule, notification_ids: list[int]) -> None:
+    data = SCANNED_DATA.get(rule.trigger.subject)
+    if not data or not notification_ids or (rule.trigger.subject == "age" and rule.recipients != "self"):
+        return
+    for notification_id, account_id in session().execute(
+            select(Notification.id, Notification.recipient_account_id)
+            .where(Notification.id.in_(notification_ids)).order_by(Notification.id)):
+        record_read(account_id, by=SYSTEM, data=data, purpose="proactive_service", notification_id=notification_id)
 
 
 def scan_now(today: date | None = None, size: int = BATCH_SIZE, only: str | None = None) -> int:

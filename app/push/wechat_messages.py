@@ -107,9 +107,9 @@ def _apply_once(timestamp: str, nonce: str, message: dict[str, Any]) -> int:
                                       conflict=("key",), returning=(ReceivedMessage.key,))
     if not first or message.get("MsgType") != "event":
         return 0  # a retry of what we already applied, or a message type we do not act on
-    items = message.get("List") or []
-    items = [items] if isinstance(items, dict) else [i for i in items if isinstance(i, dict)] if isinstance(
-        items, list) else []
+    listed = message.get("List") or []  # an object for one item, an array for several
+    items = [listed] if isinstance(listed, dict) else [i for i in listed if isinstance(i, dict)] if isinstance(
+        listed, list) else []
     openid, event = str(message.get("FromUserName", "")), str(message.get("Event", ""))
     if event == "subscribe_msg_sent_event":
         return reports.record(openid, items, message.get("CreateTime"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.audit import log as audit_log
+from app.audit.disclosures import record_read
 from app.audit.log import Actor
 from app.db import transactional
 from app.identity import accounts
@@ -20,8 +20,6 @@ def reveal_requester(staff: StaffPrincipal, ticket_id: int) -> dict[str, Any]:
     name = identity[0] if identity else None
     phone = accounts.phone(account)
     read = [field for field, value in (("name", name), ("phone", phone)) if value]
-    audit_log.record("data.read", actor=Actor("staff", str(staff.staff_id)), subject_type="account",
-                     subject_id=account.id,
-                     details={"data": read, "purpose": "联系工单申请人", "ticket_id": ticket.id,
-                              "department_id": ticket.department_id, "staff_name": staff.display_name})
+    record_read(account.id, by=Actor("staff", str(staff.staff_id)), data=read, purpose="ticket_contact",
+                ticket_id=ticket.id, department_id=ticket.department_id)
     return {"ticket_id": ticket.id, "name": name, "phone": phone, "contact_preference": ticket.contact_preference}

@@ -93,10 +93,11 @@ def test_every_staff_read_of_an_application_is_in_the_applicant_s_data_tracker(c
     reads = [e for e in log if e["actor_type"] == "staff"]
     assert len(reads) == 2, log  # the other department's tries read nothing
     material, opened = reads
-    assert opened["actor"] == f"工作人员 #{police.id}" and {"name", "id_number", "phone"} <= set(opened["data"])
-    assert "material:tenancy" in opened["data"] and application["number"] in opened["purpose"]
-    assert material["data"] == ["material:tenancy"]
+    assert opened["actor"] == f"广东省公安厅 工作人员 {police.id:03d}号"
+    assert {"姓名", "身份证号", "手机号"} <= set(opened["data"])
+    assert opened["details"]["application_number"] == application["number"] and opened["purpose"] == "办理您的办件"
+    assert material["data"] == ["申请材料：住所证明（租赁合同或房产证明）"] and material["data"][0] in opened["data"]
     # A step answers the case with its form: that read is recorded as well.
     act(client, police, f"/staff/applications/{application['id']}/accept")
     latest = client.get("/api/v1/me/access-log", headers=resident.headers).json[0]
-    assert latest["data"] == ["application_form"] and latest["details"]["application_id"] == application["id"]
+    assert latest["data"] == ["办件申请表的内容"] and latest["details"]["application_id"] == application["id"]

@@ -82,7 +82,7 @@ def test_a_presentation_with_two_claims_verifies_online_with_exactly_those(clien
     assert (body["mode"], body["status"], body["certificate_type_name"]) == ("counter", "valid", "居民身份证")
     log = client.get("/api/v1/me/access-log", headers=holder["resident"].headers).json
     assert [(e["actor"], e["data"]) for e in log] == [
-        ("扫码核验方", ["certificate.resident_id_card", "age_over_18", "name"])]
+        ("扫码核验方", ["电子证照：居民身份证", "是否年满18周岁", "姓名"])]
     assert log[0]["details"] == {"audience": "yss:counter"}
 
 

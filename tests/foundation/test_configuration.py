@@ -83,3 +83,16 @@ def test_the_readme_documents_every_setting():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     missing = [f.alias for f in Settings.model_fields.values() if f.alias and f"`{f.alias}`" not in readme]
     assert not missing, f"settings missing from the README's configuration table: {missing}"
+
+
+def test_a_development_key_file_from_before_a_new_key_gains_only_the_new_key(tmp_path):
+    import json
+
+    from config import devkeys
+
+    assert set(devkeys.KEY_NAMES) == set(devkeys.generate())
+    old = {k: v for k, v in devkeys.generate().items() if k != "oidc_signing_keys"}
+    (tmp_path / devkeys.FILE_NAME).write_text(json.dumps(old))
+    keys = devkeys.load_or_create(tmp_path)
+    assert {k: keys[k] for k in old} == old and keys["oidc_signing_keys"].startswith(devkeys.DEV_MARK)
+    assert devkeys.load_or_create(tmp_path) == keys

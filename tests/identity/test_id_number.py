@@ -66,7 +66,7 @@ def test_a_value_that_is_not_17_digits_and_a_digit_or_x_is_a_format_error(value)
         "44010619900230123",  # 30 February
         "44010619901301123",  # month 13
         "44010619900100123",  # day 0
-        "44010618991231123",  # before 1900
+        "44010617991231123",  # before 1800
         "44010620250602123",  # the day after today
     ],
 )
@@ -75,8 +75,9 @@ def test_an_impossible_birth_date_is_a_birth_date_error_even_with_a_right_check_
 
 
 def test_the_birth_date_is_checked_before_the_check_character():
-    # GB 11643's own example 440524188001010014 has a right check character but a birth in 1880.
-    assert _code("440524188001010014") == "id_number_birth_date"
+    first17 = "44052419900230001"  # 30 February, and a wrong check character
+    wrong = next(c for c in "0123456789X" if c != compute_check_char(first17))
+    assert _code(first17 + wrong) == "id_number_birth_date"
 
 
 def test_someone_born_today_and_on_1900_01_01_are_accepted():
@@ -112,3 +113,16 @@ def test_an_age_before_birth_is_a_programming_error():
 def test_make_id_number_refuses_bad_parts(area, seq):
     with pytest.raises(ValueError):
         make_id_number(area, date(1990, 1, 1), seq)
+
+
+def test_a_birth_before_1900_is_accepted_as_the_standards_own_example_shows():
+    parsed = parse_id_number("440524188001010014", today=date(2026, 1, 1))
+    assert (parsed.birth_date, parsed.sex) == (date(1880, 1, 1), "male")
+
+
+@pytest.mark.parametrize("birth", ["17991231", "00000101", "18800230", "18801301", "18800100"])
+def test_impossible_birth_dates_are_still_refused(birth):
+    first17 = f"440524{birth}001"
+    with pytest.raises(ValidationFailed) as refused:
+        parse_id_number(first17 + compute_check_char(first17), today=date(2026, 1, 1))
+    assert refused.value.code == "id_number_birth_date"

@@ -101,3 +101,16 @@ def test_wechat_unreachable_is_a_503_and_nothing_half_written(client, emulator, 
     assert response.status_code == 503
     assert response.json["code"] == "upstream_unavailable"
     assert client.get("/api/v1/me", headers=session["headers"]).json["level"] == 0
+
+
+def test_invalid_login_codes_from_one_address_stop_costing_upstream_calls(client, emulator, wx_user):
+    before = emulator.calls("/sns/jscode2session")
+    answers = [client.post("/api/v1/auth/wechat-login", json={"code": f"forged-{n}"},
+                           environ_base={"REMOTE_ADDR": "203.0.113.50"}) for n in range(12)]
+    assert [a.status_code for a in answers] == [400] * 10 + [429] * 2
+    assert answers[-1].json["code"] == "wechat_login_rate_limited" and int(answers[-1].headers["Retry-After"]) > 0
+    assert emulator.calls("/sns/jscode2session") - before == 10
+    # Someone else, at another address, logs in as usual.
+    code = emulator.login_code(wx_user["openid"])
+    assert client.post("/api/v1/auth/wechat-login", json={"code": code},
+                       environ_base={"REMOTE_ADDR": "198.51.100.8"}).status_code == 200

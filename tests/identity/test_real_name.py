@@ -94,23 +94,49 @@ def test_five_failures_a_day_per_account_then_429_with_retry_after(client, emula
     assert emulator.calls("/registry/population/v1/verify") == calls
 
 
-def test_five_failures_a_day_per_id_number_across_accounts(client, emulator, l1):
+def test_three_failures_a_day_on_one_number_stop_that_account_guessing_its_name(client, emulator, l1):
+    session, target = l1(), new_id_number()
+    emulator.register_person("赵六", target)
+    assert [submit(client, session, name, target).status_code for name in ("张三", "李四", "王五")] == [422] * 3
+    calls = emulator.calls("/registry/population/v1/verify")
+    assert submit(client, session, "赵六", target).json["code"] == "real_name_attempts_exceeded"
+    assert emulator.calls("/registry/population/v1/verify") == calls
+
+
+def test_strangers_failing_on_a_number_cannot_lock_its_owner_out(client, emulator, l1):
     target = new_id_number()
     emulator.register_person("赵六", target)
-    for n in range(5):
-        assert submit(client, l1(f"1370000010{n}"), "张三", target).status_code == 422
-    response = submit(client, l1("13700000200"), "赵六", target)
-    assert response.status_code == 429
-    assert response.json["code"] == "real_name_attempts_exceeded"
+    strangers = [l1(f"1370000010{n}") for n in range(4)]
+    for stranger, tries in zip(strangers, (3, 3, 3, 1), strict=True):
+        for _ in range(tries):
+            assert submit(client, stranger, "张三", target).status_code == 422
+    # Ten failures on the number: an account that failed on it is refused, a new one gets one try ...
+    assert submit(client, strangers[3], "李四", target).status_code == 429
+    newcomer = l1("13700000150")
+    assert submit(client, newcomer, "王五", target).status_code == 422
+    assert submit(client, newcomer, "孙七", target).status_code == 429
+    # ... and the owner, who knows their own name, gets through.
+    owner = l1("13700000200")
+    assert submit(client, owner, "赵六", target).status_code == 200
 
 
-def test_an_id_number_verified_by_another_account_is_refused_with_its_own_code(client, emulator, l1):
+def test_a_number_verified_by_another_account_reveals_nothing_to_a_wrong_name(client, emulator, l1):
     number = new_id_number()
     emulator.register_person("张三", number)
     assert submit(client, l1("13700000301"), "张三", number).status_code == 200
-    response = submit(client, l1("13700000302"), "张三", number)
-    assert response.status_code == 409
-    assert response.json["code"] == "id_number_bound_to_other_account"
+    response = submit(client, l1("13700000302"), "李四", number)
+    assert (response.status_code, response.json["code"]) == (422, "real_name_mismatch")
+
+
+def test_an_id_number_verified_by_another_account_is_refused_with_its_own_code_and_counted(client, emulator, l1):
+    number = new_id_number()
+    emulator.register_person("张三", number)
+    assert submit(client, l1("13700000301"), "张三", number).status_code == 200
+    other = l1("13700000302")
+    answers = [submit(client, other, "张三", number) for _ in range(4)]
+    assert [a.status_code for a in answers] == [409, 409, 409, 429]
+    assert answers[0].json["code"] == "id_number_bound_to_other_account"
+    assert answers[-1].json["code"] == "real_name_attempts_exceeded"
 
 
 def test_registry_down_is_503_and_counts_no_attempt(client, emulator, l1):

@@ -152,3 +152,14 @@ def test_a_renamed_holder_is_seen_by_the_next_check(client, company, authority):
     send_ok(client, authority, entity_record(company.uscc, company.representative, name="广州市新名贸易有限公司",
                                              version=2))
     assert client.get(CHECK, query_string={"number": NUMBER}).json["holder_name"] == "广州市新名贸易有限公司"
+
+
+def test_a_bulk_check_counts_each_of_its_numbers_against_the_limit(client, company):
+    bulk = [NUMBER] * 100
+    statuses = []
+    for _ in range(2 * CHECKS_PER_MINUTE // 100 + 1):  # a minute boundary may pass once, not twice
+        statuses.append(client.post(CHECK, json={"numbers": bulk}, environ_base={"REMOTE_ADDR": "203.0.113.9"})
+                        .status_code)
+        if statuses[-1] == 429:
+            break
+    assert statuses[-1] == 429

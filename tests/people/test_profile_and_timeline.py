@@ -3,14 +3,15 @@
 import json
 from datetime import date
 
-from app.audit.log import Actor, record
-from app.db import transactional
+from app.audit.disclosures import record_read
+from app.audit.log import Actor
 from app.people.household import parents_of
 from app.people.persons import find_person
 from tests.support.certificates import full_authority, issue
 from tests.support.intake import record as intake_record
 from tests.support.intake import send_batch
 from tests.support.residents import create_resident, new_id_number
+from tests.support.staff import create_staff_member, load_demo_catalogue
 
 
 def event(id_number, kind, day, **payload):
@@ -100,21 +101,22 @@ def test_one_residents_timeline_never_shows_anothers_events(client):
     assert client.get("/api/v1/me/life-events", headers=other.headers).json == []
 
 
-@transactional
-def _staff_read(account_id: int) -> None:
-    record("data.read", actor=Actor("staff", "12"), subject_type="account", subject_id=account_id,
-           details={"data": ["profile"], "purpose": "处理工单 #5 时核对身份", "ticket_id": 5})
+def _staff_read(account_id: int, staff_id: int) -> None:
+    record_read(account_id, by=Actor("staff", str(staff_id)), data=["profile"], purpose="ticket_handling",
+                ticket_id=5, internal_note="not shown")
 
 
 def test_the_access_log_names_who_read_what_why_and_when_without_staff_usernames(client):
+    load_demo_catalogue()
+    staff = create_staff_member(display_name="李工作")
     resident, other = create_resident(level=2), create_resident(level=2)
-    _staff_read(resident.account_id)
-    _staff_read(other.account_id)
+    _staff_read(resident.account_id, staff.id)
+    _staff_read(other.account_id, staff.id)
     log = client.get("/api/v1/me/access-log", headers=resident.headers)
     assert log.status_code == 200
     assert json.loads(log.headers["X-Pagination"])["total"] == 1
     entry = log.json[0]
-    assert (entry["actor_type"], entry["actor"]) == ("staff", "工作人员 #12")
-    assert (entry["data"], entry["purpose"], entry["details"]) == (["profile"], "处理工单 #5 时核对身份",
+    assert (entry["actor_type"], entry["actor"]) == ("staff", f"广东省公安厅 工作人员 {staff.id:03d}号")
+    assert (entry["data"], entry["purpose"], entry["details"]) == (["个人基本信息"], "处理您的工单",
                                                                    {"ticket_id": 5})
     assert entry["at"]

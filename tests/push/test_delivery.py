@@ -13,6 +13,7 @@ from app.push.content import WeChatMessage
 from app.push.models import Consent, Delivery, Notification
 from app.push.notify import notify
 from tests.push.conftest import sent_to
+from tests.support.residents import create_resident
 
 NOTICE = "tmpl-notice-0004"  # one-time: thing1, thing2
 LONG = "tmpl-service-reminder-0002"  # long-term: thing1, thing2, date3
@@ -200,3 +201,15 @@ def test_a_send_interrupted_mid_call_is_never_resent_on_its_own(person, wechat):
         row = _run(nid)
     assert (row.state, row.reason) == ("failed", "interrupted")
     assert sent_to(wechat, resident.openid) == []
+
+
+def test_an_empty_patch_of_my_preferences_is_refused_and_changes_nothing(client):
+    resident = create_resident(level=0)
+    before = client.get("/api/v1/me/notification-preferences", headers=resident.headers).json
+    for body in ({}, {"categories": {}}):
+        response = client.patch("/api/v1/me/notification-preferences", json=body, headers=resident.headers)
+        assert response.status_code == 422, body
+        assert response.json["code"] == "validation_error"
+    assert client.get("/api/v1/me/notification-preferences", headers=resident.headers).json == before
+    zero = client.patch("/api/v1/me/notification-preferences", json={"daily_cap": 0}, headers=resident.headers)
+    assert zero.status_code == 200 and zero.json["daily_cap"] == 0

@@ -80,8 +80,11 @@ def test_opening_a_requesters_details_is_written_to_their_access_log(client, wor
     entry = entries[0]
     assert (entry.actor_type, entry.actor_id) == ("staff", str(police.id))
     assert (entry.subject_type, entry.subject_id) == ("account", str(resident.account_id))
-    assert entry.details["data"] == ["name", "phone"] and entry.details["purpose"] == "联系工单申请人"
+    assert entry.details["data"] == ["name", "phone"] and entry.details["purpose"] == "ticket_contact"
     assert "陈小明" not in str(entry.details) and "13800138000" not in str(entry.details)
+    [shown] = client.get("/api/v1/me/access-log", headers=resident.headers).json
+    assert (shown["actor"], shown["data"], shown["purpose"]) == (
+        f"广东省公安厅 工作人员 {police.id:03d}号", ["姓名", "手机号"], "联系您处理工单")
 
 
 def test_the_queue_filters_by_state_and_assignee(client, world):
