@@ -6,7 +6,7 @@ import marshmallow as ma
 from flask import request
 from flask.views import MethodView
 
-from api.blueprint import Blueprint, current_principal
+from api.blueprint import Blueprint, current_principal, paged, window
 from api.schemas import USCC_EXAMPLE, Int
 from app.errors import NotFound
 from app.identity.models import L2
@@ -106,10 +106,8 @@ class EntityLicences(MethodView):
     @blp.paginate()
     def get(self, query, uscc, pagination_parameters):
         """The entity's licences with their status today (and decisions scheduled for later), optionally filtered."""
-        items, pagination_parameters.item_count = holdings.entity_licences(
-            current_principal().account_id, uscc, query.get("status"), pagination_parameters.first_item,
-            pagination_parameters.page_size)
-        return items
+        return paged(pagination_parameters, holdings.entity_licences(
+            current_principal().account_id, uscc, query.get("status"), window(pagination_parameters)))
 
 
 @blp.route("/entities/<uscc>/licences/<int:licence_id>")

@@ -83,9 +83,7 @@ class MyLifeEvents(MethodView):
     @blp.paginate()
     def get(self, pagination_parameters):
         """My life-event timeline, newest first."""
-        events, pagination_parameters.item_count = timeline.my_events(
-            current_principal(), pagination_parameters.page, pagination_parameters.page_size)
-        return events
+        return paged(pagination_parameters, timeline.my_events(current_principal(), window(pagination_parameters)))
 
     @blp.auth(L2)
     @blp.arguments(LifeEventSchema, example={"type": "relocation", "date": "2025-03-01",

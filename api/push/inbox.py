@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from flask.views import MethodView
 
-from api.blueprint import Blueprint, current_principal
+from api.blueprint import Blueprint, current_principal, paged, window
 from api.schemas import Int
 from app.errors import NotFound
 from app.identity.models import L0
@@ -56,11 +56,8 @@ class Notifications(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         """My notifications, newest first (X-Pagination carries the total)."""
-        rows, total = inbox.list_notifications(
-            current_principal().account_id, unread_only=args["unread"],
-            offset=pagination_parameters.first_item, limit=pagination_parameters.page_size)
-        pagination_parameters.item_count = total
-        return rows
+        return paged(pagination_parameters, inbox.list_notifications(
+            current_principal().account_id, unread_only=args["unread"], window=window(pagination_parameters)))
 
 
 @blp.route("/unread-count")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from flask.views import MethodView
 
-from api.blueprint import Blueprint, current_staff
+from api.blueprint import Blueprint, current_staff, paged, window
 from api.schemas import Int
 from app.errors import NotFound
 from app.push import operations
@@ -52,9 +52,7 @@ class DeadLetters(MethodView):
     @blp.paginate()
     def get(self, pagination_parameters):
         """Deliveries that gave up (retries exhausted, interrupted mid-send)."""
-        rows, total = operations.dead_letters(pagination_parameters.first_item, pagination_parameters.page_size)
-        pagination_parameters.item_count = total
-        return rows
+        return paged(pagination_parameters, operations.dead_letters(window(pagination_parameters)))
 
 
 @blp.route("/dead-letters/<int:delivery_id>/requeue")

@@ -94,9 +94,11 @@ class Rectifications(MethodView):
     @blp.staff(role=SUPERVISOR)
     @blp.arguments(CaseQuerySchema, location="query")
     @blp.response(200, CaseSchema(many=True), example=[CASE_EXAMPLE])
-    def get(self, args):
+    @blp.paginate(page_size=50, max_page_size=100)
+    def get(self, args, pagination_parameters):
         """Rectification cases of my departments, earliest deadline first (supervisor)."""
-        return rectification.cases(current_staff(), args.get("state"))
+        return paged(pagination_parameters,
+                     rectification.cases(current_staff(), args.get("state"), window(pagination_parameters)))
 
 
 @blp.route("/staff/rectifications/<int:case_id>")
@@ -148,9 +150,10 @@ class RatingAppeals(MethodView):
     @blp.arguments(AppealQuerySchema, location="query")
     @blp.response(200, CaseSchema(many=True), example=[{**CASE_EXAMPLE, "state": "appealed",
                                                         "appeal": APPEAL_EXAMPLE}])
-    def get(self, args):
+    @blp.paginate(page_size=50, max_page_size=100)
+    def get(self, args, pagination_parameters):
         """Appealed cases of every department, oldest appeal first (admin)."""
-        return rectification.appeals(args.get("pending"))
+        return paged(pagination_parameters, rectification.appeals(args.get("pending"), window(pagination_parameters)))
 
 
 @blp.route("/staff/rating-appeals/<int:case_id>/decision")

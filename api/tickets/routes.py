@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from api.blueprint import Blueprint, current_principal, current_staff
+from api.blueprint import Blueprint, current_principal, current_staff, paged, window
 from api.tickets.schemas import (
     EVENT_EXAMPLE,
     MESSAGE_EXAMPLE,
@@ -47,9 +47,11 @@ class MyTickets(MethodView):
     @blp.arguments(MyTicketsQuerySchema, location="query")
     @blp.response(200, TicketSchema(many=True), example=[TICKET_EXAMPLE])
     @blp.errors(NotFound)
-    def get(self, args):
+    @blp.paginate(page_size=50, max_page_size=100)
+    def get(self, args, pagination_parameters):
         """My tickets, newest first; or, with entity_uscc, all of that company's tickets."""
-        return views.my_tickets(_me(), args.get("entity_uscc"))
+        return paged(pagination_parameters,
+                     views.my_tickets(_me(), args.get("entity_uscc"), window(pagination_parameters)))
 
     @blp.auth(L1)
     @blp.arguments(NewTicketSchema, example=NEW_TICKET_EXAMPLE)
@@ -128,10 +130,7 @@ class StaffQueue(MethodView):
     @blp.paginate()
     def get(self, args, pagination_parameters):
         """My departments' tickets by department, state, overdue and assignee, earliest deadline first."""
-        items, total = queues.queue(current_staff(), page=pagination_parameters.page,
-                                    page_size=pagination_parameters.page_size, **args)
-        pagination_parameters.item_count = total
-        return items
+        return paged(pagination_parameters, queues.queue(current_staff(), window=window(pagination_parameters), **args))
 
 
 @blp.route("/staff/sla-watch")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app import clock
 from app.db import session
@@ -15,6 +15,7 @@ from app.licences.catalogue import licence_type
 from app.licences.models import Licence, LicenceStatusChange
 from app.licences.register import scheduled_changes
 from app.licences.status import licence_status, status_condition, window_opens
+from app.paging import Page, Window, fetch_page
 
 VIEW_LICENCES = "view_licences"
 
@@ -61,19 +62,16 @@ def licence_view(licence: Licence, today: date, scheduled: list[LicenceStatusCha
                        [change_view(c) for c in scheduled or []], history or [])
 
 
-def entity_licences(account_id: int, uscc: str, status: str | None, offset: int,
-                    limit: int) -> tuple[list[LicenceView], int]:
+def entity_licences(account_id: int, uscc: str, status: str | None, window: Window) -> Page[LicenceView]:
     entity = require_acting(account_id, uscc, VIEW_LICENCES).entity
     today = clock.today()
     where = [Licence.entity_id == entity.id]
     if status:
         where.append(status_condition(status, today))
-    s = session()
-    total = s.scalar(select(func.count()).select_from(Licence).where(*where)) or 0
-    rows = list(s.scalars(select(Licence).where(*where).order_by(Licence.valid_until.is_(None), Licence.valid_until,
-                                                                Licence.id).offset(offset).limit(limit)))
-    scheduled = scheduled_changes([licence.id for licence in rows]) if rows else {}
-    return [licence_view(licence, today, scheduled.get(licence.id)) for licence in rows], total
+    statement = select(Licence).where(*where).order_by(Licence.valid_until.is_(None), Licence.valid_until, Licence.id)
+    page = fetch_page(session(), statement, window, lambda licence: licence)
+    scheduled = scheduled_changes([licence.id for licence in page.items]) if page.items else {}
+    return Page([licence_view(licence, today, scheduled.get(licence.id)) for licence in page.items], page.total)
 
 
 def entity_licence(account_id: int, uscc: str, licence_id: int) -> LicenceView:

@@ -2,20 +2,36 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app import clock
 from app.audit import log as audit_log
 from app.audit.log import Actor
 from app.db import session, transactional
 from app.identity.sessions import Principal
+from app.paging import Page, Window, fetch_page
 from app.people import errors
 from app.people.events_catalogue import event_type, validate_payload
 from app.people.models import LifeEvent, Person
 from app.people.persons import person_of_account
+
+
+@dataclass(frozen=True)
+class LifeEventView:
+    id: int
+    type: str
+    occurred_on: date
+    source: str  # authority | self
+    payload: dict[str, Any]
+    recorded_at: datetime
+
+
+def event_view(event: LifeEvent) -> LifeEventView:
+    return LifeEventView(event.id, event.type, event.occurred_on, event.source, event.payload, event.recorded_at)
 
 
 def record_authority_event(person: Person, type_name: str, occurred_on: date, payload: dict[str, Any],
@@ -43,7 +59,7 @@ def births_of(person_id: int, since: date) -> list[LifeEvent]:
 
 
 @transactional
-def report_event(principal: Principal, type_name: str, occurred_on: date, payload: dict[str, Any]) -> LifeEvent:
+def report_event(principal: Principal, type_name: str, occurred_on: date, payload: dict[str, Any]) -> LifeEventView:
     """A resident adds an event of a self-reportable type to their own timeline."""
     kind = event_type(type_name)
     if not kind.self_reportable:
@@ -58,15 +74,12 @@ def report_event(principal: Principal, type_name: str, occurred_on: date, payloa
     audit_log.record("people.life_event_reported", actor=Actor("resident", str(principal.account_id)),
                      subject_type="account", subject_id=principal.account_id,
                      details={"event_id": event.id, "type": kind.name})
-    return event
+    return event_view(event)
 
 
-def my_events(principal: Principal, page: int, page_size: int) -> tuple[list[LifeEvent], int]:
+def my_events(principal: Principal, window: Window) -> Page[LifeEventView]:
     """Newest first (by event date, then by when it was recorded)."""
     person = person_of_account(principal.account_id)
-    s = session()
-    total = s.scalar(select(func.count()).select_from(LifeEvent).where(LifeEvent.person_id == person.id))
-    rows = s.scalars(select(LifeEvent).where(LifeEvent.person_id == person.id)
-                     .order_by(LifeEvent.occurred_on.desc(), LifeEvent.id.desc())
-                     .offset((page - 1) * page_size).limit(page_size)).all()
-    return list(rows), total or 0
+    statement = (select(LifeEvent).where(LifeEvent.person_id == person.id)
+                 .order_by(LifeEvent.occurred_on.desc(), LifeEvent.id.desc()))
+    return fetch_page(session(), statement, window, event_view)

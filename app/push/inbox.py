@@ -2,12 +2,35 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
 from sqlalchemy import func, select, update
 
 from app import clock
 from app.db import session, transactional
 from app.errors import NotFound
+from app.paging import Page, Window, fetch_page
 from app.push.models import Notification
+
+
+@dataclass(frozen=True)
+class NotificationView:
+    id: int
+    category: str
+    title: str
+    body: str
+    page: str | None
+    rule_id: str | None
+    created_at: datetime
+    read_at: datetime | None
+    why: dict[str, Any]
+
+
+def notification_view(row: Notification) -> NotificationView:
+    return NotificationView(row.id, row.category, row.title, row.body, row.page, row.rule_id, row.created_at,
+                            row.read_at, row.why)
 
 
 def my_notifications_query(account_id: int, unread_only: bool = False):
@@ -17,10 +40,8 @@ def my_notifications_query(account_id: int, unread_only: bool = False):
     return stmt.order_by(Notification.id.desc())
 
 
-def list_notifications(account_id: int, *, unread_only: bool, offset: int, limit: int) -> tuple[list, int]:
-    stmt = my_notifications_query(account_id, unread_only)
-    total = session().scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    return list(session().scalars(stmt.offset(offset).limit(limit))), total
+def list_notifications(account_id: int, *, unread_only: bool, window: Window) -> Page[NotificationView]:
+    return fetch_page(session(), my_notifications_query(account_id, unread_only), window, notification_view)
 
 
 def unread_count(account_id: int) -> int:
@@ -29,13 +50,13 @@ def unread_count(account_id: int) -> int:
 
 
 @transactional
-def mark_read(account_id: int, notification_id: int) -> Notification:
+def mark_read(account_id: int, notification_id: int) -> NotificationView:
     row = session().get(Notification, notification_id)
     if row is None or row.recipient_account_id != account_id:
         raise NotFound()
     if row.read_at is None:
         row.read_at = clock.now()
-    return row
+    return notification_view(row)
 
 
 @transactional

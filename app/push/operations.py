@@ -6,6 +6,9 @@ interrupted mid-call); permanent refusals (bad data, unknown openid…) are not 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlalchemy import func, or_, select, update
 
 from app import clock
@@ -13,10 +16,28 @@ from app.audit import log as audit_log
 from app.audit.log import Actor
 from app.db import after_commit, session, transactional
 from app.errors import NotFound
+from app.paging import Page, Window, fetch_page
 from app.push.delivery import enqueue_deliveries
 from app.push.models import Delivery
 
 DEAD_LETTER = or_(Delivery.reason.like("retries_exhausted:%"), Delivery.reason == "interrupted")
+
+
+@dataclass(frozen=True)
+class DeliveryView:
+    id: int
+    notification_id: int
+    rule_id: str | None
+    template_id: str
+    state: str
+    reason: str | None
+    attempts: int
+    updated_at: datetime
+
+
+def delivery_view(row: Delivery) -> DeliveryView:
+    return DeliveryView(row.id, row.notification_id, row.rule_id, row.template_id, row.state, row.reason,
+                        row.attempts, row.updated_at)
 
 
 def delivery_figures() -> list[dict]:
@@ -29,14 +50,12 @@ def dead_letters_query():
     return select(Delivery).where(Delivery.state == "failed", DEAD_LETTER).order_by(Delivery.id.desc())
 
 
-def dead_letters(offset: int, limit: int) -> tuple[list[Delivery], int]:
-    stmt = dead_letters_query()
-    total = session().scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    return list(session().scalars(stmt.offset(offset).limit(limit))), total
+def dead_letters(window: Window) -> Page[DeliveryView]:
+    return fetch_page(session(), dead_letters_query(), window, delivery_view)
 
 
 @transactional
-def requeue(delivery_id: int, staff_id: int) -> Delivery:
+def requeue(delivery_id: int, staff_id: int) -> DeliveryView:
     """Give a dead letter a fresh round of attempts (its consent is spent again on claim)."""
     now = clock.now()
     done = session().execute(update(Delivery).where(Delivery.id == delivery_id, Delivery.state == "failed", DEAD_LETTER)
@@ -47,4 +66,4 @@ def requeue(delivery_id: int, staff_id: int) -> Delivery:
     audit_log.record("push.delivery_requeued", actor=Actor("staff", str(staff_id)), subject_type="delivery",
                      subject_id=str(delivery_id), details={})
     after_commit(lambda: enqueue_deliveries([delivery_id]))
-    return session().get(Delivery, delivery_id, populate_existing=True)
+    return delivery_view(session().get(Delivery, delivery_id, populate_existing=True))

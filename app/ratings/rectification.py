@@ -23,6 +23,7 @@ from sqlalchemy.orm import aliased
 from app import clock
 from app.db import session, transactional
 from app.errors import NotFound
+from app.paging import Page, Window, fetch_page
 from app.ratings import errors
 from app.ratings.models import BAD_SCORES, Rating, RatingAppeal, RectificationCase, RectificationFollowUp
 from app.staff.auth import StaffPrincipal
@@ -108,11 +109,12 @@ def view(case: RectificationCase) -> dict[str, Any]:
     }
 
 
-def cases(staff: StaffPrincipal, state: str | None = None) -> list[dict[str, Any]]:
+def cases(staff: StaffPrincipal, state: str | None = None, window: Window = Window(0, 50)) -> Page[dict[str, Any]]:
+    """My departments' cases, earliest deadline first."""
     stmt = select(RectificationCase).where(RectificationCase.department_id.in_(staff.department_ids))
     if state:
         stmt = stmt.where(RectificationCase.state == state)
-    return [view(c) for c in session().scalars(stmt.order_by(RectificationCase.due, RectificationCase.id))]
+    return fetch_page(session(), stmt.order_by(RectificationCase.due, RectificationCase.id), window, view)
 
 
 def case_view(staff: StaffPrincipal, case_id: int) -> dict[str, Any]:
@@ -156,12 +158,12 @@ def file_appeal(staff: StaffPrincipal, case_id: int, reason: str) -> dict[str, A
     return view(case)
 
 
-def appeals(pending: bool | None = None) -> list[dict[str, Any]]:
+def appeals(pending: bool | None = None, window: Window = Window(0, 50)) -> Page[dict[str, Any]]:
     """Every department's appealed cases, oldest first (for admins, who decide them)."""
     stmt = select(RectificationCase).join(RatingAppeal, RatingAppeal.case_id == RectificationCase.id)
     if pending is not None:
         stmt = stmt.where(RatingAppeal.decision.is_(None) if pending else RatingAppeal.decision.is_not(None))
-    return [view(c) for c in session().scalars(stmt.order_by(RatingAppeal.filed_at, RatingAppeal.id))]
+    return fetch_page(session(), stmt.order_by(RatingAppeal.filed_at, RatingAppeal.id), window, view)
 
 
 @transactional

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 
 from app import clock
 from app.db import session
+from app.paging import Page, Window, fetch_page
 from app.staff.auth import StaffPrincipal
 from app.tickets import sla
 from app.tickets.lifecycle import OPEN_STATES
@@ -16,9 +17,9 @@ from app.tickets.views import for_staff
 
 
 def queue(staff: StaffPrincipal, *, department_id: int | None = None, state: str | None = None,
-          overdue: bool | None = None, assignee: str | None = None, page: int = 1,
-          page_size: int = 20) -> tuple[list[dict[str, Any]], int]:
-    """One page of the tickets the staff member may see, oldest deadline first, and the total.
+          overdue: bool | None = None, assignee: str | None = None,
+          window: Window = Window(0, 20)) -> Page[dict[str, Any]]:
+    """One page of the tickets the staff member may see, oldest deadline first.
 
     ``assignee``: "me", "none" (unassigned) or a staff id.
     """
@@ -38,11 +39,8 @@ def queue(staff: StaffPrincipal, *, department_id: int | None = None, state: str
         conditions.append(Ticket.assignee_id.is_(None))
     elif assignee:
         conditions.append(Ticket.assignee_id == int(assignee))
-    s = session()
-    total = s.scalar(select(func.count()).select_from(Ticket).where(*conditions))
-    rows = s.scalars(select(Ticket).where(*conditions).order_by(Ticket.resolution_due, Ticket.id)
-                     .limit(page_size).offset((page - 1) * page_size))
-    return [for_staff(t) for t in rows], total
+    statement = select(Ticket).where(*conditions).order_by(Ticket.resolution_due, Ticket.id)
+    return fetch_page(session(), statement, window, for_staff)
 
 
 def sla_watch(staff: StaffPrincipal) -> list[dict[str, Any]]:

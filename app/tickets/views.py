@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app import clock
 from app.db import session
 from app.entities.acting import require_acting
+from app.paging import Page, Window, fetch_page
 from app.staff.auth import StaffPrincipal
 from app.staff.models import Department, Service, StaffMember
 from app.tickets.access import requester_ticket, staff_ticket
@@ -64,15 +65,16 @@ def staff_view(staff: StaffPrincipal, ticket_id: int) -> dict[str, Any]:
     return for_staff(staff_ticket(staff, ticket_id))
 
 
-def my_tickets(account_id: int, entity_uscc: str | None = None) -> list[dict[str, Any]]:
-    """Tickets I opened; with ``entity_uscc``, the company's tickets whoever opened them (for those
-    acting for it with ``manage_tickets``)."""
+def my_tickets(account_id: int, entity_uscc: str | None = None,
+               window: Window = Window(0, 50)) -> Page[dict[str, Any]]:
+    """Tickets I opened, newest first; with ``entity_uscc``, the company's tickets whoever opened them
+    (for those acting for it with ``manage_tickets``)."""
     if entity_uscc is None:
         stmt = select(Ticket).where(Ticket.requester_id == account_id)
     else:
         uscc = require_acting(account_id, entity_uscc, "manage_tickets").entity.uscc
         stmt = select(Ticket).where(Ticket.entity_uscc == uscc)
-    return [for_requester(t) for t in session().scalars(stmt.order_by(Ticket.id.desc()))]
+    return fetch_page(session(), stmt.order_by(Ticket.id.desc()), window, for_requester)
 
 
 def _events(ticket: Ticket, *, for_staff_eyes: bool) -> list[dict[str, Any]]:

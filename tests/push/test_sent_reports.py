@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from app import clock
 from app.db import remove_session, session
 from app.integrations.wechat import wechat as wechat_client
+from app.paging import Window
 from app.push import delivery, operations, reports
 from app.push.models import SentReport
 from app.push.rules import load_templates
@@ -66,7 +67,8 @@ def test_wechats_reports_settle_sends_whose_worker_died_when_they_say_which(pers
     assert {_delivery(nid).state for nid in pair} == {"sent"}
     # One report for two interrupted sends: which one arrived cannot be told; both stay for an operator.
     assert [(_delivery(nid).state, _delivery(nid).reason) for nid in mixed] == [("failed", "interrupted")] * 2
-    assert sorted(d.id for d in operations.dead_letters(0, 10)[0]) == sorted(_delivery(nid).id for nid in mixed)
+    dead = operations.dead_letters(Window(0, 10)).items
+    assert sorted(d.id for d in dead) == sorted(_delivery(nid).id for nid in mixed)
     assert [m["data"]["thing2"]["value"] for m in sent_to(wechat, half.openid)] == ["丁"]
 
 

@@ -35,6 +35,7 @@ from sqlalchemy import select
 from app import clock
 from app.db import remove_session, session
 from app.identity.models import Account
+from app.paging import Window
 from app.push import delivery, operations
 from app.push.content import WeChatMessage
 from app.push.models import Delivery
@@ -170,7 +171,7 @@ def test_a_worker_killed_mid_batch_sends_nothing_twice_and_every_notification_ar
 
         # The dead letters are the rest of the interrupted sends; the operator requeues those that never arrived.
         missing = [rows[markers[m]].id for m in markers if sent[m] == 0]
-        assert sorted(d.id for d in operations.dead_letters(0, 100)[0]) == sorted(in_flight - {
+        assert sorted(d.id for d in operations.dead_letters(Window(0, 100)).items) == sorted(in_flight - {
             rows[markers[m]].id for m in whole})
         assert len(missing) <= len(in_flight)
         for delivery_id in missing:

@@ -39,7 +39,7 @@ def test_the_rectification_deadline_is_configurable(world, monkeypatch):
     with clock.freeze(_at(2025, 9, 30)):
         ticket = ticket_in_state(resident.account_id, agent, "resolved")
         ratings.rate_ticket(resident.account_id, ticket.id, 1)
-    [case] = rectification.cases(agent.principal)
+    [case] = rectification.cases(agent.principal).items
     assert case["due"].astimezone(SH).date() == date(2025, 10, 14)  # 9, 10, 11, 13, 14
 
 
@@ -56,7 +56,7 @@ def test_a_ticket_is_rated_once_after_resolution_and_editable_for_24_hours(clien
     with clock.freeze(start + timedelta(hours=23)):
         changed = client.put(url, headers=resident.headers, json={"score": 2, "comment": "其实没解决"})
     assert changed.json["id"] == first.json["id"] and changed.json["score"] == 2
-    assert len(rectification.cases(create_staff_member(role="supervisor").principal)) == 1  # now bad: a case
+    assert len(rectification.cases(create_staff_member(role="supervisor").principal).items) == 1  # now bad: a case
     with clock.freeze(start + timedelta(hours=24, seconds=1)):
         late = client.put(url, headers=resident.headers, json={"score": 5})
     assert late.status_code == 409 and late.json["code"] == "rating_locked"
@@ -120,7 +120,7 @@ def test_aggregates_by_staff_service_month_and_department(client, world):
         ratings.rate_ticket(rid, t1.id, 5)
         ratings.rate_ticket(rid, t2.id, 2)
         ratings.rate_ticket(rid, t3.id, 1)
-    case_a, case_b = sorted(rectification.cases(supervisor.principal), key=lambda c: c["rating"]["ticket_id"])
+    case_a, case_b = sorted(rectification.cases(supervisor.principal).items, key=lambda c: c["rating"]["ticket_id"])
     assert case_a["due"].astimezone(SH).date() == date(2025, 10, 29)
     with clock.freeze(_at(2025, 10, 20)):
         rectification.record_outcome(supervisor.principal, case_a["id"], "已整改")  # on time

@@ -1,5 +1,7 @@
 """Tickets for a company: opened by its legal representative or an agent with manage_tickets."""
 
+import json
+
 import pytest
 
 from app.tickets import lifecycle
@@ -91,3 +93,15 @@ def test_a_companys_ticket_news_reaches_everyone_acting_with_manage_tickets(clie
 
     assert titles(company.representative) == titles(helper) == ["工单已办结"]
     assert titles(viewer) == []
+
+
+def test_my_tickets_are_paged_newest_first_with_the_total_in_x_pagination(client, company):
+    rep = company.representative
+    opened = [open_for(client, rep, None).json["id"] for _ in range(3)]
+    first = client.get("/api/v1/tickets", headers=rep.headers, query_string={"page_size": 2})
+    second = client.get("/api/v1/tickets", headers=rep.headers, query_string={"page_size": 2, "page": 2})
+    assert [t["id"] for t in first.json + second.json] == opened[::-1]
+    assert json.loads(first.headers["X-Pagination"])["total"] == 3
+    everything = client.get("/api/v1/tickets", headers=rep.headers)  # 50 a page unless asked
+    assert [t["id"] for t in everything.json] == opened[::-1]
+    assert client.get("/api/v1/tickets", headers=rep.headers, query_string={"page_size": 101}).status_code == 422
