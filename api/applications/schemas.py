@@ -242,7 +242,7 @@ class EventSchema(ma.Schema):
     application_id = Int()
     at = ma.fields.DateTime()
     actor_type = _text(metadata={"description": "applicant · staff · rule · system"})
-    actor = _text()
+    actor = _text(metadata={"description": "who, as residents see it: staff by department and number"})
     kind = _text()
     from_state = _text(allow_none=True)
     to_state = _text(allow_none=True)
@@ -347,7 +347,8 @@ SUMMARY_EXAMPLE = {
     "bundle_id": None, "due_at": "2026-12-24T15:59:59Z", "overdue": False, "paused": False,
     "submitted_at": "2026-12-03T02:05:00Z", "updated_at": "2026-12-03T03:00:00Z"}
 EVENT_EXAMPLE = {"id": 9, "application_id": 123, "at": "2026-12-03T03:00:00Z", "actor_type": "staff",
-                 "actor": "工作人员 #2", "kind": "accepted", "from_state": "submitted", "to_state": "accepted",
+                 "actor": "广东省公安厅 工作人员 002号", "kind": "accepted", "from_state": "submitted",
+                 "to_state": "accepted",
                  "details": {"opinion": "材料齐全，予以受理", "due_at": "2026-12-24T15:59:59Z"}}
 RULE_OUTCOME_EXAMPLE = {
     "rule": {"id": "jsz_hz_in_window", "version": 1},

@@ -14,6 +14,8 @@ from app.applications.errors import STATE_NAMES
 from app.applications.guides import Guide, guides
 from app.applications.models import Application, ApplicationEvent, ApplicationUpload
 from app.db import session
+from app.staff.labels import staff_label
+from app.staff.models import Department
 
 ACTOR_NAMES = {"applicant": "申请人", "staff": "工作人员", "rule": "自动审批规则", "system": "系统"}
 
@@ -199,10 +201,10 @@ def summary_view(application: Application) -> ApplicationSummary:
                               application.submitted_at, application.updated_at)
 
 
-def event_view(event: ApplicationEvent) -> EventView:
+def event_view(event: ApplicationEvent, department_name: str | None = None) -> EventView:
     actor = ACTOR_NAMES.get(event.actor_type, event.actor_type)
     if event.actor_type == "staff" and event.actor_id:
-        actor = f"工作人员 #{event.actor_id}"  # never a username (as in the data tracker)
+        actor = staff_label(department_name, event.actor_id)  # as in the data tracker, never a name
     return EventView(event.id, event.application_id, event.at, event.actor_type, actor, event.kind,
                      event.from_state, event.to_state, dict(event.details or {}))
 
@@ -210,6 +212,10 @@ def event_view(event: ApplicationEvent) -> EventView:
 def events_of(application: Application) -> list[EventView]:
     ids = [application.id, *session().scalars(select(Application.id).where(
         Application.bundle_id == application.id))]
-    rows = session().scalars(select(ApplicationEvent).where(ApplicationEvent.application_id.in_(ids))
-                             .order_by(ApplicationEvent.at, ApplicationEvent.id))
-    return [event_view(e) for e in rows]
+    rows = session().execute(
+        select(ApplicationEvent, Department.name)
+        .join(Application, Application.id == ApplicationEvent.application_id)
+        .outerjoin(Department, Department.id == Application.department_id)
+        .where(ApplicationEvent.application_id.in_(ids))
+        .order_by(ApplicationEvent.at, ApplicationEvent.id))
+    return [event_view(event, department) for event, department in rows]

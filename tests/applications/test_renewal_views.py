@@ -1,0 +1,31 @@
+"""What the 办事 pages read after an ID card renewal: who acted in the timeline, the rating, the
+wallet and the renewed card's disclosable claims."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.applications.support import act, draft, police_staff, resident_with_id_card
+
+
+def renew(client: Any, *, approve: bool = True) -> dict[str, Any]:
+    resident = resident_with_id_card(client, name="张三")
+    staff = police_staff()
+    application = draft(client, resident, "gd-gat-sfz-hl")
+    old_card_id = {m["code"]: m for m in application["materials"]}["old_card"]["certificate_id"]
+    client.patch(f"/api/v1/applications/{application['id']}", headers=resident.headers,
+                 json={"fields": {"reason": "有效期满", "mailing_address": "广州市天河区体育西路1号"}})
+    act(client, resident, f"/applications/{application['id']}/submit")
+    act(client, staff, f"/staff/applications/{application['id']}/accept", opinion="材料齐全")
+    done = act(client, staff, f"/staff/applications/{application['id']}/approve", opinion="准予换领") \
+        if approve else None
+    return {"resident": resident, "staff": staff, "id": application["id"], "old_card_id": old_card_id,
+            "card_id": done["result"]["certificate_id"] if done else None}
+
+
+def test_the_timeline_shows_the_staff_member_by_department_and_number_as_the_data_tracker_does(client):
+    case = renew(client, approve=False)
+    events = client.get(f"/api/v1/applications/{case['id']}/events", headers=case["resident"].headers).json
+    accepted = next(e for e in events if e["kind"] == "accepted")
+    assert accepted["actor"] == f"广东省公安厅 工作人员 {case['staff'].id:03d}号"
+    assert "#" not in accepted["actor"] and case["staff"].display_name not in accepted["actor"]
