@@ -186,6 +186,11 @@ class PartSchema(ma.Schema):
     due_at = ma.fields.DateTime(allow_none=True)
 
 
+class ApplicationRatingSchema(ma.Schema):
+    score = Int(metadata={"description": "1–5（5 非常满意）"})
+    comment = _text(allow_none=True)
+
+
 class ApplicationSchema(ma.Schema):
     id = Int()
     number = _text(allow_none=True, metadata={"description": "办件编号，如 YSS-2026-000123"})
@@ -212,6 +217,8 @@ class ApplicationSchema(ma.Schema):
     deadline = ma.fields.Nested(DeadlineSchema)
     parts = ma.fields.List(ma.fields.Nested(PartSchema), metadata={"description": "一件事：各部门的子办件"})
     rating_id = Int(allow_none=True)
+    rating = ma.fields.Nested(ApplicationRatingSchema, allow_none=True,
+                              metadata={"description": "我的评价（未评价为 null）"})
     origin = _text(allow_none=True)
     created_at = ma.fields.DateTime()
     updated_at = ma.fields.DateTime()
@@ -339,7 +346,8 @@ APPLICATION_EXAMPLE = {
     "rule_outcome": None, "result": None,
     "deadline": {"promised_days": 15, "statutory_days": 60, "due_at": None, "paused": False, "remaining_days": None,
                  "overdue": False},
-    "parts": [], "rating_id": None, "origin": "push:id_card_expiring", "created_at": "2026-12-03T02:00:00Z",
+    "parts": [], "rating_id": None, "rating": None, "origin": "push:id_card_expiring",
+    "created_at": "2026-12-03T02:00:00Z",
     "updated_at": "2026-12-03T02:00:00Z", "submitted_at": None, "decided_at": None, "completed_at": None}
 SUMMARY_EXAMPLE = {
     "id": 123, "number": "YSS-2026-000123", "service_code": "gd-gat-sfz-hl", "service_name": "居民身份证换领",

@@ -14,6 +14,7 @@ from app.applications.errors import STATE_NAMES
 from app.applications.guides import Guide, guides
 from app.applications.models import Application, ApplicationEvent, ApplicationUpload
 from app.db import session
+from app.ratings.models import Rating
 from app.staff.labels import staff_label
 from app.staff.models import Department
 
@@ -98,12 +99,19 @@ class ApplicationView:
     deadline: DeadlineView
     parts: list[PartView]
     rating_id: int | None
+    rating: RatingView | None
     origin: str | None
     created_at: datetime
     updated_at: datetime
     submitted_at: datetime | None
     decided_at: datetime | None
     completed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class RatingView:
+    score: int
+    comment: str | None
 
 
 @dataclass(frozen=True)
@@ -178,6 +186,11 @@ def part_views(application: Application) -> list[PartView]:
                      STATE_NAMES[p.state], p.decision, p.due_at) for p in parts]
 
 
+def rating_view(application: Application) -> RatingView | None:
+    rating = session().get(Rating, application.rating_id) if application.rating_id is not None else None
+    return RatingView(rating.score, rating.comment) if rating is not None else None
+
+
 def application_view(application: Application) -> ApplicationView:
     guide = guide_of(application)
     return ApplicationView(
@@ -187,8 +200,8 @@ def application_view(application: Application) -> ApplicationView:
         material_views(application, guide), application.prefilled_count, application.typed_count,
         application.supplement, application.decision, application.decision_reason, application.rule_outcome,
         application.result, deadline_view(application, guide), part_views(application) if guide.parts else [],
-        application.rating_id, application.origin, application.created_at, application.updated_at,
-        application.submitted_at, application.decided_at, application.completed_at)
+        application.rating_id, rating_view(application), application.origin, application.created_at,
+        application.updated_at, application.submitted_at, application.decided_at, application.completed_at)
 
 
 def summary_view(application: Application) -> ApplicationSummary:

@@ -29,3 +29,12 @@ def test_the_timeline_shows_the_staff_member_by_department_and_number_as_the_dat
     accepted = next(e for e in events if e["kind"] == "accepted")
     assert accepted["actor"] == f"广东省公安厅 工作人员 {case['staff'].id:03d}号"
     assert "#" not in accepted["actor"] and case["staff"].display_name not in accepted["actor"]
+
+
+def test_the_application_carries_my_rating_score_and_comment_once_rated_and_none_before(client):
+    case = renew(client)
+    path, headers = f"/api/v1/applications/{case['id']}", case["resident"].headers
+    assert client.get(path, headers=headers).json["rating"] is None
+    rated = act(client, case["resident"], f"/applications/{case['id']}/rating", expect=201, score=4, comment="很快")
+    again = client.get(path, headers=headers).json
+    assert again["rating"] == {"score": 4, "comment": "很快"} and again["rating_id"] == rated["id"]

@@ -163,6 +163,10 @@ def test_an_id_card_reminder_leads_to_a_prefilled_renewal_decided_in_the_console
     page.click('[data-score="5"]')
     page.wait_for_selector("#rated")
     assert page.locator("[data-score]").count() == 0
+    page.reload()  # the score comes back with the application, not from the click
+    page.wait_for_selector("#rated")
+    assert page.inner_text("#rated-score") == "非常满意"
+    assert page.inner_text("#rated-comment") == "一次都没跑，材料全是自动带出的"
     resident.shot("rated")
     print(f"\nprefilled={prefilled} typed={typed} of {total} fields")
 
