@@ -278,6 +278,9 @@ class ApplicationCaseSchema(ma.Schema):
     application = ma.fields.Nested(ApplicationSchema)
     applicant = ma.fields.Nested(ApplicantSchema)
     events = ma.fields.List(ma.fields.Nested(EventSchema))
+    allowed_actions = ma.fields.List(ma.fields.String(), metadata={
+        "description": "the steps the case's state allows now (accept · refuse · review · request_supplement · "
+                       "approve · reject), from the lifecycle's transition table"})
 
 
 class StaffQueueQuerySchema(ma.Schema):
@@ -373,4 +376,4 @@ UPLOAD_EXAMPLE = {"id": 5, "application_id": 130, "material_code": "tenancy", "f
 CASE_EXAMPLE = {"application": {**APPLICATION_EXAMPLE, "state": "submitted", "state_name": "已提交"},
                 "applicant": {"account_id": 42, "name": "张三", "id_number": "440106199005170014",
                               "phone": "13800138000"},
-                "events": [EVENT_EXAMPLE]}
+                "events": [EVENT_EXAMPLE], "allowed_actions": ["accept", "refuse", "request_supplement"]}

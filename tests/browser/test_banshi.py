@@ -312,12 +312,12 @@ def test_a_residence_permit_with_an_upload_goes_through_supplement_and_its_endor
     console.click(".application-item a")
     console.click('[data-action="accept"]')
     console.wait_for_selector('#case-state[data-state="accepted"]')
-    console.click('[data-action="supplement"]')
+    console.click('[data-action="request_supplement"]')
     console.wait_for_selector("#err .error")  # an opinion is required, and said so
     console.locator("details summary").click()
     console.check('input[name="supplement-material"][value="tenancy"]')
     console.fill("#opinion", "租赁合同缺少出租人签字页，请补充上传。")
-    console.click('[data-action="supplement"]')
+    console.click('[data-action="request_supplement"]')
     console.wait_for_selector('#case-state[data-state="supplement_requested"]')
     assert "补正暂停" in console.inner_text("#view")
     assert "等待申请人补正" in console.inner_text("#no-actions")  # nothing to do until the applicant answers
