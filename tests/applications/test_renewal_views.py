@@ -8,8 +8,8 @@ from typing import Any
 from tests.applications.support import act, draft, police_staff, resident_with_id_card
 
 
-def renew(client: Any, *, approve: bool = True) -> dict[str, Any]:
-    resident = resident_with_id_card(client, name="张三")
+def renew(client: Any, *, approve: bool = True, card_number: str | None = None) -> dict[str, Any]:
+    resident = resident_with_id_card(client, name="张三", card_number=card_number)
     staff = police_staff()
     application = draft(client, resident, "gd-gat-sfz-hl")
     old_card_id = {m["code"]: m for m in application["materials"]}["old_card"]["certificate_id"]
@@ -38,3 +38,20 @@ def test_the_application_carries_my_rating_score_and_comment_once_rated_and_none
     rated = act(client, case["resident"], f"/applications/{case['id']}/rating", expect=201, score=4, comment="很快")
     again = client.get(path, headers=headers).json
     assert again["rating"] == {"score": 4, "comment": "很快"} and again["rating_id"] == rated["id"]
+
+
+def test_after_a_renewal_the_wallet_holds_the_new_card_valid_and_the_old_one_no_longer_current(client):
+    case = renew(client, card_number="440106IDOLD1")  # the old card under a number of its own
+    wallet = client.get("/api/v1/me/certificates", headers=case["resident"].headers).json
+    cards = {c["id"]: c for c in wallet if c["type"] == "resident_id_card"}
+    assert set(cards) == {case["card_id"], case["old_card_id"]} and case["card_id"] != case["old_card_id"]
+    assert cards[case["card_id"]]["status"] == "valid"
+    assert cards[case["old_card_id"]]["status"] == "revoked"  # superseded, not 即将到期 beside the new one
+    assert sum(c["status"] in ("valid", "expiring") for c in cards.values()) == 1
+
+
+def test_a_card_renewed_under_the_same_number_is_replaced_in_place_and_stays_valid(client):
+    case = renew(client)
+    wallet = client.get("/api/v1/me/certificates", headers=case["resident"].headers).json
+    [card] = [c for c in wallet if c["type"] == "resident_id_card"]
+    assert card["id"] == case["card_id"] == case["old_card_id"] and card["status"] == "valid"

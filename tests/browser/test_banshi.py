@@ -8,6 +8,7 @@ from datetime import timedelta
 from click.testing import CliRunner
 
 from app import clock
+from tests.applications.support import police_authority
 from tests.browser.steps import reach_l3, staff_login
 from tests.support.certificates import CERTIFICATE_TYPES, PEOPLE_TYPES, certificate_data
 from tests.support.intake import make_authority, record, send_batch
@@ -25,7 +26,7 @@ def test_an_id_card_reminder_leads_to_a_prefilled_renewal_decided_in_the_console
         site, phone, emulator, client, app):
     load_demo_catalogue()
     id_number = new_id_number()
-    police = make_authority(PEOPLE_TYPES + CERTIFICATE_TYPES, name="广东省公安厅")
+    police = police_authority()  # gd-gat itself issued the old card, so the renewal may supersede it
     old = certificate_data(id_number, holder_name="林晓峰", number="440106IDOLD1",
                            expires_on=clock.today() + timedelta(days=45))
     sent = send_batch(client, police, [
@@ -145,6 +146,9 @@ def test_an_id_card_reminder_leads_to_a_prefilled_renewal_decided_in_the_console
     page.wait_for_selector(".cert")
     renewed = page.locator('.cert[data-type="resident_id_card"]', has_text=str(clock.today().year + 20))
     renewed.wait_for()
+    old_expiry = (clock.today() + timedelta(days=45)).isoformat()
+    superseded = page.locator('.cert[data-type="resident_id_card"]', has_text=old_expiry)
+    assert "即将到期" not in superseded.inner_text()  # the old card is superseded, not beside the new one
     resident.shot("wallet")
     renewed.locator("a").click()
     page.wait_for_selector("#make")
