@@ -91,9 +91,9 @@ class RealNameAttemptsExceeded(RateLimited):
     code, message = "real_name_attempts_exceeded", "今日实名认证失败次数过多，请明天再试"
 
 
-class RealNameMismatch(ValidationFailed):
+class RealNameMismatch(AppError):
     # The app is not told that a person is deceased: it only learns the pair did not match.
-    code, message = "real_name_mismatch", "姓名与身份证号不匹配"
+    status, code, message = 422, "real_name_mismatch", "姓名与身份证号不匹配"
 
 
 class FaceVerifyUnknown(NotFound):
