@@ -64,13 +64,14 @@ def issue_result(application: Application, guide: Guide) -> dict[str, Any]:
         id_number = person_id_number(holder)
         kind = certificate_type(result.type or "")
         # A resident ID card is numbered by the ID number itself: the renewal replaces the old card.
+        # The link to the application is the intake record's id and the application's result, never
+        # a field of the certificate (its fields are claims the holder may disclose).
         number = id_number if kind.code == "resident_id_card" else _new_number(application)
         record = {"type": "certificate", "id": f"{application.number}", "version": 1,
                   "data": {"type": kind.code, "number": number, "holder_id_number": id_number,
                            "holder_name": person_name(holder) or "", "issuer": guide.department_name,
                            "issued_on": today.isoformat(),
-                           "expires_on": None if kind.lifelong else (valid_until or today).isoformat(),
-                           "fields": {"application": application.number}}}
+                           "expires_on": None if kind.lifelong else (valid_until or today).isoformat()}}
     else:
         number = _licence_number(application, guide)
         record = {"type": "licence", "id": f"{application.number}", "version": 1,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.applications.support import act, draft, police_staff, resident_with_id_card
+from tests.support.credentials import Device, receive
 
 
 def renew(client: Any, *, approve: bool = True, card_number: str | None = None) -> dict[str, Any]:
@@ -55,3 +56,13 @@ def test_a_card_renewed_under_the_same_number_is_replaced_in_place_and_stays_val
     wallet = client.get("/api/v1/me/certificates", headers=case["resident"].headers).json
     [card] = [c for c in wallet if c["type"] == "resident_id_card"]
     assert card["id"] == case["card_id"] == case["old_card_id"] and card["status"] == "valid"
+
+
+def test_the_renewed_card_discloses_no_link_to_the_application(client):
+    case = renew(client)
+    card = client.get(f"/api/v1/me/certificates/{case['card_id']}", headers=case["resident"].headers).json
+    assert "application" not in card["claims"] and card["claims"]["name"] == "张三"
+    credential = receive(client, case["resident"].headers, case["card_id"], Device())
+    assert "application" not in credential["disclosures"] and "name" in credential["disclosures"]
+    application = client.get(f"/api/v1/applications/{case['id']}", headers=case["resident"].headers).json
+    assert application["result"]["certificate_id"] == case["card_id"]  # the link stays on the application
