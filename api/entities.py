@@ -70,7 +70,7 @@ class EntitySchema(ma.Schema):
     annual_reports = ma.fields.List(ma.fields.Nested(AnnualReportSchema))
 
 
-class GrantCreateSchema(ma.Schema):
+class NewGrantSchema(ma.Schema):
     id_number = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=32),
                                  metadata={"description": "经办人身份证号（须已在本平台实名认证）"})
     scopes = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(SCOPES)), required=True,
@@ -145,7 +145,7 @@ class Agents(MethodView):
         return agents.list_grants(current_principal().account_id, uscc)
 
     @blp.auth(L3)
-    @blp.arguments(GrantCreateSchema, example={"id_number": "440106199001010013",
+    @blp.arguments(NewGrantSchema, example={"id_number": "440106199001010013",
                                                "scopes": ["view_licences", "manage_tickets"],
                                                "expires_at": "2027-11-28T00:00:00+08:00"})
     @blp.response(201, GrantSchema, example=GRANT_EXAMPLE)

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from app.datafiles import CONFIG_DIR as CONFIG
+from app.datafiles import DataFileError, read_toml
 from app.push.fitting import KEYWORD_TYPES
 
-CONFIG = Path(__file__).resolve().parents[2] / "config"
 RULES_DIR = CONFIG / "rules"
 TEMPLATES_FILE = CONFIG / "wechat_templates.toml"
 
@@ -49,14 +49,6 @@ FACTS: dict[str, tuple[str, ...]] = {
 CONDITIONS = {"certificate_type": str, "licence_types": list, "area_prefix": str, "annual_report": str}
 # annual_report (calendar rules only): "not_submitted" (the default) or "any" entity still operating.
 ANNUAL_REPORT_CONDITIONS = ("not_submitted", "any")
-
-
-class RuleError(ValueError):
-    """A rule or template file is invalid; the message names the file and the field."""
-
-    def __init__(self, path: Path, field_name: str, problem: str) -> None:
-        super().__init__(f"{path.name}: {field_name}: {problem}")
-        self.path, self.field, self.problem = path, field_name, problem
 
 
 @dataclass(frozen=True)
@@ -128,44 +120,41 @@ def describe(trigger: Trigger) -> str:
 def _need(data: dict, key: str, kind: type | tuple[type, ...], path: Path, prefix: str = "") -> Any:
     name = f"{prefix}{key}"
     if key not in data:
-        raise RuleError(path, name, "is required")
+        raise DataFileError(path, name, "is required")
     value = data[key]
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise RuleError(path, name, f"must be {getattr(kind, '__name__', kind)}")
+        raise DataFileError(path, name, f"must be {getattr(kind, '__name__', kind)}")
     return value
 
 
 def _opt_int(data: dict, key: str, path: Path, prefix: str, default: int, lo: int, hi: int) -> int:
     value = data.get(key, default)
     if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
-        raise RuleError(path, f"{prefix}{key}", f"must be an integer from {lo} to {hi}")
+        raise DataFileError(path, f"{prefix}{key}", f"must be an integer from {lo} to {hi}")
     return value
 
 
 def _check_placeholders(text: str, allowed: tuple[str, ...], path: Path, field_name: str) -> None:
     for name in PLACEHOLDER.findall(text):
         if name not in allowed:
-            raise RuleError(path, field_name, f"unknown placeholder {{{name}}}; available: {', '.join(allowed)}")
+            raise DataFileError(path, field_name, f"unknown placeholder {{{name}}}; available: {', '.join(allowed)}")
 
 
 def load_templates(path: Path = TEMPLATES_FILE) -> dict[str, Template]:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise RuleError(path, "(file)", f"not valid TOML: {exc}") from None
+    data = read_toml(path)
     templates = {}
     for key, entry in data.items():
         prefix = f"{key}."
         if not isinstance(entry, dict):
-            raise RuleError(path, key, "must be a table")
+            raise DataFileError(path, key, "must be a table")
         template_id = _need(entry, "template_id", str, path, prefix)
         kind = entry.get("kind", "one_time")
         if kind not in ("one_time", "long_term"):
-            raise RuleError(path, f"{prefix}kind", "must be one_time or long_term")
+            raise DataFileError(path, f"{prefix}kind", "must be one_time or long_term")
         keywords = _need(entry, "keywords", dict, path, prefix)
         for name, kw_type in keywords.items():
             if kw_type not in KEYWORD_TYPES:
-                raise RuleError(path, f"{prefix}keywords.{name}", f"unknown keyword type {kw_type!r}")
+                raise DataFileError(path, f"{prefix}keywords.{name}", f"unknown keyword type {kw_type!r}")
         templates[key] = Template(key, template_id, kind, dict(keywords), dict(entry.get("enum_values", {})))
     return templates
 
@@ -176,12 +165,12 @@ def _trigger(data: dict, path: Path) -> Trigger:
     if kind == "date_window":
         fld = _need(raw, "field", str, path, "trigger.")
         if fld not in DATE_FIELDS:
-            raise RuleError(path, "trigger.field", f"must be one of {', '.join(DATE_FIELDS)}")
+            raise DataFileError(path, "trigger.field", f"must be one of {', '.join(DATE_FIELDS)}")
         return Trigger(kind, field=fld, days_before=_opt_int(raw, "days_before", path, "trigger.", -1, 0, 3660))
     if kind == "age":
         fld = raw.get("field", "person.birth_date")
         if fld != "person.birth_date":
-            raise RuleError(path, "trigger.field", "must be person.birth_date")
+            raise DataFileError(path, "trigger.field", "must be person.birth_date")
         return Trigger(kind, field=fld, years=_opt_int(raw, "years", path, "trigger.", -1, 0, 150),
                        days_before=_opt_int(raw, "days_before", path, "trigger.", 0, 0, 366),
                        grace_days=_opt_int(raw, "grace_days", path, "trigger.", 0, 0, 366))
@@ -194,76 +183,74 @@ def _trigger(data: dict, path: Path) -> Trigger:
         except ValueError:
             parsed = None
         if parsed is None:
-            raise RuleError(path, "trigger.month_day", "must be MM-DD, a real calendar date")
+            raise DataFileError(path, "trigger.month_day", "must be MM-DD, a real calendar date")
         return Trigger(kind, month_day=parsed, grace_days=_opt_int(raw, "grace_days", path, "trigger.", 0, 0, 366))
     if kind == "event":
         event = _need(raw, "event", str, path, "trigger.")
         if event not in EVENTS:
-            raise RuleError(path, "trigger.event", f"must be one of {', '.join(EVENTS)}")
+            raise DataFileError(path, "trigger.event", f"must be one of {', '.join(EVENTS)}")
         return Trigger(kind, event=event)
-    raise RuleError(path, "trigger.type", "must be date_window, age, calendar or event")
+    raise DataFileError(path, "trigger.type", "must be date_window, age, calendar or event")
 
 
 def load_rule(path: Path, templates: dict[str, Template]) -> Rule:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise RuleError(path, "(file)", f"not valid TOML: {exc}") from None
+    data = read_toml(path)
     rule_id = _need(data, "id", str, path)
     if not RULE_ID.match(rule_id):
-        raise RuleError(path, "id", "must be snake_case letters and digits, 2–63 characters")
+        raise DataFileError(path, "id", "must be snake_case letters and digits, 2–63 characters")
     version = _opt_int(data, "version", path, "", -1, 1, 10_000)
     audience = _need(data, "audience", str, path)
     if audience not in AUDIENCES:
-        raise RuleError(path, "audience", "must be person or entity")
+        raise DataFileError(path, "audience", "must be person or entity")
     trigger = _trigger(data, path)
     entity_subjects = ("licence.valid_until", "calendar", "licence.suspended")
     if (trigger.subject in entity_subjects) != (audience == "entity"):
-        raise RuleError(path, "audience", f"does not match trigger {trigger.subject}")
+        raise DataFileError(path, "audience", f"does not match trigger {trigger.subject}")
     conditions = data.get("conditions", {})
     for name, value in conditions.items():
         if name not in CONDITIONS:
-            raise RuleError(path, f"conditions.{name}", f"unknown condition; known: {', '.join(CONDITIONS)}")
+            raise DataFileError(path, f"conditions.{name}", f"unknown condition; known: {', '.join(CONDITIONS)}")
         if not isinstance(value, CONDITIONS[name]):
-            raise RuleError(path, f"conditions.{name}", f"must be {CONDITIONS[name].__name__}")
+            raise DataFileError(path, f"conditions.{name}", f"must be {CONDITIONS[name].__name__}")
     if "annual_report" in conditions:
         if trigger.subject != "calendar":
-            raise RuleError(path, "conditions.annual_report", "applies to calendar rules only")
+            raise DataFileError(path, "conditions.annual_report", "applies to calendar rules only")
         if conditions["annual_report"] not in ANNUAL_REPORT_CONDITIONS:
-            raise RuleError(path, "conditions.annual_report", f"must be one of {', '.join(ANNUAL_REPORT_CONDITIONS)}")
+            raise DataFileError(path, "conditions.annual_report",
+                                f"must be one of {', '.join(ANNUAL_REPORT_CONDITIONS)}")
     category = _need(data, "category", str, path)
     if category not in CATEGORIES:
-        raise RuleError(path, "category", f"must be one of {', '.join(CATEGORIES)}")
+        raise DataFileError(path, "category", f"must be one of {', '.join(CATEGORIES)}")
     recipients = data.get("recipients", "self")
     if recipients not in RECIPIENTS or (recipients == "parents" and trigger.type != "age"):
-        raise RuleError(path, "recipients", "must be self, or parents for an age rule")
+        raise DataFileError(path, "recipients", "must be self, or parents for an age rule")
     allowed = FACTS[trigger.subject]
     texts = {"title": 40, "body": 500, "page": 300, "dedupe_key": 150}
     values = {}
     for name, limit in texts.items():
         value = _need(data, name, str, path)
         if not value.strip() or len(value) > limit:
-            raise RuleError(path, name, f"must be 1–{limit} characters")
+            raise DataFileError(path, name, f"must be 1–{limit} characters")
         _check_placeholders(value, allowed, path, name)
         values[name] = value
     if not PLACEHOLDER.search(values["dedupe_key"]) and trigger.type != "calendar":
-        raise RuleError(path, "dedupe_key", "must name the matched facts, e.g. {certificate.id}")
+        raise DataFileError(path, "dedupe_key", "must name the matched facts, e.g. {certificate.id}")
     template, template_data = None, {}
     if "wechat" in data:
         wechat = _need(data, "wechat", dict, path)
         key = _need(wechat, "template", str, path, "wechat.")
         if key not in templates:
-            raise RuleError(path, "wechat.template", f"unknown template {key!r}; known: {', '.join(templates)}")
+            raise DataFileError(path, "wechat.template", f"unknown template {key!r}; known: {', '.join(templates)}")
         template = templates[key]
         template_data = _need(wechat, "data", dict, path, "wechat.")
         for keyword in template.keywords:
             if keyword not in template_data:
-                raise RuleError(path, f"wechat.data.{keyword}", "is required by the template")
+                raise DataFileError(path, f"wechat.data.{keyword}", "is required by the template")
         for keyword, text in template_data.items():
             if keyword not in template.keywords:
-                raise RuleError(path, f"wechat.data.{keyword}", f"template {key} has no such keyword")
+                raise DataFileError(path, f"wechat.data.{keyword}", f"template {key} has no such keyword")
             if not isinstance(text, str):
-                raise RuleError(path, f"wechat.data.{keyword}", "must be a string")
+                raise DataFileError(path, f"wechat.data.{keyword}", "must be a string")
             _check_placeholders(text, allowed, path, f"wechat.data.{keyword}")
     service = _service(data, values["page"], path)
     return Rule(rule_id, version, audience, trigger, dict(conditions), values["title"], values["body"],
@@ -282,9 +269,9 @@ def _service(data: dict, page: str, path: Path) -> str | None:
     from app.applications.guides import guides  # the one catalogue of 事项 and their guides
 
     if code not in guides():
-        raise RuleError(path, "service", f"unknown service {code!r}: not in config/catalogues/service_guides.toml")
+        raise DataFileError(path, "service", f"unknown service {code!r}: not in config/catalogues/service_guides.toml")
     if not (page.startswith(APPLY_PAGE + code + "&") or page == APPLY_PAGE + code):
-        raise RuleError(path, "page", f"a rule naming a service opens {APPLY_PAGE}{code}[&…]")
+        raise DataFileError(path, "page", f"a rule naming a service opens {APPLY_PAGE}{code}[&…]")
     return code
 
 
@@ -294,7 +281,7 @@ def load_rules(directory: Path = RULES_DIR, templates_file: Path = TEMPLATES_FIL
     for path in sorted(directory.glob("*.toml")):
         rule = load_rule(path, templates)
         if rule.id in loaded:
-            raise RuleError(path, "id", f"{rule.id} is also defined in {loaded[rule.id].source}")
+            raise DataFileError(path, "id", f"{rule.id} is also defined in {loaded[rule.id].source}")
         loaded[rule.id] = rule
     return loaded
 

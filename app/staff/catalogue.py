@@ -6,17 +6,17 @@ code, so running the loader again updates names without duplicating anything.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
 
+from app.datafiles import CONFIG_DIR, DataFileError, read_toml
 from app.db import session, transactional
 from app.errors import NotFound
 from app.staff.models import Department, Service
 
-CATALOGUE_FILE = Path(__file__).resolve().parents[2] / "config" / "catalogues" / "services.toml"
+CATALOGUE_FILE = CONFIG_DIR / "catalogues" / "services.toml"
 LEVELS = {"province", "city"}
 
 
@@ -36,21 +36,21 @@ class DepartmentEntry:
 
 
 def read_catalogue(path: Path = CATALOGUE_FILE) -> list[DepartmentEntry]:
-    """Parse and validate the file; ValueError names the first bad entry."""
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    """Parse and validate the file; a ``DataFileError`` names the first bad entry."""
+    data = read_toml(path)
     entries, seen = [], set()
     for raw in data.get("departments", []):
         code = raw.get("code")
         if not code or not raw.get("name") or raw.get("level") not in LEVELS or not raw.get("region"):
-            raise ValueError(f"{path.name}: department {code!r} needs code, name, level (province|city), region")
+            raise DataFileError(path, f"departments.{code}", "needs code, name, level (province|city), region")
         services = []
         for item in raw.get("services", []):
             if not (isinstance(item, list) and len(item) == 2 and all(isinstance(v, str) and v for v in item)):
-                raise ValueError(f"{path.name}: service {item!r} of {code} must be [code, name]")
+                raise DataFileError(path, f"departments.{code}.services", f"{item!r} must be [code, name]")
             services.append(ServiceEntry(*item))
         for key in [code, *(s.code for s in services)]:
             if key in seen:
-                raise ValueError(f"{path.name}: code {key!r} appears twice")
+                raise DataFileError(path, f"departments.{code}", f"code {key!r} appears twice")
             seen.add(key)
         entries.append(DepartmentEntry(code, raw["name"], raw["level"], raw["region"], tuple(services)))
     return entries

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from app.datafiles import DataFileError
 from app.push.fitting import UnfittableValue, fit_value
-from app.push.rules import RULES_DIR, TEMPLATES_FILE, RuleError, load_rules
+from app.push.rules import RULES_DIR, TEMPLATES_FILE, load_rules
 from miniprogram_stub.keywords import check_value
 
 SHIPPED = {"id_card_expiring", "driving_licence_expiring", "child_school_enrolment", "pension_at_sixty",
@@ -53,17 +54,17 @@ def test_the_shipped_rules_load_and_bind_valid_templates():
 ])
 def test_a_bad_rule_file_is_refused_naming_the_file_and_the_field(tmp_path: Path, change, field):
     (tmp_path / "broken_rule.toml").write_text(GOOD.replace(*change), encoding="utf-8")
-    with pytest.raises(RuleError) as caught:
+    with pytest.raises(DataFileError) as caught:
         load_rules(tmp_path, TEMPLATES_FILE)
-    assert caught.value.path.name == "broken_rule.toml"
+    assert Path(caught.value.path).name == "broken_rule.toml"
     assert caught.value.field == field
-    assert str(caught.value).startswith(f"broken_rule.toml: {field}: ")
+    assert str(caught.value).startswith(f"{tmp_path / 'broken_rule.toml'}: {field}: ")
 
 
 def test_the_annual_report_condition_takes_only_the_values_the_scan_applies(tmp_path: Path):
     closing = (RULES_DIR / "annual_report_closing.toml").read_text(encoding="utf-8")
     (tmp_path / "annual_report_closing.toml").write_text(closing.replace('"not_submitted"', '"late"'), encoding="utf-8")
-    with pytest.raises(RuleError) as caught:
+    with pytest.raises(DataFileError) as caught:
         load_rules(tmp_path, TEMPLATES_FILE)
     assert caught.value.field == "conditions.annual_report"
     assert load_rules()["annual_report_closing"].conditions == {"annual_report": "not_submitted"}
@@ -72,10 +73,10 @@ def test_the_annual_report_condition_takes_only_the_values_the_scan_applies(tmp_
 def test_a_file_that_is_not_toml_and_a_duplicate_id_are_refused(tmp_path: Path):
     (tmp_path / "a.toml").write_text(GOOD, encoding="utf-8")
     (tmp_path / "b.toml").write_text(GOOD, encoding="utf-8")
-    with pytest.raises(RuleError, match=r"b\.toml: id: x_rule is also defined in a\.toml"):
+    with pytest.raises(DataFileError, match=r"b\.toml: id: x_rule is also defined in a\.toml"):
         load_rules(tmp_path, TEMPLATES_FILE)
     (tmp_path / "b.toml").write_text("id = ", encoding="utf-8")
-    with pytest.raises(RuleError, match=r"b.toml: \(file\): not valid TOML"):
+    with pytest.raises(DataFileError, match=r"b.toml: -: not valid TOML"):
         load_rules(tmp_path, TEMPLATES_FILE)
 
 
