@@ -1,11 +1,14 @@
 """The one clock of yss: aware UTC for storage, Asia/Shanghai (configurable) for business rules.
 
-Tests move time with ``freeze``; nothing else reads the system clock directly.
+Tests move business time with ``freeze``. ``wall_seconds`` is the real clock, never frozen, for what
+outside parties check against their own clocks (token ``exp``/``iat``, rate-limit windows, schedule
+ticks); nothing else reads the system clock directly (monotonic timers for waits aside).
 """
 
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
@@ -17,6 +20,11 @@ def now() -> datetime:
     if _frozen is not None:
         return _frozen
     return datetime.now(UTC)
+
+
+def wall_seconds() -> float:
+    """Seconds since the epoch by the real clock (not frozen by ``freeze``)."""
+    return time.time()
 
 
 def local_tz() -> ZoneInfo:

@@ -8,8 +8,8 @@ its limit until Redis is back, rather than no limit at all or no service at all.
 from __future__ import annotations
 
 import threading
-import time
 
+from app import clock
 from app.errors import RateLimited
 from app.redis_store import REDIS_UNAVAILABLE, get_redis, note_available, note_unavailable
 
@@ -25,10 +25,10 @@ class _LocalCounters:
     def get(self, key: str) -> int:
         with self._lock:
             expires, hits = self._hits.get(key, (0, 0))
-            return hits if expires > time.time() else 0
+            return hits if expires > clock.wall_seconds() else 0
 
     def incr(self, key: str, ttl: int, amount: int = 1) -> int:
-        now = time.time()
+        now = clock.wall_seconds()
         with self._lock:
             if len(self._hits) > _MAX_LOCAL_KEYS:
                 self._hits = {k: v for k, v in self._hits.items() if v[0] > now}
@@ -43,7 +43,7 @@ _local = _LocalCounters()
 
 def count(key: str, window_seconds: int) -> int:
     """How many hits ``key`` has in its current window."""
-    bucket = int(time.time()) // window_seconds
+    bucket = int(clock.wall_seconds()) // window_seconds
     redis_key = f"rl:{key}:{bucket}"
     try:
         hits = int(get_redis().get(redis_key) or 0)
@@ -57,7 +57,7 @@ def count(key: str, window_seconds: int) -> int:
 def hit(key: str, *, limit: int, window_seconds: int, error: type[RateLimited] = RateLimited,
         count: int = 1) -> None:
     """Count ``count`` hits; past ``limit`` in the window, raise ``error`` (429) with the seconds left."""
-    now = time.time()
+    now = clock.wall_seconds()
     bucket = int(now) // window_seconds
     redis_key = f"rl:{key}:{bucket}"
     try:
@@ -77,6 +77,6 @@ def hit(key: str, *, limit: int, window_seconds: int, error: type[RateLimited] =
 def refuse_when_spent(key: str, *, limit: int, window_seconds: int, error: type[RateLimited]) -> None:
     """Raise ``error`` when ``key`` already has ``limit`` hits in its window (counts nothing itself:
     pair it with ``hit`` for the attempts that should count, e.g. only the failed ones)."""
-    now = time.time()
+    now = clock.wall_seconds()
     if count(key, window_seconds) >= limit:
         raise error(retry_after=max(1, int((int(now) // window_seconds + 1) * window_seconds - now)))

@@ -11,6 +11,7 @@ import logging
 import signal
 import time
 
+from app import clock
 from app.logs import configure_logging
 from app.redis_store import get_redis
 from config import get_settings
@@ -47,7 +48,7 @@ def _resolve(path: str):
 
 def tick(now: float | None = None) -> list[str]:
     """Enqueue every job whose slot has started and not yet been claimed; return their names."""
-    now = time.time() if now is None else now
+    now = clock.wall_seconds() if now is None else now
     enqueued = []
     for every, path, args in PERIODIC:
         slot = int(now) // every

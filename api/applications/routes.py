@@ -39,7 +39,7 @@ from api.applications.schemas import (
     UploadSchema,
 )
 from api.blueprint import Blueprint, current_principal, current_staff, paged, window
-from api.ratings import RATING_EXAMPLE, RateSchema, RatingSchema
+from api.ratings.schemas import RATING_EXAMPLE, RateSchema, RatingSchema
 from app.applications import drafts, lifecycle, processing, queues, rating, uploads
 from app.applications import errors as e
 from app.applications.guides import search_guides

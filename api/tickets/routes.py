@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from api.blueprint import Blueprint, current_principal, current_staff
-from api.ticket_schemas import (
+from api.tickets.schemas import (
     EVENT_EXAMPLE,
     MESSAGE_EXAMPLE,
     NEW_TICKET_EXAMPLE,

@@ -11,7 +11,6 @@ import base64
 import binascii
 import json
 import secrets
-import time
 from typing import Any
 
 import jwt
@@ -19,6 +18,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from app import clock
 from app.security.errors import TokenExpired, TokenSignatureInvalid
 
 _ALG = "EdDSA"
@@ -76,7 +76,7 @@ class SigningKeyRing:
             raise ValueError("ttl_seconds must be positive")
         if clash := _RESERVED & claims.keys():
             raise ValueError(f"claims {sorted(clash)} are set by sign()")
-        issued = int(time.time()) if now is None else now
+        issued = int(clock.wall_seconds()) if now is None else now
         payload = {
             **claims,
             "iat": issued,

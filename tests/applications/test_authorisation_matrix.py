@@ -9,7 +9,7 @@ import io
 
 import pytest
 
-from tests.applications.support import act, draft, resident_with_id_card
+from tests.support.applications import act, draft, resident_with_id_card
 from tests.support.entities import bound_entity, grant, market_authority
 from tests.support.residents import create_resident
 from tests.support.staff import create_staff_member

@@ -8,7 +8,7 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 from app import clock
-from tests.applications.support import HOUSEHOLD_ADDRESS, act, draft, resident_with_id_card
+from tests.support.applications import HOUSEHOLD_ADDRESS, act, draft, resident_with_id_card
 from tests.support.certificates import full_authority, issue
 from tests.support.jobs import run_queued_jobs
 from tests.support.residents import create_resident, new_id_number

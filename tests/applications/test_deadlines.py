@@ -11,7 +11,7 @@ from app import clock
 from app.applications import drafts, lifecycle, processing, queues
 from app.identity.sessions import Principal
 from app.paging import Window
-from tests.applications.support import resident_with_id_card
+from tests.support.applications import resident_with_id_card
 from tests.support.staff import create_staff_member
 
 SH = ZoneInfo("Asia/Shanghai")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from app.cli import seed_demo_data
 from app.people.demo import DEMO_RESIDENTS
-from tests.applications.support import act
+from tests.support.applications import act
 from tests.support.residents import create_resident
 from tests.support.staff import create_staff_member
 

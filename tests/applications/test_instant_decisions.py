@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from app import clock
-from tests.applications.support import act, draft, resident_with_id_card
+from tests.support.applications import act, draft, resident_with_id_card
 from tests.support.certificates import full_authority, issue_certificate
 from tests.support.entities import bound_entity, market_authority
 from tests.support.staff import create_staff_member, load_demo_catalogue

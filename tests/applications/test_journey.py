@@ -4,7 +4,7 @@ the renewed card in the wallet, every step in the timeline and the inbox, and on
 
 from __future__ import annotations
 
-from tests.applications.support import act, draft, police_staff, resident_with_id_card
+from tests.support.applications import act, draft, police_staff, resident_with_id_card
 from tests.support.credentials import Device, receive
 
 

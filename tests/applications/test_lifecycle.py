@@ -14,7 +14,7 @@ from app.applications.errors import AlreadyRated
 from app.applications.rating import rate_application
 from app.identity.sessions import Principal
 from app.ratings.errors import RatingPeriodOver
-from tests.applications.support import act, draft, police_authority, resident_with_id_card
+from tests.support.applications import act, draft, police_authority, resident_with_id_card
 from tests.support.certificates import issue
 from tests.support.entities import MARKET_TYPES, bound_entity, licence_record, send_ok
 from tests.support.intake import make_authority

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from app.applications.models import ApplicationUpload
 from app.applications.storage import file_store
 from app.db import remove_session, session
-from tests.applications.support import act, draft, resident_with_id_card
+from tests.support.applications import act, draft, resident_with_id_card
 from tests.support.residents import create_resident
 from tests.support.staff import create_staff_member
 

@@ -15,7 +15,7 @@ from app.opendata import publish
 from app.ratings import ratings, rectification
 from app.ratings.models import RectificationCase
 from app.tickets import lifecycle
-from tests.opendata.conftest import PersonalWorld, decided_application
+from tests.support.opendata import PersonalWorld, decided_application
 from tests.support.residents import create_resident
 from tests.support.staff import create_staff_member, load_demo_catalogue, service_id
 from tests.support.tickets import ticket_in_state

@@ -1,0 +1,1 @@
+"""好差评 over HTTP: ratings of tickets, services and cases; rectification, appeals and holds."""

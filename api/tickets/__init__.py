@@ -1,0 +1,1 @@
+"""Tickets over HTTP: the requester's and the staff's views of a ticket and its thread."""
