@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.applications.lifecycle import TRANSITIONS
-from tests.applications.support import act, draft, police_staff, resident_with_id_card
+from tests.support.applications import act, draft, police_staff, resident_with_id_card
 
 
 def test_a_case_offers_staff_exactly_the_steps_its_state_allows_as_it_moves_on(client):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.applications.support import draft, resident_with_id_card
+from tests.support.applications import draft, resident_with_id_card
 
 
 def test_a_draft_for_a_child_not_mine_answers_child_not_found_and_an_unknown_birth_birth_record_not_found(client):

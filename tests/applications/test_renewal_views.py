@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.applications.support import act, draft, police_staff, resident_with_id_card
+from tests.support.applications import act, draft, police_staff, resident_with_id_card
 from tests.support.credentials import Device, receive
 
 

@@ -8,8 +8,8 @@ from datetime import timedelta
 from click.testing import CliRunner
 
 from app import clock
-from tests.applications.support import police_authority
 from tests.browser.steps import reach_l3, staff_login
+from tests.support.applications import police_authority
 from tests.support.certificates import CERTIFICATE_TYPES, PEOPLE_TYPES, certificate_data
 from tests.support.intake import make_authority, record, send_batch
 from tests.support.residents import new_id_number
