@@ -1,10 +1,10 @@
 """Names, ID numbers, certificate numbers and addresses sent by authorities are stored encrypted."""
 
-from tests.security.test_no_plaintext_pii import dump_every_table
 from tests.support.certificates import full_authority, issue_certificate
 from tests.support.credentials import Device, receive
 from tests.support.intake import record, send_batch
 from tests.support.residents import create_resident, new_id_number
+from tests.support.tables import dump_every_table
 
 
 def test_intake_issuing_a_credential_and_verifying_leave_no_plaintext_personal_data_in_the_database(client):

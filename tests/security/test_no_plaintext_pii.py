@@ -1,18 +1,6 @@
 """Personal data never reaches the database in plaintext."""
 
-from sqlalchemy import text
-
-import app.models  # noqa: F401
-from app.db import Base, get_engine
-
-
-def dump_every_table() -> str:
-    chunks = []
-    with get_engine().connect() as conn:
-        for table in Base.metadata.sorted_tables:
-            for row in conn.execute(text(f"SELECT * FROM {table.name}")):
-                chunks.append(" ".join(str(value) for value in row))
-    return "\n".join(chunks)
+from tests.support.tables import dump_every_table
 
 
 def test_after_a_full_journey_no_table_holds_a_plaintext_name_id_number_or_phone(
