@@ -186,6 +186,11 @@ class PartSchema(ma.Schema):
     due_at = ma.fields.DateTime(allow_none=True)
 
 
+class ApplicationRatingSchema(ma.Schema):
+    score = Int(metadata={"description": "1–5（5 非常满意）"})
+    comment = _text(allow_none=True)
+
+
 class ApplicationSchema(ma.Schema):
     id = Int()
     number = _text(allow_none=True, metadata={"description": "办件编号，如 YSS-2026-000123"})
@@ -212,6 +217,8 @@ class ApplicationSchema(ma.Schema):
     deadline = ma.fields.Nested(DeadlineSchema)
     parts = ma.fields.List(ma.fields.Nested(PartSchema), metadata={"description": "一件事：各部门的子办件"})
     rating_id = Int(allow_none=True)
+    rating = ma.fields.Nested(ApplicationRatingSchema, allow_none=True,
+                              metadata={"description": "我的评价（未评价为 null）"})
     origin = _text(allow_none=True)
     created_at = ma.fields.DateTime()
     updated_at = ma.fields.DateTime()
@@ -242,7 +249,7 @@ class EventSchema(ma.Schema):
     application_id = Int()
     at = ma.fields.DateTime()
     actor_type = _text(metadata={"description": "applicant · staff · rule · system"})
-    actor = _text()
+    actor = _text(metadata={"description": "who, as residents see it: staff by department and number"})
     kind = _text()
     from_state = _text(allow_none=True)
     to_state = _text(allow_none=True)
@@ -271,6 +278,9 @@ class ApplicationCaseSchema(ma.Schema):
     application = ma.fields.Nested(ApplicationSchema)
     applicant = ma.fields.Nested(ApplicantSchema)
     events = ma.fields.List(ma.fields.Nested(EventSchema))
+    allowed_actions = ma.fields.List(ma.fields.String(), metadata={
+        "description": "the steps the case's state allows now (accept · refuse · review · request_supplement · "
+                       "approve · reject), from the lifecycle's transition table"})
 
 
 class StaffQueueQuerySchema(ma.Schema):
@@ -339,7 +349,8 @@ APPLICATION_EXAMPLE = {
     "rule_outcome": None, "result": None,
     "deadline": {"promised_days": 15, "statutory_days": 60, "due_at": None, "paused": False, "remaining_days": None,
                  "overdue": False},
-    "parts": [], "rating_id": None, "origin": "push:id_card_expiring", "created_at": "2026-12-03T02:00:00Z",
+    "parts": [], "rating_id": None, "rating": None, "origin": "push:id_card_expiring",
+    "created_at": "2026-12-03T02:00:00Z",
     "updated_at": "2026-12-03T02:00:00Z", "submitted_at": None, "decided_at": None, "completed_at": None}
 SUMMARY_EXAMPLE = {
     "id": 123, "number": "YSS-2026-000123", "service_code": "gd-gat-sfz-hl", "service_name": "居民身份证换领",
@@ -347,7 +358,8 @@ SUMMARY_EXAMPLE = {
     "bundle_id": None, "due_at": "2026-12-24T15:59:59Z", "overdue": False, "paused": False,
     "submitted_at": "2026-12-03T02:05:00Z", "updated_at": "2026-12-03T03:00:00Z"}
 EVENT_EXAMPLE = {"id": 9, "application_id": 123, "at": "2026-12-03T03:00:00Z", "actor_type": "staff",
-                 "actor": "工作人员 #2", "kind": "accepted", "from_state": "submitted", "to_state": "accepted",
+                 "actor": "广东省公安厅 工作人员 002号", "kind": "accepted", "from_state": "submitted",
+                 "to_state": "accepted",
                  "details": {"opinion": "材料齐全，予以受理", "due_at": "2026-12-24T15:59:59Z"}}
 RULE_OUTCOME_EXAMPLE = {
     "rule": {"id": "jsz_hz_in_window", "version": 1},
@@ -364,4 +376,4 @@ UPLOAD_EXAMPLE = {"id": 5, "application_id": 130, "material_code": "tenancy", "f
 CASE_EXAMPLE = {"application": {**APPLICATION_EXAMPLE, "state": "submitted", "state_name": "已提交"},
                 "applicant": {"account_id": 42, "name": "张三", "id_number": "440106199005170014",
                               "phone": "13800138000"},
-                "events": [EVENT_EXAMPLE]}
+                "events": [EVENT_EXAMPLE], "allowed_actions": ["accept", "refuse", "request_supplement"]}

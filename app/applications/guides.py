@@ -87,7 +87,9 @@ class Result:
     kind: str  # certificate | licence | decision
     type: str | None
     valid_years: int | None
-    renews: bool  # the result replaces the licence of that type attached as a material (延续)
+    # The result replaces the document of that type attached as a material: a licence keeps its
+    # number (延续); a certificate under another number is revoked as superseded (换领).
+    renews: bool
 
 
 @dataclass(frozen=True)
@@ -213,8 +215,8 @@ def _result(path: Path, where: str, raw: Any) -> Result:
         raise e.error("type", f"expected a {kind} type: {', '.join(known)}")
     years = e.integer("valid_years", 1, 100, None)
     renews = e.boolean("renews", False)
-    if renews and kind != "licence":
-        raise e.error("renews", "only a licence result renews a held licence")
+    if renews and kind not in ("certificate", "licence"):
+        raise e.error("renews", "only a certificate or licence result renews a held one")
     return Result(kind, code, years, renews)
 
 

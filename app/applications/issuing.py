@@ -1,7 +1,8 @@
 """Issuing an approved application's result: the e-certificate into the applicant's wallet, or the
 licence into the company's licences, through authority intake itself (``app.intake.batches``), as
 the owning department's authority, with intake's ownership checks: a renewal replaces the document
-only if that department issued it. The certificate is then in the wallet and can be shown at once.
+only if that department issued it, and a renewed certificate under a new number revokes the old one
+in the same batch (换领). The certificate is then in the wallet and can be shown at once.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from app.applications import errors
 from app.applications.guides import Guide, guides
 from app.applications.models import Application
 from app.certificates.catalogue import certificate_type
+from app.certificates.models import Certificate
 from app.certificates.wallet import find_certificate
 from app.db import session
 from app.intake.authorities import find_authority, register_authority
@@ -24,6 +26,7 @@ from app.intake.batches import ingest_batch
 from app.intake.models import Authority
 from app.people.models import Person
 from app.people.persons import person_id_number, person_name
+from app.security.keys import decrypt
 from app.staff.models import Department
 
 
@@ -61,13 +64,14 @@ def issue_result(application: Application, guide: Guide) -> dict[str, Any]:
         id_number = person_id_number(holder)
         kind = certificate_type(result.type or "")
         # A resident ID card is numbered by the ID number itself: the renewal replaces the old card.
+        # The link to the application is the intake record's id and the application's result, never
+        # a field of the certificate (its fields are claims the holder may disclose).
         number = id_number if kind.code == "resident_id_card" else _new_number(application)
         record = {"type": "certificate", "id": f"{application.number}", "version": 1,
                   "data": {"type": kind.code, "number": number, "holder_id_number": id_number,
                            "holder_name": person_name(holder) or "", "issuer": guide.department_name,
                            "issued_on": today.isoformat(),
-                           "expires_on": None if kind.lifelong else (valid_until or today).isoformat(),
-                           "fields": {"application": application.number}}}
+                           "expires_on": None if kind.lifelong else (valid_until or today).isoformat()}}
     else:
         number = _licence_number(application, guide)
         record = {"type": "licence", "id": f"{application.number}", "version": 1,
@@ -75,9 +79,10 @@ def issue_result(application: Application, guide: Guide) -> dict[str, Any]:
                            "issuer": guide.department_name, "issued_on": today.isoformat(),
                            "valid_until": valid_until and valid_until.isoformat()}}
     authority = department_authority(application.department_id)
-    outcome = ingest_batch(authority, [record])[0]
-    if outcome.status not in ("accepted", "unchanged"):
-        raise errors.IssuingFailed(details={"reason": outcome.reason, **outcome.details})
+    records = [record, *(_superseded(application, guide, number) if result.kind == "certificate" else [])]
+    for outcome in ingest_batch(authority, records):
+        if outcome.status not in ("accepted", "unchanged"):
+            raise errors.IssuingFailed(details={"reason": outcome.reason, **outcome.details})
     issued: dict[str, Any] = {"kind": result.kind, "type": result.type, "number_masked": _mask(number),
                               "valid_until": valid_until and valid_until.isoformat(), "authority": authority.id}
     if result.kind == "certificate":
@@ -89,6 +94,25 @@ def issue_result(application: Application, guide: Guide) -> dict[str, Any]:
         licence = find_licence(number)
         issued["licence_id"] = licence.id if licence else None
     return issued
+
+
+def _superseded(application: Application, guide: Guide, number: str) -> list[dict[str, Any]]:
+    """换领: the certificate of the result's type attached as a material, under another number, is
+    revoked by the same authority in the same batch (the same number is replaced in place)."""
+    if not guide.result.renews:
+        return []
+    records = []
+    for spec in guide.materials:
+        entry = (application.materials or {}).get(spec.code, {})
+        if spec.by != "certificate" or spec.type != guide.result.type or not entry.get("certificate_id"):
+            continue
+        old = session().get(Certificate, entry["certificate_id"])
+        old_number = decrypt(old.number_enc, "certificate.number") if old is not None else number
+        if old is not None and old.revoked_at is None and old_number != number:
+            records.append({"type": "certificate_status", "id": f"{application.number}:supersedes:{old.id}",
+                            "version": 1, "data": {"type": old.type, "number": old_number, "status": "revoked",
+                                                   "reason": f"已换领新证（办件 {application.number}）"}})
+    return records
 
 
 def _new_number(application: Application) -> str:

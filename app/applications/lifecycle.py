@@ -53,6 +53,15 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "complete": (frozenset({APPROVED, REJECTED}), COMPLETED),
     "withdraw": (frozenset({DRAFT, SUBMITTED, ACCEPTED, IN_REVIEW, SUPPLEMENT}), WITHDRAWN),
 }
+# The steps staff take on a case (the rest are the applicant's or the system's).
+STAFF_ACTIONS = ("accept", "refuse", "review", "request_supplement", "approve", "reject")
+
+
+def allowed_actions(state: str, actions: tuple[str, ...] = STAFF_ACTIONS) -> list[str]:
+    """The ``actions`` the transition table allows from ``state``, in table order."""
+    return [action for action in TRANSITIONS if action in actions and state in TRANSITIONS[action][0]]
+
+
 EVENT_KINDS = {"submit": "submitted", "accept": "accepted", "refuse": "not_accepted", "review": "in_review",
                "request_supplement": "supplement_requested", "resubmit": "resubmitted", "approve": "approved",
                "reject": "rejected", "complete": "completed", "withdraw": "withdrawn"}

@@ -17,7 +17,7 @@ from app.applications import deadlines, errors
 from app.applications.access import staff_application
 from app.applications.drafts import check_materials, require_guide
 from app.applications.issuing import issue_result
-from app.applications.lifecycle import COMPLETED, move
+from app.applications.lifecycle import COMPLETED, allowed_actions, move
 from app.applications.models import Application
 from app.applications.views import ApplicationView, EventView, application_view, events_of
 from app.audit import disclosures
@@ -40,6 +40,7 @@ class CaseView:
     application: ApplicationView
     applicant: ApplicantView
     events: list[EventView]
+    allowed_actions: list[str]
 
 
 def record_read(staff: StaffPrincipal, application: Application, data: list[str], purpose: str,
@@ -62,7 +63,7 @@ def open_case(staff: StaffPrincipal, application_id: int) -> CaseView:
     read = ["name", "id_number", "phone", "application_form",
             *[f"material:{m.code}" for m in view.materials if m.satisfied]]
     record_read(staff, application, read, "application_handling")
-    return CaseView(view, applicant, events_of(application))
+    return CaseView(view, applicant, events_of(application), allowed_actions(application.state))
 
 
 def _answer(staff: StaffPrincipal, application: Application) -> ApplicationView:

@@ -14,6 +14,9 @@ from app.applications.errors import STATE_NAMES
 from app.applications.guides import Guide, guides
 from app.applications.models import Application, ApplicationEvent, ApplicationUpload
 from app.db import session
+from app.ratings.models import Rating
+from app.staff.labels import staff_label
+from app.staff.models import Department
 
 ACTOR_NAMES = {"applicant": "申请人", "staff": "工作人员", "rule": "自动审批规则", "system": "系统"}
 
@@ -96,12 +99,19 @@ class ApplicationView:
     deadline: DeadlineView
     parts: list[PartView]
     rating_id: int | None
+    rating: RatingView | None
     origin: str | None
     created_at: datetime
     updated_at: datetime
     submitted_at: datetime | None
     decided_at: datetime | None
     completed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class RatingView:
+    score: int
+    comment: str | None
 
 
 @dataclass(frozen=True)
@@ -176,6 +186,11 @@ def part_views(application: Application) -> list[PartView]:
                      STATE_NAMES[p.state], p.decision, p.due_at) for p in parts]
 
 
+def rating_view(application: Application) -> RatingView | None:
+    rating = session().get(Rating, application.rating_id) if application.rating_id is not None else None
+    return RatingView(rating.score, rating.comment) if rating is not None else None
+
+
 def application_view(application: Application) -> ApplicationView:
     guide = guide_of(application)
     return ApplicationView(
@@ -185,8 +200,8 @@ def application_view(application: Application) -> ApplicationView:
         material_views(application, guide), application.prefilled_count, application.typed_count,
         application.supplement, application.decision, application.decision_reason, application.rule_outcome,
         application.result, deadline_view(application, guide), part_views(application) if guide.parts else [],
-        application.rating_id, application.origin, application.created_at, application.updated_at,
-        application.submitted_at, application.decided_at, application.completed_at)
+        application.rating_id, rating_view(application), application.origin, application.created_at,
+        application.updated_at, application.submitted_at, application.decided_at, application.completed_at)
 
 
 def summary_view(application: Application) -> ApplicationSummary:
@@ -199,10 +214,10 @@ def summary_view(application: Application) -> ApplicationSummary:
                               application.submitted_at, application.updated_at)
 
 
-def event_view(event: ApplicationEvent) -> EventView:
+def event_view(event: ApplicationEvent, department_name: str | None = None) -> EventView:
     actor = ACTOR_NAMES.get(event.actor_type, event.actor_type)
     if event.actor_type == "staff" and event.actor_id:
-        actor = f"工作人员 #{event.actor_id}"  # never a username (as in the data tracker)
+        actor = staff_label(department_name, event.actor_id)  # as in the data tracker, never a name
     return EventView(event.id, event.application_id, event.at, event.actor_type, actor, event.kind,
                      event.from_state, event.to_state, dict(event.details or {}))
 
@@ -210,6 +225,10 @@ def event_view(event: ApplicationEvent) -> EventView:
 def events_of(application: Application) -> list[EventView]:
     ids = [application.id, *session().scalars(select(Application.id).where(
         Application.bundle_id == application.id))]
-    rows = session().scalars(select(ApplicationEvent).where(ApplicationEvent.application_id.in_(ids))
-                             .order_by(ApplicationEvent.at, ApplicationEvent.id))
-    return [event_view(e) for e in rows]
+    rows = session().execute(
+        select(ApplicationEvent, Department.name)
+        .join(Application, Application.id == ApplicationEvent.application_id)
+        .outerjoin(Department, Department.id == Application.department_id)
+        .where(ApplicationEvent.application_id.in_(ids))
+        .order_by(ApplicationEvent.at, ApplicationEvent.id))
+    return [event_view(event, department) for event, department in rows]

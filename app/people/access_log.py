@@ -3,7 +3,7 @@ themselves and every disclosure of it outside yss, in plain Chinese — who, wha
 
 Entries are written by ``app.audit.disclosures.record_read``; every label comes from the data
 catalogue (``app.audit.data_catalogue``). Staff are shown by department and number
-("广东省公安厅 工作人员 012号"), never by username or name.
+("广东省公安厅 工作人员 012号", ``app.staff.labels``), never by username or name.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from app.db import session
 from app.identity.sessions import Principal
 from app.intake.models import Authority
 from app.paging import Page, Window, fetch_page
+from app.staff.labels import staff_label
 from app.staff.models import Department, StaffDepartment
 
 # Ids a resident may quote to support (audience: which verifier checked a credential online);
@@ -76,9 +77,7 @@ def _actor_label(entry: AuditEntry, names: dict[tuple[str, str], str]) -> str:
     recipients = data_catalogue().recipients
     if entry.actor_type == "staff":
         department_id = entry.details.get("department_id") or names.get(("staff", entry.actor_id or ""))
-        department = names.get(("department", str(department_id)), "")
-        number = f" {int(entry.actor_id):03d}号" if (entry.actor_id or "").isdigit() else ""
-        return f"{department} 工作人员{number}".strip()
+        return staff_label(names.get(("department", str(department_id))), entry.actor_id)
     if entry.actor_type == "relying_party":  # a department app that received claims through yss login
         return entry.details.get("client_name") or "部门应用"
     if entry.actor_type == "authority":

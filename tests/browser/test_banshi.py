@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from app import clock
 from tests.browser.steps import reach_l3, staff_login
+from tests.support.applications import police_authority
 from tests.support.certificates import CERTIFICATE_TYPES, PEOPLE_TYPES, certificate_data
 from tests.support.intake import make_authority, record, send_batch
 from tests.support.residents import new_id_number
@@ -25,7 +26,7 @@ def test_an_id_card_reminder_leads_to_a_prefilled_renewal_decided_in_the_console
         site, phone, emulator, client, app):
     load_demo_catalogue()
     id_number = new_id_number()
-    police = make_authority(PEOPLE_TYPES + CERTIFICATE_TYPES, name="广东省公安厅")
+    police = police_authority()  # gd-gat itself issued the old card, so the renewal may supersede it
     old = certificate_data(id_number, holder_name="林晓峰", number="440106IDOLD1",
                            expires_on=clock.today() + timedelta(days=45))
     sent = send_batch(client, police, [
@@ -145,6 +146,9 @@ def test_an_id_card_reminder_leads_to_a_prefilled_renewal_decided_in_the_console
     page.wait_for_selector(".cert")
     renewed = page.locator('.cert[data-type="resident_id_card"]', has_text=str(clock.today().year + 20))
     renewed.wait_for()
+    old_expiry = (clock.today() + timedelta(days=45)).isoformat()
+    superseded = page.locator('.cert[data-type="resident_id_card"]', has_text=old_expiry)
+    assert "即将到期" not in superseded.inner_text()  # the old card is superseded, not beside the new one
     resident.shot("wallet")
     renewed.locator("a").click()
     page.wait_for_selector("#make")
@@ -163,6 +167,10 @@ def test_an_id_card_reminder_leads_to_a_prefilled_renewal_decided_in_the_console
     page.click('[data-score="5"]')
     page.wait_for_selector("#rated")
     assert page.locator("[data-score]").count() == 0
+    page.reload()  # the score comes back with the application, not from the click
+    page.wait_for_selector("#rated")
+    assert page.inner_text("#rated-score") == "非常满意"
+    assert page.inner_text("#rated-comment") == "一次都没跑，材料全是自动带出的"
     resident.shot("rated")
     print(f"\nprefilled={prefilled} typed={typed} of {total} fields")
 
@@ -308,12 +316,12 @@ def test_a_residence_permit_with_an_upload_goes_through_supplement_and_its_endor
     console.click(".application-item a")
     console.click('[data-action="accept"]')
     console.wait_for_selector('#case-state[data-state="accepted"]')
-    console.click('[data-action="supplement"]')
+    console.click('[data-action="request_supplement"]')
     console.wait_for_selector("#err .error")  # an opinion is required, and said so
     console.locator("details summary").click()
     console.check('input[name="supplement-material"][value="tenancy"]')
     console.fill("#opinion", "租赁合同缺少出租人签字页，请补充上传。")
-    console.click('[data-action="supplement"]')
+    console.click('[data-action="request_supplement"]')
     console.wait_for_selector('#case-state[data-state="supplement_requested"]')
     assert "补正暂停" in console.inner_text("#view")
     assert "等待申请人补正" in console.inner_text("#no-actions")  # nothing to do until the applicant answers

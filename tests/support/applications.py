@@ -28,14 +28,15 @@ def police_authority() -> IssuingAuthority:
 
 
 def resident_with_id_card(client: Any, *, level: int = 3, name: str = "张三",
-                          expires_in_days: int = 60, **options: Any) -> Resident:
-    """A resident whose ID card (issued through intake) expires in ``expires_in_days``."""
+                          expires_in_days: int = 60, card_number: str | None = None, **options: Any) -> Resident:
+    """A resident whose ID card (issued through intake) expires in ``expires_in_days``; it is numbered
+    by the ID number unless ``card_number`` says otherwise."""
     load_demo_catalogue()
     resident = create_resident(level=level, name=name, **options)
     police = police_authority()
     issue(client, police, "person", {"name": name, "id_number": resident.id_number,
                                      "address": {"kind": "household", "text": HOUSEHOLD_ADDRESS}})
-    issue_certificate(client, police, resident.id_number, number=resident.id_number, holder_name=name,
+    issue_certificate(client, police, resident.id_number, number=card_number or resident.id_number, holder_name=name,
                       issued_on=date(2007, 1, 1),
                       expires_on=clock.today() + timedelta(days=expires_in_days))
     return resident

@@ -257,7 +257,7 @@ export const banshiRoutes = {
     });
   },
 
-  async application(id, rated) {
+  async application(id) {
     loading();
     const [a, events] = await Promise.all([ctx.api.get(`/applications/${id}`), ctx.api.get(`/applications/${id}/events`)]);
     if (a.state === "draft") { location.replace(`#/apply/${id}`); return; }
@@ -280,7 +280,8 @@ export const banshiRoutes = {
       ${(a.parts || []).length ? `<div class="card" id="bundle-parts"><h2>一件事一次办：各部门办理进度</h2>${a.parts.map(partBlock).join("")}</div>` : ""}
       <div class="card"><h2>办理进度</h2>${timeline(events, a.parts || [])}</div>
       ${decided && !(a.parts || []).length ? `<div class="card" id="rating"><h2>评价本次办件（一事一评）</h2>
-        ${a.rating_id ? `<p id="rated">已评价${rated ? "：" + esc(RATINGS[rated]) : ""}，感谢您的反馈</p>` : `<div class="stars">${[5, 4, 3, 2, 1].map((s) => `<button data-score="${s}">${RATINGS[s]}</button>`).join(" ")}</div>
+        ${a.rating ? `<p id="rated">已评价：<span id="rated-score">${esc(RATINGS[a.rating.score] || a.rating.score)}</span>，感谢您的反馈</p>
+          ${a.rating.comment ? `<p id="rated-comment">${esc(a.rating.comment)}</p>` : ""}` : `<div class="stars">${[5, 4, 3, 2, 1].map((s) => `<button data-score="${s}">${RATINGS[s]}</button>`).join(" ")}</div>
         <textarea id="comment" placeholder="意见（选填）"></textarea>`}<div id="rate-err"></div></div>` : ""}`;
     if (el("withdraw")) el("withdraw").onclick = async () => {
       if (!window.confirm("确定撤回这件申请吗？")) return;
@@ -290,7 +291,7 @@ export const banshiRoutes = {
     document.querySelectorAll("[data-score]").forEach((b) => b.onclick = async () => {
       const done = await act(b, el("rate-err"), () => ctx.api.post(`/applications/${id}/rating`,
         { score: Number(b.dataset.score), comment: el("comment").value.trim() }), "感谢您的评价");
-      if (done.ok) banshiRoutes.application(id, done.value.score);
+      if (done.ok) banshiRoutes.application(id);
     });
   },
 };

@@ -7,16 +7,16 @@ const STATES = { submitted: "待受理", accepted: "已受理", not_accepted: "�
 const EVENTS = { created: "申请人创建草稿", rated: "申请人评价", rule_not_met: "未满足秒批规则，转人工", submitted: "申请人提交", accepted: "受理", not_accepted: "不予受理", in_review: "开始审查",
   supplement_requested: "要求补正", resubmitted: "申请人已补正", approved: "批准", rejected: "不予批准",
   completed: "办结", withdrawn: "申请人撤回", decided_by_rule: "秒批" };
-// Each action: its label, the states it may start from (app/applications/lifecycle.py TRANSITIONS),
-// its endpoint and body, and whether the opinion box must be filled.
+// Each step staff may take: its label, endpoint, body, and whether the opinion box must be filled.
+// Which of them a case offers comes from the API (the case's allowed_actions, from the lifecycle).
 const ACTIONS = {
-  accept: { label: "受理", from: ["submitted"], body: (t) => ({ opinion: t || null }) },
-  refuse: { label: "不予受理", from: ["submitted"], body: (t) => ({ reason: t }), needs: true, danger: true },
-  review: { label: "开始审查", from: ["accepted"], body: (t) => ({ opinion: t || null }) },
-  supplement: { label: "要求补正", from: ["submitted", "accepted", "in_review"], needs: true, ghost: true,
+  accept: { label: "受理", body: (t) => ({ opinion: t || null }) },
+  refuse: { label: "不予受理", body: (t) => ({ reason: t }), needs: true, danger: true },
+  review: { label: "开始审查", body: (t) => ({ opinion: t || null }) },
+  request_supplement: { label: "要求补正", path: "supplement", needs: true, ghost: true,
     body: (t) => ({ message: t, fields: checked("supplement-field"), materials: checked("supplement-material") }) },
-  approve: { label: "批准", from: ["accepted", "in_review"], body: (t) => ({ opinion: t }), needs: true },
-  reject: { label: "不予批准", from: ["accepted", "in_review"], body: (t) => ({ reason: t }), needs: true, danger: true },
+  approve: { label: "批准", body: (t) => ({ opinion: t }), needs: true },
+  reject: { label: "不予批准", body: (t) => ({ reason: t }), needs: true, danger: true },
 };
 const IDLE = { completed: "已办结", not_accepted: "不予受理", withdrawn: "申请人已撤回",
   supplement_requested: "等待申请人补正（承诺时限暂停计时）" };
@@ -82,8 +82,8 @@ export function applicationRoutes(api, view) {
 
     async case(id) {
       loading(view);
-      const { application: a, applicant, events } = await api.get(`/staff/applications/${id}`);
-      const actions = Object.entries(ACTIONS).filter(([, x]) => x.from.includes(a.state));
+      const { application: a, applicant, events, allowed_actions: allowed } = await api.get(`/staff/applications/${id}`);
+      const actions = (allowed || []).filter((k) => ACTIONS[k]).map((k) => [k, ACTIONS[k]]);
       const d = a.deadline || {};
       view.innerHTML = `<div class="case-layout">
         <div class="card wide"><h2>${esc(a.number)} ${esc(a.service_name)}</h2>
@@ -99,7 +99,7 @@ export function applicationRoutes(api, view) {
           <div class="row"><span>自动填写 / 申请人填写</span><span>${esc(a.prefilled_count)} / ${esc(a.typed_count)}</span></div></div>
         <div class="card"><h2>办理</h2>
           ${actions.length ? `<textarea id="opinion" placeholder="办理意见（不予受理、补正、批准、不予批准须填写）"></textarea>
-          ${actions.some(([k]) => k === "supplement") ? `<details><summary class="muted">补正：勾选需补正的项目</summary><div class="checks">
+          ${actions.some(([k]) => k === "request_supplement") ? `<details><summary class="muted">补正：勾选需补正的项目</summary><div class="checks">
             ${(a.fields || []).filter((f) => f.editable).map((f) => `<label><input type="checkbox" name="supplement-field" value="${esc(f.key)}">${esc(f.label)}</label>`).join("")}
             ${(a.materials || []).map((m) => `<label><input type="checkbox" name="supplement-material" value="${esc(m.code)}">${esc(m.name)}</label>`).join("")}</div></details>` : ""}
           <div class="case-actions">${actions.map(([k, x]) => `<button class="${x.danger ? "danger" : x.ghost ? "ghost" : ""}" data-action="${k}">${esc(x.label)}</button>`).join("")}</div>`
@@ -123,7 +123,7 @@ export function applicationRoutes(api, view) {
         const x = ACTIONS[b.dataset.action];
         const text = el("opinion").value.trim();
         if (x.needs && !text) { el("err").innerHTML = '<div class="error">请填写办理意见</div>'; return; }
-        const done = await act(b, el("err"), () => api.post(`/staff/applications/${id}/${b.dataset.action}`, x.body(text)),
+        const done = await act(b, el("err"), () => api.post(`/staff/applications/${id}/${x.path || b.dataset.action}`, x.body(text)),
           `已${x.label}`);
         if (done.ok) routes.case(id);
       });
