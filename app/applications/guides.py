@@ -299,7 +299,19 @@ def load_guides(path: Path = GUIDES_FILE) -> dict[str, Guide]:
 
 @functools.cache
 def guides() -> dict[str, Guide]:
-    return load_guides()
+    loaded = load_guides()
+    _check_rules_name_known_services(loaded)
+    return loaded
+
+
+def _check_rules_name_known_services(loaded: dict[str, Guide]) -> None:
+    """A push rule naming the service that acts on it (``service = "<code>"``) must name a guide."""
+    from app.push.rules import RULES_DIR, rules
+
+    for rule in rules().values():
+        if rule.service is not None and rule.service not in loaded:
+            raise DataFileError(RULES_DIR / rule.source, "service",
+                                f"unknown service {rule.service!r}: not in {GUIDES_FILE.name}")
 
 
 def find_guide(code: str) -> Guide | None:

@@ -10,6 +10,7 @@ at L2 or above may rate (enforced by the API).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -117,17 +118,23 @@ def rate_service(account_id: int, service_id: int, score: int, comment: str | No
     return rating
 
 
-def _cases_of(account_id: int, service_id: int) -> int:
-    """My decided applications and resolved (or closed) tickets for the service."""
-    from app.applications.models import Application
+# Other capabilities whose finished cases entitle their requester to rate the service (办事 registers
+# its decided applications): ``count(account_id, service_id)``, so ratings depends on none of them.
+_case_counters: list[Callable[[int, int], int]] = []
 
-    applications = session().scalar(select(func.count()).select_from(Application).where(
-        Application.applicant_account_id == account_id, Application.service_id == service_id,
-        Application.decision.is_not(None))) or 0
+
+def count_cases_with(counter: Callable[[int, int], int]) -> Callable[[int, int], int]:
+    """Register ``counter(account_id, service_id)``: how many finished cases of the service I have."""
+    _case_counters.append(counter)
+    return counter
+
+
+def _cases_of(account_id: int, service_id: int) -> int:
+    """My resolved (or closed) tickets for the service, and the cases other capabilities count."""
     tickets = session().scalar(select(func.count()).select_from(Ticket).where(
         Ticket.requester_id == account_id, Ticket.service_id == service_id,
         Ticket.state.in_((RESOLVED, CLOSED)))) or 0
-    return applications + tickets
+    return tickets + sum(counter(account_id, service_id) for counter in _case_counters)
 
 
 @transactional

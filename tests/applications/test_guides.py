@@ -4,6 +4,7 @@ public: searched by Chinese keyword, department and who may apply, and shown in 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,17 @@ def test_guides_are_searched_by_chinese_keyword_department_and_applicant(client)
     bundle = client.get("/api/v1/service-guides/gd-wsjkw-csyjs").json
     assert [p["code"] for p in bundle["parts"]] == ["gd-wsjkw-csyxzm", "gd-gat-xse-rh", "gd-ybj-xse-cb",
                                                     "gd-rst-sbk-sl"]
+
+
+def test_a_push_rule_naming_a_service_without_a_guide_stops_the_start(monkeypatch):
+    from app.applications import guides as guide_module
+    from app.push import rules as rule_module
+
+    shipped = rule_module.rules()
+    rule = next(r for r in shipped.values() if r.service)
+    renamed = {**shipped, rule.id: replace(rule, service="gd-no-such-service")}
+    monkeypatch.setattr(rule_module, "rules", lambda: renamed)
+    with pytest.raises(DataFileError) as error:
+        guide_module._check_rules_name_known_services(guide_module.load_guides())
+    assert error.value.field == "service" and rule.source in error.value.path
+    assert "gd-no-such-service" in error.value.problem
