@@ -30,7 +30,7 @@ from app.identity.models import L1
 from app.ratings import ticket_view
 from app.staff.models import SUPERVISOR
 from app.tickets import errors as te
-from app.tickets import lifecycle, messages, queues, requester, views
+from app.tickets import lifecycle, messages, queues, read_models, requester
 
 blp = Blueprint("tickets", __name__, url_prefix="/api/v1", description="工单")
 
@@ -51,7 +51,7 @@ class MyTickets(MethodView):
     def get(self, args, pagination_parameters):
         """My tickets, newest first; or, with entity_uscc, all of that company's tickets."""
         return paged(pagination_parameters,
-                     views.my_tickets(_me(), args.get("entity_uscc"), window(pagination_parameters)))
+                     read_models.my_tickets(_me(), args.get("entity_uscc"), window(pagination_parameters)))
 
     @blp.auth(L1)
     @blp.arguments(NewTicketSchema, example=NEW_TICKET_EXAMPLE)
@@ -59,7 +59,7 @@ class MyTickets(MethodView):
     @blp.errors(NotFound)
     def post(self, body):
         """Open a ticket about a service (needs a bound phone, L1, so staff can reach me)."""
-        return views.for_requester(lifecycle.open_ticket(_me(), **body))
+        return read_models.for_requester(lifecycle.open_ticket(_me(), **body))
 
 
 @blp.route("/tickets/<int:ticket_id>")
@@ -79,7 +79,7 @@ class MyTicketEvents(MethodView):
     @blp.errors(NotFound)
     def get(self, ticket_id):
         """My ticket's history (staff appear by display name)."""
-        return views.requester_events(_me(), ticket_id)
+        return read_models.requester_events(_me(), ticket_id)
 
 
 @blp.route("/tickets/<int:ticket_id>/messages")
@@ -109,7 +109,7 @@ class ReopenTicket(MethodView):
     @blp.errors(NotFound, te.ReopenWindowClosed, te.IllegalTransition)
     def post(self, body, ticket_id):
         """Reopen my resolved ticket, within 7 days of its resolution."""
-        return views.for_requester(lifecycle.reopen(_me(), ticket_id, body["reason"]))
+        return read_models.for_requester(lifecycle.reopen(_me(), ticket_id, body["reason"]))
 
 
 @blp.route("/tickets/<int:ticket_id>/close")
@@ -119,7 +119,7 @@ class CloseTicket(MethodView):
     @blp.errors(NotFound, te.IllegalTransition)
     def post(self, ticket_id):
         """Confirm my resolved ticket is done."""
-        return views.for_requester(lifecycle.close_by_requester(_me(), ticket_id))
+        return read_models.for_requester(lifecycle.close_by_requester(_me(), ticket_id))
 
 
 @blp.route("/staff/tickets")
@@ -150,7 +150,7 @@ class StaffTicket(MethodView):
     @blp.errors(NotFound)
     def get(self, ticket_id):
         """A ticket of my departments."""
-        return views.staff_view(current_staff(), ticket_id)
+        return read_models.staff_view(current_staff(), ticket_id)
 
 
 @blp.route("/staff/tickets/<int:ticket_id>/events")
@@ -160,7 +160,7 @@ class StaffTicketEvents(MethodView):
     @blp.errors(NotFound)
     def get(self, ticket_id):
         """The ticket's event log."""
-        return views.staff_events(current_staff(), ticket_id)
+        return read_models.staff_events(current_staff(), ticket_id)
 
 
 @blp.route("/staff/tickets/<int:ticket_id>/messages")
@@ -188,7 +188,7 @@ class ClaimTicket(MethodView):
     @blp.errors(NotFound, te.IllegalTransition)
     def post(self, ticket_id):
         """Take a new ticket for myself."""
-        return views.for_staff(lifecycle.claim(current_staff(), ticket_id))
+        return read_models.for_staff(lifecycle.claim(current_staff(), ticket_id))
 
 
 @blp.route("/staff/tickets/<int:ticket_id>/assignment")
@@ -199,7 +199,7 @@ class AssignTicket(MethodView):
     @blp.errors(NotFound, te.IllegalTransition, te.AssigneeNotInDepartment)
     def put(self, body, ticket_id):
         """Assign the ticket to a member of its department (supervisor)."""
-        return views.for_staff(lifecycle.assign(current_staff(), ticket_id, body["staff_id"]))
+        return read_models.for_staff(lifecycle.assign(current_staff(), ticket_id, body["staff_id"]))
 
 
 @blp.route("/staff/tickets/<int:ticket_id>/transitions")
@@ -210,7 +210,7 @@ class TicketTransitions(MethodView):
     @blp.errors(NotFound, te.IllegalTransition, te.ReopenWindowOpen, te.NotAssignee)
     def post(self, body, ticket_id):
         """Move the ticket on: start, await_requester, resume, resolve, close (assignee or supervisor)."""
-        return views.for_staff(lifecycle.step(current_staff(), ticket_id, body["action"], body.get("note")))
+        return read_models.for_staff(lifecycle.step(current_staff(), ticket_id, body["action"], body.get("note")))
 
 
 @blp.route("/staff/tickets/<int:ticket_id>/transfer")
@@ -223,7 +223,7 @@ class TransferTicket(MethodView):
         """Send the ticket to another department, with a reason (its assignee, a supervisor, or anyone
         of the department while it is unassigned); it leaves my queue."""
         ticket = lifecycle.transfer(current_staff(), ticket_id, body["department_id"], body["reason"])
-        return views.for_staff(ticket)
+        return read_models.for_staff(ticket)
 
 
 @blp.route("/staff/tickets/<int:ticket_id>/requester")

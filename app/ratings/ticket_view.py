@@ -10,7 +10,7 @@ from app.db import session
 from app.ratings.models import Rating, RectificationCase
 from app.ratings.rectification import RECTIFIED
 from app.tickets.access import requester_ticket
-from app.tickets.views import for_requester
+from app.tickets.read_models import for_requester
 
 
 def requester_view(account_id: int, ticket_id: int) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from app.staff.auth import StaffPrincipal
 from app.tickets import sla
 from app.tickets.lifecycle import OPEN_STATES
 from app.tickets.models import Ticket
-from app.tickets.views import for_staff
+from app.tickets.read_models import for_staff
 
 
 def queue(staff: StaffPrincipal, *, department_id: int | None = None, state: str | None = None,
