@@ -109,7 +109,16 @@ def main(_args: list[str]) -> None:
         "| request | req/s | ratio to baseline (min–max) | p50 ms | p99 ms | non-2xx |",
         "|---|---:|---:|---:|---:|---:|",
     ]
-    for i, (label, _path, _headers) in enumerate(cases):
+    lines += ratio_rows([label for label, _path, _headers in cases], rounds)
+    write_section(f"api-{'pg' if os.environ.get('DATABASE_URL') else 'sqlite'}", "\n".join(lines))
+    print("\n".join(lines))
+
+
+def ratio_rows(labels: list[str], rounds: list[list[dict]]) -> list[str]:
+    """One table row per case: median req/s, median ratio to the round's first case (the baseline)
+    with its spread, latencies and non-2xx answers over the interleaved rounds."""
+    lines = []
+    for i, label in enumerate(labels):
         runs = [r[i] for r in rounds]
         ratios = sorted(r[i]["rps"] / r[0]["rps"] for r in rounds)
         spread = f"{median(ratios):.2f} ({ratios[0]:.2f}–{ratios[-1]:.2f})"
@@ -117,5 +126,4 @@ def main(_args: list[str]) -> None:
             f"| {label} | {median(x['rps'] for x in runs):.0f} | {spread} "
             f"| {median(x['p50'] for x in runs):.2f} | {median(x['p99'] for x in runs):.2f} "
             f"| {sum(x['errors'] for x in runs)} |")
-    write_section(f"api-{'pg' if os.environ.get('DATABASE_URL') else 'sqlite'}", "\n".join(lines))
-    print("\n".join(lines))
+    return lines

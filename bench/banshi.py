@@ -22,12 +22,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from statistics import median
 from urllib.parse import quote
 
 import requests
 
-from bench.api_requests import PORT, ROOT, wrk
+from bench.api_requests import PORT, ROOT, ratio_rows, wrk
 from bench.results import write_section
 
 DURATION = os.environ.get("BENCH_DURATION", "5s")
@@ -164,13 +163,6 @@ def main(_args: list[str]) -> None:
         "| request | req/s | ratio to baseline (min–max) | p50 ms | p99 ms | non-2xx |",
         "|---|---:|---:|---:|---:|---:|",
     ]
-    for i, (label, _path, _extra) in enumerate(cases):
-        runs = [r[i] for r in rounds]
-        ratios = sorted(r[i]["rps"] / r[0]["rps"] for r in rounds)
-        spread = f"{median(ratios):.2f} ({ratios[0]:.2f}–{ratios[-1]:.2f})"
-        lines.append(
-            f"| {label} | {median(x['rps'] for x in runs):.0f} | {spread} "
-            f"| {median(x['p50'] for x in runs):.2f} | {median(x['p99'] for x in runs):.2f} "
-            f"| {sum(x['errors'] for x in runs)} |")
+    lines += ratio_rows([label for label, _path, _extra in cases], rounds)
     write_section(f"banshi-{'pg' if os.environ.get('DATABASE_URL') else 'sqlite'}", "\n".join(lines))
     print("\n".join(lines))
