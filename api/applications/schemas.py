@@ -9,81 +9,80 @@ from api.schemas import Int
 from app.applications.guides import APPLICANTS
 from app.applications.lifecycle import STATES
 
-_text = ma.fields.String
-
 
 class GuideQuerySchema(ma.Schema):
-    q = _text(validate=ma.validate.Length(max=50), metadata={"description": "关键词（中文，空格分隔，全部匹配）"})
-    department = _text(validate=ma.validate.Length(max=64), metadata={"description": "部门代码，如 gd-gat"})
-    applicant = _text(validate=ma.validate.OneOf(APPLICANTS[:2]),
+    q = ma.fields.String(validate=ma.validate.Length(max=50),
+                         metadata={"description": "关键词（中文，空格分隔，全部匹配）"})
+    department = ma.fields.String(validate=ma.validate.Length(max=64), metadata={"description": "部门代码，如 gd-gat"})
+    applicant = ma.fields.String(validate=ma.validate.OneOf(APPLICANTS[:2]),
                       metadata={"description": "person 个人可办 · entity 企业可办"})
 
 
 class FieldSpecSchema(ma.Schema):
-    key = _text()
-    label = _text()
-    kind = _text(metadata={"description": "text · date · choice"})
+    key = ma.fields.String()
+    label = ma.fields.String()
+    kind = ma.fields.String(metadata={"description": "text · date · choice"})
     required = ma.fields.Boolean()
-    choices = ma.fields.List(_text())
+    choices = ma.fields.List(ma.fields.String())
     max_length = Int()
-    source = _text(allow_none=True, metadata={"description": "预填来源，如 person.name"})
+    source = ma.fields.String(allow_none=True, metadata={"description": "预填来源，如 person.name"})
     authoritative = ma.fields.Boolean(metadata={"description": "权威数据：申请人不能修改"})
 
 
 class MaterialSpecSchema(ma.Schema):
-    code = _text()
-    name = _text()
-    by = _text(metadata={"description": "certificate 电子证照免提交 · licence 企业许可证 · fact 数据共享 · "
+    code = ma.fields.String()
+    name = ma.fields.String()
+    by = ma.fields.String(metadata={"description": "certificate 电子证照免提交 · licence 企业许可证 · fact 数据共享 · "
                                         "upload 上传"})
-    type = _text(allow_none=True)
-    source = _text(allow_none=True)
+    type = ma.fields.String(allow_none=True)
+    source = ma.fields.String(allow_none=True)
     required = ma.fields.Boolean()
 
 
 class ResultSpecSchema(ma.Schema):
-    kind = _text(metadata={"description": "certificate · licence · decision"})
-    type = _text(allow_none=True)
+    kind = ma.fields.String(metadata={"description": "certificate · licence · decision"})
+    type = ma.fields.String(allow_none=True)
     valid_years = Int(allow_none=True)
 
 
 class ConditionSchema(ma.Schema):
-    fact = _text()
-    op = _text()
+    fact = ma.fields.String()
+    op = ma.fields.String()
     value = ma.fields.Raw()
 
 
 class DecisionRuleSchema(ma.Schema):
-    id = _text()
+    id = ma.fields.String()
     version = Int()
-    explain = _text()
+    explain = ma.fields.String()
     conditions = ma.fields.List(ma.fields.Nested(ConditionSchema))
 
 
 class GuideSummarySchema(ma.Schema):
-    code = _text()
-    name = _text()
-    department_code = _text()
-    department_name = _text()
-    applicant = _text(metadata={"description": "person · entity · both"})
+    code = ma.fields.String()
+    name = ma.fields.String()
+    department_code = ma.fields.String()
+    department_name = ma.fields.String()
+    applicant = ma.fields.String(metadata={"description": "person · entity · both"})
     level = Int(metadata={"description": "所需认证等级 1–3"})
-    channel = _text(metadata={"description": "online 全程网办 · one_visit 最多跑一次"})
-    channel_name = _text()
+    channel = ma.fields.String(metadata={"description": "online 全程网办 · one_visit 最多跑一次"})
+    channel_name = ma.fields.String()
     promised_days = Int(metadata={"description": "承诺时限（工作日）"})
     statutory_days = Int(metadata={"description": "法定时限（工作日）"})
-    fee = _text()
+    fee = ma.fields.String()
     instant = ma.fields.Boolean(metadata={"description": "可秒批（符合规则即时办结）"})
-    result_kind = _text(attribute="result.kind")
+    result_kind = ma.fields.String(attribute="result.kind")
 
 
 class PartSpecSchema(ma.Schema):
-    code = _text()
-    name = _text()
-    department_name = _text()
+    code = ma.fields.String()
+    name = ma.fields.String()
+    department_name = ma.fields.String()
 
 
 class GuideSchema(GuideSummarySchema):
-    conditions = ma.fields.List(_text())
-    legal_basis = ma.fields.List(_text())
+    conditions = ma.fields.List(ma.fields.String())
+    legal_basis = ma.fields.List(ma.fields.String())
     fields = ma.fields.List(ma.fields.Nested(FieldSpecSchema))
     materials = ma.fields.List(ma.fields.Nested(MaterialSpecSchema))
     result = ma.fields.Nested(ResultSpecSchema)
@@ -98,19 +97,19 @@ class GuideSchema(GuideSummarySchema):
 
 
 class NewApplicationSchema(ma.Schema):
-    service_code = _text(required=True, validate=ma.validate.Length(min=1, max=64))
-    entity_uscc = _text(validate=ma.validate.Length(min=1, max=18), load_default=None,
+    service_code = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64))
+    entity_uscc = ma.fields.String(validate=ma.validate.Length(min=1, max=18), load_default=None,
                         metadata={"description": "以企业身份申请：法定代表人或持 apply_services 授权的经办人"})
     child_person_id = Int(load_default=None,
                           metadata={"description": "为子女办理时，子女的档案编号（缺省为最小的子女）"})
     life_event_id = Int(load_default=None, metadata={"description": "出生一件事：出生记录（由出生提醒带入）"})
-    origin = _text(validate=ma.validate.Length(max=80), load_default=None,
+    origin = ma.fields.String(validate=ma.validate.Length(max=80), load_default=None,
                    metadata={"description": "来源，如 push:id_card_expiring（从提醒进入）"})
 
 
 class FormPatchSchema(ma.Schema):
-    fields = ma.fields.Dict(keys=_text(validate=ma.validate.Length(min=1, max=40)),
-                            values=_text(allow_none=True, validate=ma.validate.Length(max=2000)),
+    fields = ma.fields.Dict(keys=ma.fields.String(validate=ma.validate.Length(min=1, max=40)),
+                            values=ma.fields.String(allow_none=True, validate=ma.validate.Length(max=2000)),
                             required=True, validate=ma.validate.Length(max=50))
 
 
@@ -124,45 +123,46 @@ class UploadFormSchema(ma.Schema):
 
 
 class ReasonOptionalSchema(ma.Schema):
-    reason = _text(validate=ma.validate.Length(max=500), load_default=None)
+    reason = ma.fields.String(validate=ma.validate.Length(max=500), load_default=None)
 
 
 class MessageOptionalSchema(ma.Schema):
-    message = _text(validate=ma.validate.Length(max=500), load_default=None)
+    message = ma.fields.String(validate=ma.validate.Length(max=500), load_default=None)
 
 
 class MyApplicationsQuerySchema(ma.Schema):
-    state = _text(validate=ma.validate.OneOf(STATES))
-    entity_uscc = _text(validate=ma.validate.Length(min=1, max=18),
+    state = ma.fields.String(validate=ma.validate.OneOf(STATES))
+    entity_uscc = ma.fields.String(validate=ma.validate.Length(min=1, max=18),
                         metadata={"description": "企业的办件（法定代表人或持 apply_services 授权的经办人）"})
 
 
 class FieldSchema(ma.Schema):
-    key = _text()
-    label = _text()
-    kind = _text()
+    key = ma.fields.String()
+    label = ma.fields.String()
+    kind = ma.fields.String()
     required = ma.fields.Boolean()
-    choices = ma.fields.List(_text())
-    value = _text(allow_none=True)
-    source = _text(allow_none=True)
-    source_label = _text(allow_none=True, metadata={"description": "如 来自：公安机关 · 居民身份证；本人填写"})
+    choices = ma.fields.List(ma.fields.String())
+    value = ma.fields.String(allow_none=True)
+    source = ma.fields.String(allow_none=True)
+    source_label = ma.fields.String(allow_none=True,
+                                    metadata={"description": "如 来自：公安机关 · 居民身份证；本人填写"})
     authoritative = ma.fields.Boolean()
     editable = ma.fields.Boolean()
     prefilled = ma.fields.Boolean()
 
 
 class MaterialSchema(ma.Schema):
-    code = _text()
-    name = _text()
-    by = _text()
-    type = _text(allow_none=True)
+    code = ma.fields.String()
+    name = ma.fields.String()
+    by = ma.fields.String()
+    type = ma.fields.String(allow_none=True)
     required = ma.fields.Boolean()
     satisfied = ma.fields.Boolean()
     certificate_id = Int(allow_none=True)
     licence_id = Int(allow_none=True)
     upload_id = Int(allow_none=True)
-    file_name = _text(allow_none=True)
-    note = _text(allow_none=True)
+    file_name = ma.fields.String(allow_none=True)
+    note = ma.fields.String(allow_none=True)
 
 
 class DeadlineSchema(ma.Schema):
@@ -176,40 +176,40 @@ class DeadlineSchema(ma.Schema):
 
 class PartSchema(ma.Schema):
     id = Int()
-    number = _text(allow_none=True)
-    service_code = _text()
-    service_name = _text()
-    department_name = _text()
-    state = _text()
-    state_name = _text()
-    decision = _text(allow_none=True)
+    number = ma.fields.String(allow_none=True)
+    service_code = ma.fields.String()
+    service_name = ma.fields.String()
+    department_name = ma.fields.String()
+    state = ma.fields.String()
+    state_name = ma.fields.String()
+    decision = ma.fields.String(allow_none=True)
     due_at = ma.fields.DateTime(allow_none=True)
 
 
 class ApplicationRatingSchema(ma.Schema):
     score = Int(metadata={"description": "1–5（5 非常满意）"})
-    comment = _text(allow_none=True)
+    comment = ma.fields.String(allow_none=True)
 
 
 class ApplicationSchema(ma.Schema):
     id = Int()
-    number = _text(allow_none=True, metadata={"description": "办件编号，如 YSS-2026-000123"})
-    service_code = _text()
-    service_name = _text()
-    department_code = _text()
-    department_name = _text()
-    channel = _text()
-    state = _text(metadata={"description": " · ".join(STATES)})
-    state_name = _text()
-    entity_uscc = _text(allow_none=True)
+    number = ma.fields.String(allow_none=True, metadata={"description": "办件编号，如 YSS-2026-000123"})
+    service_code = ma.fields.String()
+    service_name = ma.fields.String()
+    department_code = ma.fields.String()
+    department_name = ma.fields.String()
+    channel = ma.fields.String()
+    state = ma.fields.String(metadata={"description": " · ".join(STATES)})
+    state_name = ma.fields.String()
+    entity_uscc = ma.fields.String(allow_none=True)
     bundle_id = Int(allow_none=True)
     fields = ma.fields.List(ma.fields.Nested(FieldSchema))
     materials = ma.fields.List(ma.fields.Nested(MaterialSchema))
     prefilled_count = Int(metadata={"description": "预填字段数"})
     typed_count = Int(metadata={"description": "申请人填写字段数"})
     supplement = ma.fields.Dict(allow_none=True, metadata={"description": "补正要求：fields, materials, message"})
-    decision = _text(allow_none=True, metadata={"description": "approved · rejected · not_accepted"})
-    decision_reason = _text(allow_none=True)
+    decision = ma.fields.String(allow_none=True, metadata={"description": "approved · rejected · not_accepted"})
+    decision_reason = ma.fields.String(allow_none=True)
     rule_outcome = ma.fields.Dict(allow_none=True, metadata={
         "description": "秒批：rule {id, version}, facts, conditions, holds, explain"})
     result = ma.fields.Dict(allow_none=True,
@@ -219,7 +219,7 @@ class ApplicationSchema(ma.Schema):
     rating_id = Int(allow_none=True)
     rating = ma.fields.Nested(ApplicationRatingSchema, allow_none=True,
                               metadata={"description": "我的评价（未评价为 null）"})
-    origin = _text(allow_none=True)
+    origin = ma.fields.String(allow_none=True)
     created_at = ma.fields.DateTime()
     updated_at = ma.fields.DateTime()
     submitted_at = ma.fields.DateTime(allow_none=True)
@@ -229,13 +229,13 @@ class ApplicationSchema(ma.Schema):
 
 class ApplicationSummarySchema(ma.Schema):
     id = Int()
-    number = _text(allow_none=True)
-    service_code = _text()
-    service_name = _text()
-    department_name = _text()
-    state = _text()
-    state_name = _text()
-    entity_uscc = _text(allow_none=True)
+    number = ma.fields.String(allow_none=True)
+    service_code = ma.fields.String()
+    service_name = ma.fields.String()
+    department_name = ma.fields.String()
+    state = ma.fields.String()
+    state_name = ma.fields.String()
+    entity_uscc = ma.fields.String(allow_none=True)
     bundle_id = Int(allow_none=True)
     due_at = ma.fields.DateTime(allow_none=True)
     overdue = ma.fields.Boolean()
@@ -248,30 +248,30 @@ class EventSchema(ma.Schema):
     id = Int()
     application_id = Int()
     at = ma.fields.DateTime()
-    actor_type = _text(metadata={"description": "applicant · staff · rule · system"})
-    actor = _text(metadata={"description": "who, as residents see it: staff by department and number"})
-    kind = _text()
-    from_state = _text(allow_none=True)
-    to_state = _text(allow_none=True)
+    actor_type = ma.fields.String(metadata={"description": "applicant · staff · rule · system"})
+    actor = ma.fields.String(metadata={"description": "who, as residents see it: staff by department and number"})
+    kind = ma.fields.String()
+    from_state = ma.fields.String(allow_none=True)
+    to_state = ma.fields.String(allow_none=True)
     details = ma.fields.Dict()
 
 
 class UploadSchema(ma.Schema):
     id = Int()
     application_id = Int()
-    material_code = _text()
-    file_name = _text()
-    content_type = _text()
+    material_code = ma.fields.String()
+    file_name = ma.fields.String()
+    content_type = ma.fields.String()
     size = Int()
-    sha256 = _text()
+    sha256 = ma.fields.String()
     created_at = ma.fields.DateTime()
 
 
 class ApplicantSchema(ma.Schema):
     account_id = Int()
-    name = _text(allow_none=True)
-    id_number = _text(allow_none=True)
-    phone = _text(allow_none=True)
+    name = ma.fields.String(allow_none=True)
+    id_number = ma.fields.String(allow_none=True)
+    phone = ma.fields.String(allow_none=True)
 
 
 class ApplicationCaseSchema(ma.Schema):
@@ -284,28 +284,28 @@ class ApplicationCaseSchema(ma.Schema):
 
 
 class StaffQueueQuerySchema(ma.Schema):
-    state = _text(validate=ma.validate.OneOf(STATES))
-    service_code = _text(validate=ma.validate.Length(max=64))
+    state = ma.fields.String(validate=ma.validate.OneOf(STATES))
+    service_code = ma.fields.String(validate=ma.validate.Length(max=64))
     overdue = ma.fields.Boolean()
 
 
 class OpinionSchema(ma.Schema):
-    opinion = _text(validate=ma.validate.Length(max=1000), load_default=None)
+    opinion = ma.fields.String(validate=ma.validate.Length(max=1000), load_default=None)
 
 
 class RequiredOpinionSchema(ma.Schema):
-    opinion = _text(required=True, validate=ma.validate.Length(min=1, max=1000))
+    opinion = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=1000))
 
 
 class RefusalReasonSchema(ma.Schema):
-    reason = _text(required=True, validate=ma.validate.Length(min=1, max=1000))
+    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=1000))
 
 
 class SupplementSchema(ma.Schema):
-    message = _text(required=True, validate=ma.validate.Length(min=1, max=1000))
-    fields = ma.fields.List(_text(validate=ma.validate.Length(min=1, max=40)), load_default=list,
+    message = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=1000))
+    fields = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=40)), load_default=list,
                             validate=ma.validate.Length(max=50))
-    materials = ma.fields.List(_text(validate=ma.validate.Length(min=1, max=40)), load_default=list,
+    materials = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=40)), load_default=list,
                                validate=ma.validate.Length(max=50))
 
 
