@@ -61,3 +61,18 @@ def acting(resident: Resident, ref: str) -> dict[str, str]:
 
 
 __all__ = ["Family", "acting", "create_resident", "family", "issue", "proxy_grant", "ref_for"]
+
+
+def let_proxy_grant_expire(grant_id: int) -> None:
+    """Move a proxy grant's expiry into the past, as if its date had come."""
+    from sqlalchemy import update
+
+    from app.acting.models import ProxyGrant
+    from app.db import session, transactional
+
+    @transactional
+    def expire() -> None:
+        session().execute(update(ProxyGrant).where(ProxyGrant.id == grant_id)
+                          .values(expires_at=clock.now() - timedelta(seconds=1)))
+
+    expire()
