@@ -103,3 +103,16 @@ export async function act(button, out, work, done) {
     if (button && button.isConnected) { button.disabled = false; button.classList.remove("loading"); button.textContent = label; }
   }
 }
+
+// Ties each <label> written just before its input (no "for", no input inside) to that input, giving
+// the input an id if it has none: screen readers then read the label with the field.
+let labelled = 0;
+export function linkLabels(root) {
+  root.querySelectorAll("label:not([for])").forEach((label) => {
+    if (label.querySelector("input, select, textarea")) return;
+    const field = label.nextElementSibling;
+    if (!field || !field.matches("input, select, textarea")) return;
+    if (!field.id) field.id = `field-${++labelled}`;
+    label.htmlFor = field.id;
+  });
+}
