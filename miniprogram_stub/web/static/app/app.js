@@ -151,7 +151,7 @@ export const routes = {
         <a class="core" href="#/inbox"><span class="icon" aria-hidden="true">信</span>消息提醒</a>
         <a class="core" href="#/access-log"><span class="icon" aria-hidden="true">查</span>谁看了我</a>
         <a href="#/authorizations"><span class="icon" aria-hidden="true">授</span>我的授权</a>
-        <a class="core" href="#/acting" id="to-acting"><span class="icon" aria-hidden="true">代</span>为谁办理</a>
+        <a href="#/acting" id="to-acting"><span class="icon" aria-hidden="true">代</span>为谁办理</a>
         <a class="core" href="#/verify"><span class="icon" aria-hidden="true">认</span>身份认证</a>
       </div><button class="block ghost elder-only" id="all-services" aria-expanded="false" aria-controls="services-grid">全部服务</button></div>`;
     bindElderSwitch(routes.home);
