@@ -51,7 +51,7 @@ def test_a_ticket_is_rated_once_after_resolution_and_editable_for_24_hours(clien
     assert early.status_code == 409 and early.json["code"] == "ticket_not_resolved"
     start = datetime(2026, 11, 2, 2, 0, tzinfo=ZoneInfo("UTC"))
     with clock.freeze(start):
-        lifecycle.step(agent.principal, ticket.id, "resolve")
+        lifecycle.step(agent.principal, ticket.id, "resolve", "已答复")
         first = client.put(url, headers=resident.headers, json={"score": 4, "tags": ["态度好"]})
     with clock.freeze(start + timedelta(hours=23)):
         changed = client.put(url, headers=resident.headers, json={"score": 2, "comment": "其实没解决"})
