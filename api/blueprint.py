@@ -34,7 +34,7 @@ from app.intake.signing import authenticate_request
 from app.paging import Page, Window
 from app.security.errors import TokenExpired, TokenSignatureInvalid
 from app.staff import auth as staff_auth
-from app.staff.errors import RoleRequired, StaffLoginRequired, StaffTokenInvalid
+from app.staff.errors import NotAStaffToken, RoleRequired, StaffLoginRequired, StaffTokenInvalid
 from app.staff.models import AGENT
 
 MAX_PAGE = 100_000
@@ -67,7 +67,8 @@ ROLE_NAMES = {"agent": "工作人员", "supervisor": "主管", "admin": "管理�
 # What each policy itself can answer, documented on every view that uses it.
 RESIDENT_AUTH_ERRORS: tuple[type[AppError], ...] = (LoginRequired, TokenInvalid, TokenExpired, TokenSignatureInvalid,
                                                      SessionRevoked, AccountDisabled)
-STAFF_AUTH_ERRORS: tuple[type[AppError], ...] = (StaffLoginRequired, StaffTokenInvalid, SessionRevoked, RoleRequired)
+STAFF_AUTH_ERRORS: tuple[type[AppError], ...] = (StaffLoginRequired, StaffTokenInvalid, NotAStaffToken, SessionRevoked,
+                                                  RoleRequired)
 AUTHORITY_ERRORS: tuple[type[AppError], ...] = (SignatureError, SignatureMissing, TimestampStale, NonceInvalid,
                                                 NonceReplayed)
 BODY_METHODS = {"post", "put", "patch"}
