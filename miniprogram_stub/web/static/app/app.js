@@ -187,13 +187,36 @@ async function render() {
   }
   document.querySelectorAll("nav.tabs a").forEach((a) => a.classList.toggle("on", a.dataset.tab === name));
   const handler = routes[name] || routes.home;
+  const done = routeLoading();
   try {
     await handler(...args.map(decodeURIComponent));
   } catch (error) {
     if (error.status === 401) { api.setTokens(null); location.hash = "#/login"; return; }
     view.innerHTML = `<div class="card"><div class="error" data-code="${esc(error.code || "")}">${esc(error.message)}</div>
       ${error.code === "level_required" ? '<a class="btn" href="#/verify">去认证</a>' : ""}</div>`;
+  } finally {
+    done();
   }
+}
+
+// A route change shows 加载中… over the page it leaves until the new page is drawn (on a slow
+// network the old page would otherwise look like the answer). The latest route change wins.
+let routing = 0;
+function routeLoading() {
+  const mine = ++routing;
+  let bar = document.getElementById("route-loading");
+  if (!bar) {
+    bar = Object.assign(document.createElement("div"), { id: "route-loading", className: "route-loading", textContent: "加载中…" });
+    bar.setAttribute("role", "status");
+    document.body.appendChild(bar);
+  }
+  bar.hidden = false;
+  view.setAttribute("aria-busy", "true");
+  return () => {
+    if (mine !== routing) return;
+    bar.hidden = true;
+    view.removeAttribute("aria-busy");
+  };
 }
 
 window.addEventListener("hashchange", render);
