@@ -36,8 +36,8 @@ class NotificationSchema(ma.Schema):
     read_at = ma.fields.DateTime(allow_none=True)
     read = ma.fields.Function(lambda n: n.read_at is not None)
     why = ma.fields.Dict(metadata={
-        "description": "为什么收到：text 是给居民看的一句话（规则自己的说法），matched 是匹配到的事实（标签与值，已脱敏）；"
-                       "rule 与 facts 是内部记录"})
+        "description": "为什么收到：text 是给居民看的一句话（规则自己的说法），"
+                       "matched 是匹配到的事实（标签与值，已脱敏）；rule 与 facts 是内部记录"})
 
 
 class InboxQuerySchema(ma.Schema):

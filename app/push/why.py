@@ -1,5 +1,5 @@
 """为什么收到这条消息, in words a resident reads: the rule's own wording (``why`` in its file under
-config/rules, or the notice wording in config/catalogues/push_why.toml for the ticket, rating and
+config/rules, or the notice wording in config/catalogues/push_labels.toml for the ticket, rating and
 application notices) filled with the matched facts, and those facts under their labels.
 
 A notification stores what matched (``Rule.why``: the rule id and version and the masked facts); the
@@ -19,7 +19,7 @@ from app.datafiles import CONFIG_DIR, DataFileError, Entry, read_toml
 from app.push.fitting import format_date
 from app.push.rules import PLACEHOLDER, rules
 
-CATALOGUE_PATH = CONFIG_DIR / "catalogues" / "push_why.toml"
+CATALOGUE_PATH = CONFIG_DIR / "catalogues" / "push_labels.toml"
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -30,11 +30,13 @@ class WhyCatalogue:
     values: dict[str, dict[str, str]]
     notices: dict[str, str]
     fallback: str
+    categories: dict[str, str]
+    templates: dict[str, str]
 
 
 def load_catalogue(path: Path = CATALOGUE_PATH) -> WhyCatalogue:
     raw = read_toml(path)
-    top = Entry(path, "catalogue", raw, {"fallback", "facts", "units", "values", "notices"})
+    top = Entry(path, "catalogue", raw, {"fallback", "facts", "units", "values", "notices", "categories", "templates"})
 
     def table(name: str, data: Any = None) -> dict[str, str]:
         data = raw.get(name, {}) if data is None else data
@@ -48,7 +50,7 @@ def load_catalogue(path: Path = CATALOGUE_PATH) -> WhyCatalogue:
         raise DataFileError(path, "values", "must be a table of tables")
     return WhyCatalogue(table("facts"), table("units"),
                         {fact: table(f"values.{fact}", codes) for fact, codes in values.items()},
-                        table("notices"), top.text("fallback"))
+                        table("notices"), top.text("fallback"), table("categories"), table("templates"))
 
 
 @functools.cache

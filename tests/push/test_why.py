@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.datafiles import DataFileError
-from app.push.rules import FACTS, RULES_DIR, TEMPLATES_FILE, load_rules, rules
+from app.push.rules import FACTS, RULES_DIR, TEMPLATES_FILE, load_rules, load_templates, rules
 from app.push.why import explain, load_catalogue, why_catalogue
 
 # Representative values for every fact a rule can match, as the scans give them (masked already).
@@ -26,7 +26,7 @@ SAMPLE = {
 
 
 def sample_facts(subject: str) -> dict:
-    return {k: (SAMPLE[k] if k in SAMPLE else 7) for k in FACTS[subject]}
+    return {k: SAMPLE.get(k, 7) for k in FACTS[subject]}
 
 
 def assert_readable(shown: str, *, rule_id: str) -> None:
@@ -88,7 +88,15 @@ def test_a_rule_wording_naming_an_unknown_fact_is_refused(tmp_path: Path):
 
 
 def test_a_catalogue_label_that_is_not_text_is_refused(tmp_path: Path):
-    path = tmp_path / "push_why.toml"
+    path = tmp_path / "push_labels.toml"
     path.write_text('fallback = "提醒"\n[facts]\n"person.age" = 3\n', encoding="utf-8")
     with pytest.raises(DataFileError):
         load_catalogue(path)
+
+
+def test_every_category_and_subscribe_template_has_a_chinese_title():
+    from app.push.rules import CATEGORIES
+
+    catalogue = why_catalogue()
+    assert set(catalogue.categories) == set(CATEGORIES)
+    assert set(catalogue.templates) == set(load_templates())

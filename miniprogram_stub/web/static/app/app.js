@@ -1,17 +1,17 @@
 // The resident mini program, played in a browser. WeChat's client calls (wx.login, the phone
 // button, wx.requestFacialVerify, wx.requestSubscribeMessage) go to the emulator's developer API.
-import { makeApi, emulator, esc, toast, fmtDate, badge } from "/shared/api.js";
+import { makeApi, emulator, esc, toast, fmtDate, badge, pager, pageParam, withPage } from "/shared/api.js";
 import { businessRoutes } from "/app/business.js";
 import { serviceRoutes } from "/app/services.js";
 import { banshiRoutes } from "/app/banshi.js";
 import { consentRoutes, pendingReturn } from "/app/consent.js";
 import { credentialRoutes } from "/app/credential.js";
+import { notificationRoutes } from "/app/notifications.js";
+import { lifeEventRoutes } from "/app/life-events.js";
 
 const api = makeApi("yss-resident");
 const view = document.getElementById("view");
 const LEVELS = ["L0 微信登录", "L1 已绑手机", "L2 已实名", "L3 已刷脸"];
-const EVENTS = { birth: "出生", school_enrolment: "入学", employment: "就业", marriage: "婚姻登记", childbirth: "生育",
-  relocation: "迁居", retirement: "退休", death: "死亡" };
 export const ctx = { api, view, me: null, wxUser: () => JSON.parse(sessionStorage.getItem("yss-wx-user") || "null") };
 
 async function wxLogin(user) {
@@ -139,14 +139,6 @@ const routes = {
         <div>${badge(c.status)} <a class="btn" href="#/show/${c.id}">亮证</a></div></div>`).join("") : '<p class="muted">暂无证照</p>'}</div>`;
   },
 
-  async events() {
-    const list = await api.get("/me/life-events");
-    const items = Array.isArray(list) ? list : list.items || [];
-    view.innerHTML = `<div class="card"><h2>人生事件</h2>${items.length ? items.map((e) => `
-      <div class="row life-event"><div><div>${esc(EVENTS[e.type] || e.type)}</div><div class="muted">${e.source === "self" ? "本人申报" : "部门提供"}</div></div><span>${esc(e.date)}</span></div>`).join("")
-      : '<p class="muted">暂无记录</p>'}</div>`;
-  },
-
   async me() {
     const me = await refreshMe();
     view.innerHTML = `<div class="card"><h2>我的账号</h2>
@@ -157,6 +149,7 @@ const routes = {
       <div class="row"><span>人脸认证有效至</span><span>${fmtDate(me.l3_lapses_at)}</span></div>
       <button class="block ghost" onclick="location.hash='#/access-log'">谁查看了我的数据</button>
       <button class="block ghost" id="my-authorizations" onclick="location.hash='#/authorizations'">我的授权</button>
+      <button class="block ghost" id="my-notification-settings" onclick="location.hash='#/notification-settings'">消息设置</button>
       <button class="block danger" id="logout">退出登录</button></div>`;
     document.getElementById("logout").onclick = async () => {
       await api.post("/auth/logout").catch(() => null);
@@ -166,17 +159,19 @@ const routes = {
   },
 
   async "access-log"() {
-    const list = await api.get("/me/access-log");
+    const list = await api.get(withPage("/me/access-log", pageParam()));
     const items = Array.isArray(list) ? list : list.items || [];
     view.innerHTML = `<div class="card"><h2>谁查看了我的数据</h2>${items.length ? items.map((e) => `
       <div class="row access-entry"><div><div>${esc(e.actor)}</div><div class="muted">${esc((e.data || []).join("、"))} · ${esc(e.purpose || "")}</div></div>
-      <span class="muted">${fmtDate(e.at)}</span></div>`).join("") : '<p class="muted">暂无记录</p>'}</div>`;
+      <span class="muted">${fmtDate(e.at)}</span></div>`).join("") : '<p class="muted">暂无记录</p>'}${pager(list, "#/access-log")}</div>`;
   },
   ...businessRoutes,
   ...serviceRoutes,
   ...banshiRoutes,
   ...consentRoutes,
   ...credentialRoutes,
+  ...notificationRoutes,
+  ...lifeEventRoutes,
 };
 
 async function render() {

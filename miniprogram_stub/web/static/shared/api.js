@@ -127,8 +127,10 @@ export function pageParam(hash = location.hash) {
   return Number.isInteger(n) && n > 0 ? n : 1;
 }
 
+// Ten items a page on a phone screen, whatever an endpoint's own default.
+export const PAGE_SIZE = 10;
 export function withPage(path, page) {
-  return `${path}${path.includes("?") ? "&" : "?"}page=${page}`;
+  return `${path}${path.includes("?") ? "&" : "?"}page=${page}&page_size=${PAGE_SIZE}`;
 }
 
 // The pager under a list: 上一页 / 第 n / m 页（共 t 条） / 下一页; nothing for a single page.
