@@ -89,7 +89,7 @@ export const serviceRoutes = {
       <div class="card thread"><h2>沟通记录</h2>${items(messages).map((m) => `<div class="msg ${m.author_type === "requester" ? "mine" : ""}">
         <div class="muted">${esc(m.author_name)} · ${fmtDate(m.at)}</div>${esc(m.body)}</div>`).join("") || '<p class="muted">暂无消息</p>'}
         ${t.state === "closed" ? '<p class="muted" id="closed-note">工单已关闭，不能再回复。如有新问题，请新建咨询投诉。</p>'
-          : '<label for="reply">回复</label><textarea id="reply" maxlength="5000"></textarea><button class="block ghost" id="send">发送</button><div id="send-err"></div>'}</div>
+          : '<textarea id="reply" aria-label="回复内容" placeholder="输入回复内容" maxlength="5000"></textarea><button class="block ghost" id="send">发送</button><div id="send-err"></div>'}</div>
       ${t.state === "resolved" ? `<div class="card" id="after-resolve"><h2>问题解决了吗？</h2>
         <p class="muted">${t.reopen_until ? `${fmtDate(t.reopen_until)} 前可重新打开；` : ""}确认已解决可直接关闭工单。</p>
         <button class="block" id="close-ticket">已解决，关闭工单</button>
