@@ -95,6 +95,7 @@ class Rule:
     template_data: dict[str, str]
     source: str
     service: str | None = None  # the service (事项) acting on it: the page opens its prefilled draft
+    why_wording: str | None = None  # 为什么收到 in the resident's words ({placeholders}); app.push.why
 
     def why(self, facts: dict[str, Any]) -> dict[str, Any]:
         """The "why you got this" record: the rule and the facts that matched (already masked)."""
@@ -254,9 +255,14 @@ def load_rule(path: Path, templates: dict[str, Template]) -> Rule:
                 raise DataFileError(path, f"wechat.data.{keyword}", "must be a string")
             _check_placeholders(text, allowed, path, f"wechat.data.{keyword}")
     service = _service(data, values["page"], path)
+    why_wording = data.get("why")
+    if why_wording is not None:
+        if not isinstance(why_wording, str) or not why_wording.strip() or len(why_wording) > 200:
+            raise DataFileError(path, "why", "must be 1–200 characters: why the resident gets this, in their words")
+        _check_placeholders(why_wording, allowed, path, "why")
     return Rule(rule_id, version, audience, trigger, dict(conditions), values["title"], values["body"],
                 values["page"], category, values["dedupe_key"], _opt_int(data, "priority", path, "", 5, 1, 9),
-                recipients, template, dict(template_data), path.name, service)
+                recipients, template, dict(template_data), path.name, service, why_wording)
 
 
 APPLY_PAGE = "pages/applications/apply?service="

@@ -1,18 +1,18 @@
 // The resident mini program, played in a browser. WeChat's client calls (wx.login, the phone
 // button, wx.requestFacialVerify, wx.requestSubscribeMessage) go to the emulator's developer API.
-import { makeApi, emulator, esc, toast, fmtDate, badge, act, linkLabels } from "/shared/api.js";
+import { makeApi, emulator, esc, toast, fmtDate, badge, act, linkLabels, pager, pageParam, withPage } from "/shared/api.js";
 import { businessRoutes } from "/app/business.js";
 import { serviceRoutes } from "/app/services.js";
 import { banshiRoutes } from "/app/banshi.js";
 import { consentRoutes, pendingReturn } from "/app/consent.js";
 import { credentialRoutes } from "/app/credential.js";
+import { notificationRoutes } from "/app/notifications.js";
+import { lifeEventRoutes } from "/app/life-events.js";
 import { actingRoutes, actingWithoutAccount, installActing } from "/app/acting.js";
 
 const api = makeApi("yss-resident");
 const view = document.getElementById("view");
 const LEVELS = ["L0 微信登录", "L1 已绑手机", "L2 已实名", "L3 已刷脸"];
-const EVENTS = { birth: "出生", school_enrolment: "入学", employment: "就业", marriage: "婚姻登记", childbirth: "生育",
-  relocation: "迁居", retirement: "退休", death: "死亡" };
 export const ctx = { api, view, me: null, wxUser: () => JSON.parse(sessionStorage.getItem("yss-wx-user") || "null") };
 installActing(api);
 
@@ -171,14 +171,6 @@ export const routes = {
         <div>${badge(c.status)} <a class="btn" href="#/show/${c.id}">亮证</a></div></div>`).join("") : '<p class="muted">暂无证照</p>'}</div>`;
   },
 
-  async events() {
-    const list = await api.get("/me/life-events");
-    const items = Array.isArray(list) ? list : list.items || [];
-    view.innerHTML = `<div class="card"><h2>人生事件</h2>${items.length ? items.map((e) => `
-      <div class="row life-event"><div><div>${esc(EVENTS[e.type] || e.type)}</div><div class="muted">${e.source === "self" ? "本人申报" : "部门提供"}</div></div><span>${esc(e.date)}</span></div>`).join("")
-      : '<p class="muted">暂无记录</p>'}</div>`;
-  },
-
   async me() {
     const me = await refreshMe();
     view.innerHTML = `<div class="card"><h2>我的账号</h2>
@@ -190,6 +182,7 @@ export const routes = {
       ${elderSwitch()}<div class="card">
       <button class="block ghost" onclick="location.hash='#/access-log'">谁查看了我的数据</button>
       <button class="block ghost" id="my-authorizations" onclick="location.hash='#/authorizations'">我的授权</button>
+      <button class="block ghost" id="my-notification-settings" onclick="location.hash='#/notification-settings'">消息设置</button>
       <button class="block danger" id="logout">退出登录</button></div>`;
     document.getElementById("logout").onclick = async () => {
       await api.post("/auth/logout").catch(() => null);
@@ -201,17 +194,19 @@ export const routes = {
   },
 
   async "access-log"() {
-    const list = await api.get("/me/access-log");
+    const list = await api.get(withPage("/me/access-log", pageParam()));
     const items = Array.isArray(list) ? list : list.items || [];
     view.innerHTML = `<div class="card"><h2>谁查看了我的数据</h2>${items.length ? items.map((e) => `
       <div class="row access-entry"><div><div>${esc(e.actor)}</div><div class="muted">${esc((e.data || []).join("、"))} · ${esc(e.purpose || "")}</div></div>
-      <span class="muted">${fmtDate(e.at)}</span></div>`).join("") : '<p class="muted">暂无记录</p>'}</div>`;
+      <span class="muted">${fmtDate(e.at)}</span></div>`).join("") : '<p class="muted">暂无记录</p>'}${pager(list, "#/access-log")}</div>`;
   },
   ...businessRoutes,
   ...serviceRoutes,
   ...banshiRoutes,
   ...consentRoutes,
   ...credentialRoutes,
+  ...notificationRoutes,
+  ...lifeEventRoutes,
   ...actingRoutes(ctx),
 };
 
@@ -227,6 +222,7 @@ async function render() {
   });
   if (api.tokens() && !ctx.me && name !== "login") await refreshMe().catch(() => null); // the account's display mode
   const handler = routes[name] || routes.home;
+  const done = routeLoading();
   const hash = location.hash;
   delete view.dataset.ready;
   try {
@@ -235,8 +231,30 @@ async function render() {
     if (error.status === 401) { api.setTokens(null); location.hash = "#/login"; return; }
     view.innerHTML = `<div class="card"><div class="error" data-code="${esc(error.code || "")}">${esc(error.message)}</div>
       ${error.code === "level_required" ? '<a class="btn" href="#/verify">去认证</a>' : ""}</div>`;
+  } finally {
+    done();
   }
   view.dataset.ready = hash; // the page for this address is drawn (tests wait for it)
+}
+
+// A route change shows 加载中… over the page it leaves until the new page is drawn (on a slow
+// network the old page would otherwise look like the answer). The latest route change wins.
+let routing = 0;
+function routeLoading() {
+  const mine = ++routing;
+  let bar = document.getElementById("route-loading");
+  if (!bar) {
+    bar = Object.assign(document.createElement("div"), { id: "route-loading", className: "route-loading", textContent: "加载中…" });
+    bar.setAttribute("role", "status");
+    document.body.appendChild(bar);
+  }
+  bar.hidden = false;
+  view.setAttribute("aria-busy", "true");
+  return () => {
+    if (mine !== routing) return;
+    bar.hidden = true;
+    view.removeAttribute("aria-busy");
+  };
 }
 
 // Every page's inputs get their labels tied to them, however a page writes its markup.
