@@ -46,14 +46,18 @@ def main() -> int:
     os.environ.setdefault("WECHAT_API_BASE", f"http://127.0.0.1:{STUB_PORT}")
     os.environ.setdefault("REGISTRY_BASE_URL", f"http://127.0.0.1:{STUB_PORT}/registry")
     from app.cli import seed_demo_data
-    from app.migrate import upgrade
+    from app.migrate import DatabaseUnreachable, upgrade
     from app.redis_store import redis_url, stop_embedded_redis
     from config import get_settings
 
     settings = get_settings()
     print("准备数据库与 Redis …", flush=True)
     url = redis_url()
-    upgrade()
+    try:
+        upgrade()
+    except DatabaseUnreachable as error:
+        print(error, file=sys.stderr, flush=True)
+        return 1
     seed_demo_data()
 
     env = dict(os.environ, REDIS_URL=os.environ.get("REDIS_URL", url))

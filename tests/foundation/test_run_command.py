@@ -6,69 +6,17 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 
 import requests
 from openapi_spec_validator import validate
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(url: str, timeout: float = 300) -> requests.Response:
-    # A guard against a hang: a first start on a loaded machine installs, migrates and seeds first.
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            return requests.get(url, timeout=30)
-        except requests.RequestException:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.3)
-
-
-def run_env(instance: Path, api_port: int, stub_port: int) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DATABASE_URL", "REDIS_URL", "YSS_ADMIN_DATABASE_URL", "WECHAT_API_BASE",
-                        "REGISTRY_BASE_URL", "EMULATOR_URL", "RATE_LIMIT_PER_MINUTE"}}
-    env.update(YSS_INSTANCE_PATH=str(instance), YSS_ENV="development", YSS_API_PORT=str(api_port),
-               YSS_STUB_PORT=str(stub_port))
-    return env
-
-
-class Output:
-    """The script's output, read as it comes, so a test can wait for a line."""
-
-    def __init__(self, proc: subprocess.Popen) -> None:
-        self.lines: list[str] = []
-        self.seen = threading.Condition()
-        self.thread = threading.Thread(target=self._read, args=(proc,), daemon=True)
-        self.thread.start()
-
-    def _read(self, proc: subprocess.Popen) -> None:
-        for line in proc.stdout:
-            with self.seen:
-                self.lines.append(line)
-                self.seen.notify_all()
-
-    def wait_for(self, text: str, timeout: float = 300) -> None:
-        with self.seen:
-            assert self.seen.wait_for(lambda: any(text in line for line in self.lines), timeout), self.text()
-
-    def text(self) -> str:
-        return "".join(self.lines)
+from tests.support.run_script import ROOT, Output, free_port, run_env, wait_for
 
 
 def test_run_script_serves_the_api_and_stub_and_stops_on_ctrl_c(tmp_path):
     api_port, stub_port = free_port(), free_port()
-    instance = Path("/tmp") / f"yss-run-{os.getpid()}"
+    instance = Path("/tmp") / f"yss-run-{os.getpid()}"  # short: the embedded Redis socket lives there
     proc = subprocess.Popen([sys.executable, "scripts/run.py"], cwd=ROOT, env=run_env(instance, api_port, stub_port),
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     output = Output(proc)
