@@ -26,7 +26,7 @@ TEMPLATES_FILE = CONFIG / "wechat_templates.toml"
 AUDIENCES = ("person", "entity")
 CATEGORIES = ("certificates", "family", "social_security", "business", "tickets", "applications")
 DATE_FIELDS = ("certificate.expires_on", "licence.valid_until")
-EVENTS = ("life_event.birth", "licence.suspended")
+EVENTS = ("life_event.birth", "licence.suspended", "entity.representative_changed")
 RECIPIENTS = ("self", "parents")
 PLACEHOLDER = re.compile(r"\{([a-z_]+(?:\.[a-z_]+)*)\}")
 RULE_ID = re.compile(r"^[a-z][a-z0-9_]{1,62}$")
@@ -44,6 +44,7 @@ FACTS: dict[str, tuple[str, ...]] = {
     "calendar": (*_ENTITY, "window.year", "window.date"),
     "life_event.birth": ("event.id", "event.occurred_on", "child.name_masked", "child.birth_date", *_PERSON),
     "licence.suspended": ("event.id", "event.reason", "event.effective_on", *_LICENCE),
+    "entity.representative_changed": ("event.id", "event.agents", "event.administrators", *_ENTITY),
 }
 # Every condition here is applied by the scans (app.push.scans); a rule naming any other is refused.
 CONDITIONS = {"certificate_type": str, "licence_types": list, "area_prefix": str, "annual_report": str}
@@ -203,7 +204,7 @@ def load_rule(path: Path, templates: dict[str, Template]) -> Rule:
     if audience not in AUDIENCES:
         raise DataFileError(path, "audience", "must be person or entity")
     trigger = _trigger(data, path)
-    entity_subjects = ("licence.valid_until", "calendar", "licence.suspended")
+    entity_subjects = ("licence.valid_until", "calendar", "licence.suspended", "entity.representative_changed")
     if (trigger.subject in entity_subjects) != (audience == "entity"):
         raise DataFileError(path, "audience", f"does not match trigger {trigger.subject}")
     conditions = data.get("conditions", {})

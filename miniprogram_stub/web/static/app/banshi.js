@@ -134,9 +134,9 @@ export const banshiRoutes = {
     const own = items(mine).filter((a) => !a.bundle_id);
     ctx.view.innerHTML = `
       <div class="card"><h2>办事</h2>
-        <input id="q" placeholder="搜索事项，如“身份证”“社保卡”" enterkeyhint="search">
-        <div class="filters"><select id="department"><option value="">全部部门</option>${items(departments).map((d) => `<option value="${esc(d.code)}">${esc(d.name)}</option>`).join("")}</select>
-        <select id="applicant"><option value="">个人和企业</option>${Object.entries(APPLICANTS).map(([k, v]) => `<option value="${k}">${v}可办</option>`).join("")}</select></div>
+        <input id="q" aria-label="搜索事项" placeholder="搜索事项，如“身份证”“社保卡”" enterkeyhint="search">
+        <div class="filters"><select id="department" aria-label="部门"><option value="">全部部门</option>${items(departments).map((d) => `<option value="${esc(d.code)}">${esc(d.name)}</option>`).join("")}</select>
+        <select id="applicant" aria-label="办理对象"><option value="">个人和企业</option>${Object.entries(APPLICANTS).map(([k, v]) => `<option value="${k}">${v}可办</option>`).join("")}</select></div>
         <button class="block" id="search">搜索</button><div id="err"></div><div id="results"></div></div>
       <div class="card"><h2>我的办件</h2><div id="mine">${own.map(applicationRow).join("") || '<p class="muted">暂无办件</p>'}</div></div>`;
     const search = async () => {

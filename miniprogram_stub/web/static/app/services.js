@@ -80,7 +80,7 @@ export const serviceRoutes = {
         <p>${esc(t.description)}</p></div>
       <div class="card thread"><h2>沟通记录</h2>${items(messages).map((m) => `<div class="msg ${m.author_type === "requester" ? "mine" : ""}">
         <div class="muted">${esc(m.author_name)} · ${fmtDate(m.at)}</div>${esc(m.body)}</div>`).join("") || '<p class="muted">暂无消息</p>'}
-        <textarea id="reply"></textarea><button class="block ghost" id="send">发送</button></div>
+        <textarea id="reply" aria-label="回复内容" placeholder="输入回复内容"></textarea><button class="block ghost" id="send">发送</button></div>
       ${t.state === "resolved" || t.state === "closed" ? `<div class="card"><h2>评价（好差评）</h2>
         ${rating ? `<p id="rated">已评价：${RATINGS[rating.score]}${ratingNote(rating)}</p>` : ""}
         ${!rating || rating.can_rerate ? `${rating ? '<p class="muted">差评已整改，您可以再评价一次</p>' : ""}

@@ -12,9 +12,10 @@ export function makeApi(storageKey) {
   const load = () => JSON.parse(sessionStorage.getItem(storageKey) || "null");
   const save = (tokens) => tokens ? sessionStorage.setItem(storageKey, JSON.stringify(tokens))
                                   : sessionStorage.removeItem(storageKey);
+  let headersFor = () => ({}); // e.g. X-Acting-For, set by the app's acting module (app/acting.js)
   async function raw(method, path, body, headers = {}) {
     const tokens = load();
-    const init = { method, headers: { ...headers } };
+    const init = { method, headers: { ...headersFor(path), ...headers } };
     if (tokens && tokens.access_token) init.headers.Authorization = `Bearer ${tokens.access_token}`;
     if (body instanceof FormData) init.body = body; // multipart: the browser writes the boundary
     else if (body !== undefined) { init.headers["Content-Type"] = "application/json"; init.body = JSON.stringify(body); }
@@ -44,7 +45,7 @@ export function makeApi(storageKey) {
     get: (p) => call("GET", p), post: (p, b) => call("POST", p, b ?? {}), put: (p, b) => call("PUT", p, b ?? {}),
     patch: (p, b) => call("PATCH", p, b ?? {}), del: (p) => call("DELETE", p),
     upload: (p, formData) => call("POST", p, formData),
-    tokens: load, setTokens: save,
+    tokens: load, setTokens: save, setHeaders: (fn) => { headersFor = fn; },
   };
 }
 
@@ -101,4 +102,17 @@ export async function act(button, out, work, done) {
   } finally {
     if (button && button.isConnected) { button.disabled = false; button.classList.remove("loading"); button.textContent = label; }
   }
+}
+
+// Ties each <label> written just before its input (no "for", no input inside) to that input, giving
+// the input an id if it has none: screen readers then read the label with the field.
+let labelled = 0;
+export function linkLabels(root) {
+  root.querySelectorAll("label:not([for])").forEach((label) => {
+    if (label.querySelector("input, select, textarea")) return;
+    const field = label.nextElementSibling;
+    if (!field || !field.matches("input, select, textarea")) return;
+    if (!field.id) field.id = `field-${++labelled}`;
+    label.htmlFor = field.id;
+  });
 }
