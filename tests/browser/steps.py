@@ -33,6 +33,15 @@ def reach_l3(p: Any, stub_url: str, *, name: str, phone: str, id_number: str) ->
     p.shot("l3")
 
 
+def bind_company(p: Any, stub_url: str, uscc: str) -> None:
+    """On 企业服务, bind the company as its legal representative."""
+    page = p.page
+    page.goto(f"{stub_url}/app/#/business")
+    page.fill("#uscc", uscc)
+    page.click("#bind")
+    page.wait_for_selector(".entity")
+
+
 def staff_login(p: Any, stub_url: str, staff: Any) -> None:
     """Log a staff member into the console with password and a fresh TOTP code."""
     page = p.page

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from tests.browser.steps import reach_l3
+from tests.browser.steps import bind_company, reach_l3
 from tests.support.entities import entity_record, market_authority, new_uscc, register_in_registry, send_ok
 from tests.support.jobs import run_queued_jobs
 from tests.support.residents import new_id_number
@@ -33,9 +33,7 @@ def test_an_administrator_manages_agents_until_the_representative_changes(site, 
     r = phone("representative")
     page = r.page
     reach_l3(r, site["stub"], name=rep.name, phone="13500002000", id_number=rep.id_number)
-    page.goto(f"{site['stub']}/app/#/business")
-    page.fill("#uscc", uscc)
-    page.click("#bind")
+    bind_company(r, site["stub"], uscc)
     page.click(".entity a")
     page.wait_for_selector("#appoint")
     page.fill("#admin-id", admin.id_number)
@@ -64,10 +62,7 @@ def test_an_administrator_manages_agents_until_the_representative_changes(site, 
     s = phone("successor")
     sp = s.page
     reach_l3(s, site["stub"], name=successor.name, phone="13500002003", id_number=successor.id_number)
-    sp.goto(f"{site['stub']}/app/#/business")
-    sp.fill("#uscc", uscc)
-    sp.click("#bind")
-    sp.wait_for_selector(".entity")
+    bind_company(s, site["stub"], uscc)
     run_queued_jobs()
     sp.goto(f"{site['stub']}/app/#/inbox")
     sp.wait_for_selector(".notification")
