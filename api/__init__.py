@@ -17,7 +17,7 @@ from config import get_settings
 
 # Blueprint modules in registration order; each exposes ``blp``.
 BLUEPRINTS: tuple[str, ...] = (
-    "api.system", "api.sessions", "api.identity", "api.intake", "api.people", "api.certificates",
+    "api.system", "api.sessions", "api.identity", "api.intake", "api.people", "api.acting", "api.certificates",
     "api.entities", "api.licences", "api.staff", "api.tickets.routes", "api.ratings.routes", "api.applications",
     "api.opendata",
     "api.push.inbox", "api.push.preferences", "api.push.consent", "api.push.wechat_messages",

@@ -8,6 +8,7 @@ from flask.views import MethodView
 
 from api.blueprint import Blueprint, current_principal
 from api.schemas import Int
+from app.acting.models import SHOW_CERTIFICATES, VIEW_CERTIFICATES
 from app.certificates import credentials, status_list, verification, wallet
 from app.certificates.errors import (
     CertificateExpired,
@@ -117,7 +118,7 @@ PRESENTATION_EXAMPLE = "eyJhbGciOiJFZERTQSIsImtpZCI6ImsxIiwidHlwIjoiZGMrc2Qtand0
 
 @blp.route("/me/certificates")
 class MyCertificates(MethodView):
-    @blp.auth(L3)
+    @blp.auth(L3, acting=VIEW_CERTIFICATES)
     @blp.response(200, CertificateSchema(many=True), example=[CERTIFICATE_EXAMPLE])
     def get(self):
         """My certificate wallet with each certificate's status today."""
@@ -126,7 +127,7 @@ class MyCertificates(MethodView):
 
 @blp.route("/me/certificates/<int:certificate_id>")
 class MyCertificate(MethodView):
-    @blp.auth(L3)
+    @blp.auth(L3, acting=VIEW_CERTIFICATES)
     @blp.response(200, CertificateSchema, example=CERTIFICATE_EXAMPLE)
     @blp.errors(NotFound)
     def get(self, certificate_id):
@@ -136,7 +137,7 @@ class MyCertificate(MethodView):
 
 @blp.route("/me/certificates/<int:certificate_id>/credential")
 class MyCredential(MethodView):
-    @blp.auth(L3)
+    @blp.auth(L3, acting=SHOW_CERTIFICATES)
     @blp.arguments(CredentialRequestSchema, example={"device_key": DEVICE_KEY_EXAMPLE})
     @blp.response(201, CredentialSchema, example={
         "certificate_id": 3, "certificate_type": "resident_id_card", "certificate_type_name": "居民身份证",

@@ -7,6 +7,7 @@ from flask.views import MethodView
 
 from api.blueprint import Blueprint, current_principal, paged, window
 from api.schemas import Int
+from app.acting.models import RECEIVE_REMINDERS
 from app.errors import NotFound
 from app.identity.models import L0
 from app.push import inbox
@@ -50,7 +51,7 @@ class MarkedSchema(ma.Schema):
 
 @blp.route("")
 class Notifications(MethodView):
-    @blp.auth(L0)
+    @blp.auth(L0, acting=RECEIVE_REMINDERS)
     @blp.arguments(InboxQuerySchema, location="query")
     @blp.response(200, NotificationSchema(many=True), example=[NOTIFICATION_EXAMPLE])
     @blp.paginate()
@@ -62,7 +63,7 @@ class Notifications(MethodView):
 
 @blp.route("/unread-count")
 class UnreadCount(MethodView):
-    @blp.auth(L0)
+    @blp.auth(L0, acting=RECEIVE_REMINDERS)
     @blp.response(200, UnreadSchema, example={"unread": 3})
     def get(self):
         """How many of my notifications are unread."""
@@ -71,7 +72,7 @@ class UnreadCount(MethodView):
 
 @blp.route("/<int:notification_id>/read")
 class MarkRead(MethodView):
-    @blp.auth(L0)
+    @blp.auth(L0, acting=RECEIVE_REMINDERS)
     @blp.response(200, NotificationSchema, example={**NOTIFICATION_EXAMPLE, "read": True,
                                                      "read_at": "2026-07-03T02:00:00+00:00"})
     @blp.errors(NotFound)
@@ -82,7 +83,7 @@ class MarkRead(MethodView):
 
 @blp.route("/read-all")
 class MarkAllRead(MethodView):
-    @blp.auth(L0)
+    @blp.auth(L0, acting=RECEIVE_REMINDERS)
     @blp.response(200, MarkedSchema, example={"marked": 3, "unread": 0})
     def post(self):
         """Mark all my notifications read."""

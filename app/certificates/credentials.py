@@ -114,7 +114,8 @@ def issue_credential(principal: Principal, certificate_id: int, device_jwk: dict
                          device_jwk=key.jwk, status_index=credential.status_index,
                          status_uri=status_list_uri(LIST_ID), claims=claims)
     audit_log.record("certificates.credential_issued", actor=Actor("resident", str(principal.account_id)),
-                     subject_type="account", subject_id=principal.account_id,
+                     subject_type="person" if principal.acting else "account",
+                     subject_id=holder.id if principal.acting else principal.account_id,
                      details={"certificate_type": kind.code, "credential_id": credential.id,
                               "device_key": key.thumbprint})
     return IssuedCredential(cert.id, kind.code, kind.name, issued.serialized, issued.disclosures, list(derived),

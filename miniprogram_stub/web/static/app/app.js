@@ -6,6 +6,7 @@ import { serviceRoutes } from "/app/services.js";
 import { banshiRoutes } from "/app/banshi.js";
 import { consentRoutes, pendingReturn } from "/app/consent.js";
 import { credentialRoutes } from "/app/credential.js";
+import { actingRoutes, actingWithoutAccount, installActing } from "/app/acting.js";
 
 const api = makeApi("yss-resident");
 const view = document.getElementById("view");
@@ -13,6 +14,7 @@ const LEVELS = ["L0 微信登录", "L1 已绑手机", "L2 已实名", "L3 已刷
 const EVENTS = { birth: "出生", school_enrolment: "入学", employment: "就业", marriage: "婚姻登记", childbirth: "生育",
   relocation: "迁居", retirement: "退休", death: "死亡" };
 export const ctx = { api, view, me: null, wxUser: () => JSON.parse(sessionStorage.getItem("yss-wx-user") || "null") };
+installActing(api);
 
 async function wxLogin(user) {
   const { code } = await emulator("POST", `/users/${user.openid}/login-code`);
@@ -45,7 +47,7 @@ async function refreshMe() {
   ctx.me = api.tokens() ? await api.get("/me") : null;
   applyDisplay(ctx.me);
   document.getElementById("level").innerHTML = ctx.me ? `<span class="badge level" id="level-badge">${LEVELS[ctx.me.level]}</span>` : "";
-  if (ctx.me) {
+  if (ctx.me && !actingWithoutAccount()) {
     const { unread } = await api.get("/me/notifications/unread-count");
     document.getElementById("unread").innerHTML = unread ? `<span class="badge unread" id="unread-count">${unread}</span>` : "";
   }
@@ -149,6 +151,7 @@ export const routes = {
         <a class="core" href="#/inbox"><span class="icon" aria-hidden="true">信</span>消息提醒</a>
         <a class="core" href="#/access-log"><span class="icon" aria-hidden="true">查</span>谁看了我</a>
         <a href="#/authorizations"><span class="icon" aria-hidden="true">授</span>我的授权</a>
+        <a href="#/acting" id="to-acting"><span class="icon" aria-hidden="true">代</span>为谁办理</a>
         <a class="core" href="#/verify"><span class="icon" aria-hidden="true">认</span>身份认证</a>
       </div><button class="block ghost elder-only" id="all-services" aria-expanded="false" aria-controls="services-grid">全部服务</button></div>`;
     bindElderSwitch(routes.home);
@@ -209,6 +212,7 @@ export const routes = {
   ...banshiRoutes,
   ...consentRoutes,
   ...credentialRoutes,
+  ...actingRoutes(ctx),
 };
 
 async function render() {

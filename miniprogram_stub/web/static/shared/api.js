@@ -12,9 +12,10 @@ export function makeApi(storageKey) {
   const load = () => JSON.parse(sessionStorage.getItem(storageKey) || "null");
   const save = (tokens) => tokens ? sessionStorage.setItem(storageKey, JSON.stringify(tokens))
                                   : sessionStorage.removeItem(storageKey);
+  let headersFor = () => ({}); // e.g. X-Acting-For, set by the app's acting module (app/acting.js)
   async function raw(method, path, body, headers = {}) {
     const tokens = load();
-    const init = { method, headers: { ...headers } };
+    const init = { method, headers: { ...headersFor(path), ...headers } };
     if (tokens && tokens.access_token) init.headers.Authorization = `Bearer ${tokens.access_token}`;
     if (body instanceof FormData) init.body = body; // multipart: the browser writes the boundary
     else if (body !== undefined) { init.headers["Content-Type"] = "application/json"; init.body = JSON.stringify(body); }
@@ -44,7 +45,7 @@ export function makeApi(storageKey) {
     get: (p) => call("GET", p), post: (p, b) => call("POST", p, b ?? {}), put: (p, b) => call("PUT", p, b ?? {}),
     patch: (p, b) => call("PATCH", p, b ?? {}), del: (p) => call("DELETE", p),
     upload: (p, formData) => call("POST", p, formData),
-    tokens: load, setTokens: save,
+    tokens: load, setTokens: save, setHeaders: (fn) => { headersFor = fn; },
   };
 }
 
