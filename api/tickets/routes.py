@@ -25,6 +25,7 @@ from api.tickets.schemas import (
     TicketSchema,
     TransferSchema,
 )
+from app.acting.models import HANDLE_TICKETS
 from app.errors import NotFound
 from app.identity.models import L1
 from app.ratings import ticket_view
@@ -44,7 +45,7 @@ def _me() -> int:
 
 @blp.route("/tickets")
 class MyTickets(MethodView):
-    @blp.auth(L1)
+    @blp.auth(L1, acting=HANDLE_TICKETS)
     @blp.arguments(MyTicketsQuerySchema, location="query")
     @blp.response(200, TicketSchema(many=True), example=[TICKET_EXAMPLE])
     @blp.errors(NotFound)
@@ -54,7 +55,7 @@ class MyTickets(MethodView):
         return paged(pagination_parameters,
                      read_models.my_tickets(_me(), args.get("entity_uscc"), window(pagination_parameters)))
 
-    @blp.auth(L1)
+    @blp.auth(L1, acting=HANDLE_TICKETS)
     @blp.arguments(NewTicketSchema, example=NEW_TICKET_EXAMPLE)
     @blp.response(201, TicketSchema, example={**TICKET_EXAMPLE, "state": "new", "handler": None})
     @blp.errors(NotFound)
@@ -65,7 +66,7 @@ class MyTickets(MethodView):
 
 @blp.route("/tickets/<int:ticket_id>")
 class MyTicket(MethodView):
-    @blp.auth(L1)
+    @blp.auth(L1, acting=HANDLE_TICKETS)
     @blp.response(200, RequesterTicketSchema, example={**TICKET_EXAMPLE, "rating": None})
     @blp.errors(NotFound)
     def get(self, ticket_id):
@@ -75,7 +76,7 @@ class MyTicket(MethodView):
 
 @blp.route("/tickets/<int:ticket_id>/events")
 class MyTicketEvents(MethodView):
-    @blp.auth(L1)
+    @blp.auth(L1, acting=HANDLE_TICKETS)
     @blp.response(200, TicketEventSchema(many=True), example=[EVENT_EXAMPLE])
     @blp.errors(NotFound)
     def get(self, ticket_id):
@@ -85,14 +86,14 @@ class MyTicketEvents(MethodView):
 
 @blp.route("/tickets/<int:ticket_id>/messages")
 class MyTicketMessages(MethodView):
-    @blp.auth(L1)
+    @blp.auth(L1, acting=HANDLE_TICKETS)
     @blp.response(200, MessageSchema(many=True), example=[MESSAGE_EXAMPLE])
     @blp.errors(NotFound)
     def get(self, ticket_id):
         """The conversation on my ticket."""
         return messages.requester_thread(_me(), ticket_id)
 
-    @blp.auth(L1)
+    @blp.auth(L1, acting=HANDLE_TICKETS)
     @blp.arguments(NewMessageSchema, example={"body": "补充：我的身份证是2016年办的。"})
     @blp.response(201, MessageSchema, example={**MESSAGE_EXAMPLE, "author_type": "requester",
                                                "author_name": "申请人"})
@@ -104,7 +105,7 @@ class MyTicketMessages(MethodView):
 
 @blp.route("/tickets/<int:ticket_id>/reopen")
 class ReopenTicket(MethodView):
-    @blp.auth(L1)
+    @blp.auth(L1, acting=HANDLE_TICKETS)
     @blp.arguments(ReasonSchema, example={"reason": "按答复办理后仍无法换领"})
     @blp.response(200, TicketSchema, example=TICKET_EXAMPLE)
     @blp.errors(NotFound, te.ReopenWindowClosed, te.IllegalTransition)
@@ -115,7 +116,7 @@ class ReopenTicket(MethodView):
 
 @blp.route("/tickets/<int:ticket_id>/close")
 class CloseTicket(MethodView):
-    @blp.auth(L1)
+    @blp.auth(L1, acting=HANDLE_TICKETS)
     @blp.response(200, TicketSchema, example={**TICKET_EXAMPLE, "state": "closed"})
     @blp.errors(NotFound, te.IllegalTransition)
     def post(self, ticket_id):

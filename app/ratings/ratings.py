@@ -1,4 +1,4 @@
-"""Rating a resolved ticket or a used service on the five-level scale (DESIGN.md).
+"""Rating a resolved ticket or a used service on the five-level scale (docs/product.md).
 
 One rating per ticket, editable by its author for 24 hours. A ticket is rated within 7 days of its
 resolution; after that it counts as 基本满意 (``app.ratings.settlement`` writes that default, which

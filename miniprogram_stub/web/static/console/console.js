@@ -71,7 +71,7 @@ async function renderQueue(pane, current) {
   const tickets = await api.get(`/staff/tickets?${query}`);
   const paging = pager(tickets, (n) => { queuePage = n; renderQueue(pane, current); });
   pane.innerHTML = `<div class="card" id="queue-card"><h2>工单队列</h2>
-    <select id="state-filter"><option value="">全部状态</option>${Object.entries(STATES).map(([k, v]) => `<option value="${k}" ${k === state ? "selected" : ""}>${v}</option>`).join("")}</select>
+    <select id="state-filter" aria-label="按状态筛选"><option value="">全部状态</option>${Object.entries(STATES).map(([k, v]) => `<option value="${k}" ${k === state ? "selected" : ""}>${v}</option>`).join("")}</select>
     ${list(tickets).map((t) => `<div class="row queue-item" data-id="${t.id}" data-state="${esc(t.state)}"><div><div class="title">#${t.id} ${esc(t.title)}</div>
       <div class="muted">${esc(KINDS[t.kind] || t.kind)} · ${esc(STATES[t.state] || t.state)} · ${esc(t.department.name)}</div>
       <div class="muted due">办结期限 ${fmtDate(t.resolution_due)}</div></div>
@@ -86,9 +86,9 @@ async function renderQueue(pane, current) {
 const routes = {
   async login() {
     view.innerHTML = `<div class="card"><h2>工作人员登录</h2>
-      <label>用户名</label><input id="username" autocomplete="username">
-      <label>密码</label><input id="password" type="password" autocomplete="current-password">
-      <label>动态验证码（TOTP）</label><input id="totp" inputmode="numeric" maxlength="6">
+      <label for="username">用户名</label><input id="username" autocomplete="username">
+      <label for="password">密码</label><input id="password" type="password" autocomplete="current-password">
+      <label for="totp">动态验证码（TOTP）</label><input id="totp" inputmode="numeric" maxlength="6">
       <button class="block" id="login">登录</button><div id="err">${loginNotice ? `<div class="error">${esc(loginNotice)}</div>` : ""}</div></div>`;
     document.getElementById("login").onclick = async () => {
       try {
@@ -126,7 +126,7 @@ const routes = {
           · ${esc(t.service.name)} · ${esc(t.department.name)}${t.handler ? ` · 承办人 ${esc(t.handler)}` : ""}</div>
         <p>${esc(t.description)}</p>
         <div class="muted">首次响应期限 ${fmtDate(t.first_response_due)} · 办结期限 ${fmtDate(t.resolution_due)}${t.sla_estimated ? "（估算）" : ""}</div>
-        ${offered.has("resolve") ? '<textarea id="step-note" placeholder="办理结果（办结时必填，申请人会看到）"></textarea>' : ""}
+        ${offered.has("resolve") ? '<textarea id="step-note" placeholder="办理结果（办结时必填，申请人会看到）" aria-label="办理结果"></textarea>' : ""}
         <div id="actions" class="ticket-actions">
           ${offered.has("claim") ? '<button id="claim">认领</button>' : ""}
           ${steps.map(([k, v]) => `<button class="${k === "resolve" ? "" : "ghost"}" data-step="${k}">${v}</button>`).join("")}
@@ -137,10 +137,10 @@ const routes = {
       <div class="card thread"><h2>沟通记录</h2>${list(messages).map((m) => `<div class="msg ${m.author_type === "staff" ? "mine" : ""}">
           <div class="muted">${esc(m.author_name)} · ${fmtDate(m.at)}</div>${esc(m.body)}</div>`).join("") || '<p class="muted">暂无消息</p>'}
         ${closed ? '<p class="muted" id="reply-closed">工单已关闭，不能再回复</p>'
-          : '<textarea id="reply" placeholder="回复申请人"></textarea><button class="block" id="send">回复</button><div id="reply-err"></div>'}</div>
-      <div class="case-side">${offered.has("transfer") ? `<div class="card" id="transfer-card"><h2>转办</h2><select id="department">${list(departments)
+          : '<textarea id="reply" placeholder="回复申请人" aria-label="回复申请人"></textarea><button class="block" id="send">回复</button><div id="reply-err"></div>'}</div>
+      <div class="case-side">${offered.has("transfer") ? `<div class="card" id="transfer-card"><h2>转办</h2><select id="department" aria-label="转办至部门">${list(departments)
           .filter((d) => d.id !== t.department.id).map((d) => `<option value="${d.id}">${esc(d.name)}</option>`).join("")}</select>
-        <input id="transfer-reason" placeholder="转办理由"><button class="block ghost" id="transfer">转办</button><div id="transfer-err"></div></div>` : ""}
+        <input id="transfer-reason" placeholder="转办理由" aria-label="转办理由"><button class="block ghost" id="transfer">转办</button><div id="transfer-err"></div></div>` : ""}
       <div class="card ticket-log"><h2>工单日志</h2>${list(events).map((e) => `<div class="row" data-kind="${esc(e.kind)}"><div>${esc(e.label || EVENTS[e.kind] || e.kind)}${
           e.to_state && e.kind !== "opened" ? ` → ${esc(STATES[e.to_state] || e.to_state)}` : ""}${e.details && e.details.note ? `：${esc(e.details.note)}` : ""}${
           e.details && e.details.reason && e.kind !== "notice" ? `：${esc(e.details.reason)}` : ""}</div>
@@ -194,7 +194,7 @@ const routes = {
     const rows = list(await api.get(`/staff/ratings/aggregates?group_by=${group}`));
     const max = Math.max(1, ...rows.map((r) => r.count));
     view.innerHTML = `<div class="card"><h2>好差评统计</h2>
-      <select id="group">${Object.entries(GROUPS).map(([k, v]) => `<option value="${k}" ${k === group ? "selected" : ""}>${v}</option>`).join("")}</select>
+      <select id="group" aria-label="统计维度">${Object.entries(GROUPS).map(([k, v]) => `<option value="${k}" ${k === group ? "selected" : ""}>${v}</option>`).join("")}</select>
       <canvas id="chart" width="340" height="${Math.max(60, rows.length * 34)}" aria-label="评价数量与平均分"></canvas>
       <table id="aggregates"><tr><th>${esc(GROUPS[group])}</th><th>评价数</th><th>平均分</th><th>差评率</th><th>按期整改</th></tr>
       ${rows.map((r) => `<tr class="aggregate" data-key="${esc(r.key)}"><td>${esc(r.label ?? r.key)}</td><td class="count">${r.count}</td><td>${r.average.toFixed(2)}</td>
