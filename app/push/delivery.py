@@ -31,7 +31,7 @@ from app.integrations.errors import WeChatError
 from app.integrations.wechat import wechat
 from app.push import consent, reports
 from app.push.models import Delivery
-from app.queue import PUSH, actor, send_many
+from app.queue import DELIVERY, PUSH, actor, send_many
 
 log = logging.getLogger("yss.push")
 
@@ -62,13 +62,13 @@ class Claimed:
     kind: str
 
 
-@actor(queue_name=PUSH, max_retries=0)
+@actor(queue_name=DELIVERY, max_retries=0)
 def deliver(delivery_id: int) -> None:
     """One delivery (jobs enqueued before batches existed, an operator's requeue)."""
     deliver_many([delivery_id])
 
 
-@actor(queue_name=PUSH, max_retries=0)
+@actor(queue_name=DELIVERY, max_retries=0)
 def deliver_batch(delivery_ids: list[int]) -> None:
     deliver_many(delivery_ids)
 
