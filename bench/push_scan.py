@@ -37,7 +37,7 @@ PG = "postgresql://postgres@127.0.0.1:5432/"
 TEMPLATE_DB, RUN_DB = "bench_scan_template", "bench_scan_run"
 INSTANCE = Path("/tmp/yss-bench-scan-instance")
 DAY = date(2026, 3, 2)  # outside the annual-report windows: the date-window and age rules only
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5
 EXPIRY, SERVICE = "tmpl-expiry-reminder-0001", "tmpl-service-reminder-0002"
 
 # Who exists: person i has a WeChat account (id i) when i % 5 < 2 (40 %); 70 % of those consent to both
@@ -63,7 +63,7 @@ INSERT INTO certificates (id, type, number_enc, number_hash, reference, holder_i
          'bench', %(day)s, %(day)s + (random() * 2190)::int, '{}', now()
   FROM generate_series(1, %(persons)s) i WHERE i %% 3 = 0;
 INSERT INTO household_links (person_id, relative_id, relation, authority_id, created_at)
-  SELECT p.id, ((p.id * 7919) %% (%(persons)s / 5 - 1) + 1) * 5, 'parent', 'bench', now()
+  SELECT p.id, ((p.id::bigint * 7919) %% (%(persons)s / 5 - 1) + 1) * 5, 'parent', 'bench', now()
   FROM persons p WHERE p.birth_date >= date '2012-01-01';
 INSERT INTO entities (id, uscc, name, type, registered_address, stage, created_at, updated_at)
   SELECT i, '91' || (ARRAY['440103', '440305'])[1 + i %% 2] || lpad(i::text, 10, '0'), '企业' || i, 'company', '广州',

@@ -243,7 +243,8 @@ def scan_now(today: date | None = None, size: int = BATCH_SIZE, only: str | None
 
 @actor(queue_name=PUSH, max_retries=5)
 def scan_batch(rule_id: str, day: str, lo: int, hi: int) -> None:
-    run_batch(rule_id, date.fromisoformat(day), lo, hi)
+    written = run_batch(rule_id, date.fromisoformat(day), lo, hi)
+    log.info("push scan batch", extra={"rule": rule_id, "day": day, "lo": lo, "hi": hi, "written": written})
 
 
 @actor(queue_name=PUSH, max_retries=3)

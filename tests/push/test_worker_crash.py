@@ -6,9 +6,9 @@ every message counted at the emulator:
 
 - no notification ever reaches WeChat twice — not after the crash, not after the sweep re-enqueues the
   rows whose jobs died with the first worker, not after the second worker runs them;
-- every notification reaches WeChat exactly once, except the few that were mid-call when the worker died
-  (at most its thread count times the delivery batch): those stay ``sending`` until their lease passes, then the sweep makes them
-  ``interrupted`` dead letters, never resent on their own, because WeChat cannot be asked whether a
+- every notification reaches WeChat exactly once, except the few claimed when the worker died (at most
+  its thread count times the delivery batch): those stay ``sending`` until their lease passes, then the
+  sweep makes them ``interrupted`` dead letters, never resent on their own, because WeChat cannot be asked whether a
   message went out. Some of them did reach WeChat (the request was already there when the worker died);
 - WeChat's own reports of what it sent (``subscribe_msg_sent_event``) settle the interrupted sends
   that did arrive as ``sent``; what is left in the dead letters is exactly what never arrived, which an
