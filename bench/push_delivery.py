@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import platform
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -72,6 +73,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--threads", type=int, default=4, help="threads per worker process")
     parser.add_argument("--emulator-threads", type=int, default=16)
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # so the emulator, workers and Redis are stopped
     count = args.count
     instance = Path(tempfile.mkdtemp(prefix="yss-bench-", dir="/tmp"))
     port = _free_port()

@@ -62,19 +62,24 @@ class Claimed:
     kind: str
 
 
-@actor(queue_name=DELIVERY, max_retries=0)
+# A job that fails (the database busy, say) is retried soon: safe, because a retry claims only rows
+# still ``pending`` — whatever the first run claimed or sent it leaves alone.
+RETRY = {"max_retries": 3, "min_backoff": 500, "max_backoff": 5000}
+
+
+@actor(queue_name=DELIVERY, **RETRY)
 def deliver(delivery_id: int) -> None:
     """One delivery (jobs enqueued before batches existed, an operator's requeue)."""
     deliver_many([delivery_id])
 
 
-@actor(queue_name=DELIVERY, max_retries=0)
+@actor(queue_name=DELIVERY, **RETRY)
 def deliver_batch(delivery_ids: list[int]) -> None:
     deliver_many(delivery_ids)
 
 
 def deliver_many(delivery_ids: list[int]) -> None:
-    """Claim, send, record. Retries are scheduled on the row (not by Dramatiq) so they stay bounded.
+    """Claim, send, record. Sends are retried on the row (not by Dramatiq) so they stay bounded.
 
     One transaction claims the batch and one records it; the sends between go out one after another
     on the process's keep-alive connection. When WeChat is unreachable the rest of the batch is not
