@@ -25,6 +25,7 @@ from flask import g, request
 
 from api.errors import EVERY_OPERATION, WITH_BODY
 from api.schemas import ErrorBodySchema, TextCheckingParser
+from app import ratelimit
 from app.errors import AppError, SessionRevoked, ValidationFailed
 from app.identity.errors import AccountDisabled, LevelRequired, LoginRequired, TokenInvalid
 from app.identity.models import L0
@@ -159,9 +160,13 @@ class Blueprint(flask_smorest.Blueprint):
             @functools.wraps(func)
             def wrapper(*args: Any, **kwargs: Any) -> Any:
                 token = bearer_token()
-                if token is None:
-                    raise LoginRequired()
-                principal = authenticate(token)
+                try:
+                    if token is None:
+                        raise LoginRequired()
+                    principal = authenticate(token)
+                except AppError:
+                    ratelimit.flush()  # a refused token still counts; past the limit it hears 429
+                    raise
                 if principal.level < level:
                     raise LevelRequired(
                         f"此操作需要先完成{LEVEL_NAMES[level]}（L{level}）",
@@ -171,6 +176,7 @@ class Blueprint(flask_smorest.Blueprint):
                 return func(*args, **kwargs)
 
             wrapper.auth_policy = f"resident:L{level}"
+            wrapper.reads_redis_first = True  # the session check (app/identity/session_cache.py)
             documented = self.doc(security=[{"bearerAuth": []}])(wrapper)
             return with_errors(documented, RESIDENT_AUTH_ERRORS + ((LevelRequired,) if level > L0 else ()))
 

@@ -44,9 +44,10 @@ def live_grants_query(now: datetime):
     return select(AgentGrant).where(AgentGrant.revoked_at.is_(None), AgentGrant.expires_at > now)
 
 
-@transactional
 def require_acting(account_id: int, uscc: str, scope: str | None) -> ActingAs:
-    """Who ``account_id`` is for the entity ``uscc``, if they hold ``scope``; else 404 ``not_found``."""
+    """Who ``account_id`` is for the entity ``uscc``, if they hold ``scope``; else 404 ``not_found``.
+
+    A read: no transaction (and on SQLite no write lock) unless an agent's use is audited."""
     entity = find_entity(uscc) if len(uscc) <= 18 else None
     if entity is None:
         raise NotFound()
@@ -58,9 +59,14 @@ def require_acting(account_id: int, uscc: str, scope: str | None) -> ActingAs:
     grant = next((g for g in grants if scope is ANY_SCOPE or scope in g.scopes), None)
     if grant is None:
         raise NotFound()
-    audit_log.record("entity.agent_use", actor=Actor("resident", str(account_id)), subject_type="entity",
-                     subject_id=entity.uscc, details={"grant_id": grant.id, "scope": scope or "any"})
+    _record_agent_use(account_id, entity.uscc, grant.id, scope)
     return ActingAs(entity, account_id, "agent", tuple(grant.scopes), grant.id)
+
+
+@transactional
+def _record_agent_use(account_id: int, uscc: str, grant_id: int, scope: str | None) -> None:
+    audit_log.record("entity.agent_use", actor=Actor("resident", str(account_id)), subject_type="entity",
+                     subject_id=uscc, details={"grant_id": grant_id, "scope": scope or "any"})
 
 
 def accounts_acting_for(entity_id: int, scope: str) -> list[int]:

@@ -62,13 +62,19 @@ def licence_view(licence: Licence, today: date, scheduled: list[LicenceStatusCha
                        [change_view(c) for c in scheduled or []], history or [])
 
 
+# What ``licence_view`` and ``licence_status`` read, selected as plain columns for list pages.
+LIST_COLUMNS = (Licence.id, Licence.number, Licence.type_code, Licence.issuer, Licence.issued_on, Licence.valid_until,
+                Licence.state, Licence.state_reason)
+
+
 def entity_licences(account_id: int, uscc: str, status: str | None, window: Window) -> Page[LicenceView]:
     entity = require_acting(account_id, uscc, VIEW_LICENCES).entity
     today = clock.today()
     where = [Licence.entity_id == entity.id]
     if status:
         where.append(status_condition(status, today))
-    statement = select(Licence).where(*where).order_by(Licence.valid_until.is_(None), Licence.valid_until, Licence.id)
+    statement = (select(*LIST_COLUMNS).where(*where)
+                 .order_by(Licence.valid_until.is_(None), Licence.valid_until, Licence.id))
     page = fetch_page(session(), statement, window, lambda licence: licence)
     scheduled = scheduled_changes([licence.id for licence in page.items]) if page.items else {}
     return Page([licence_view(licence, today, scheduled.get(licence.id)) for licence in page.items], page.total)

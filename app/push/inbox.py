@@ -28,13 +28,18 @@ class NotificationView:
     why: dict[str, Any]
 
 
+# What a view shows, selected as plain columns: a list page builds no ORM objects.
+VIEW_COLUMNS = (Notification.id, Notification.category, Notification.title, Notification.body, Notification.page,
+                Notification.rule_id, Notification.created_at, Notification.read_at, Notification.why)
+
+
 def notification_view(row: Notification) -> NotificationView:
     return NotificationView(row.id, row.category, row.title, row.body, row.page, row.rule_id, row.created_at,
                             row.read_at, row.why)
 
 
 def my_notifications_query(account_id: int, unread_only: bool = False):
-    stmt = select(Notification).where(Notification.recipient_account_id == account_id)
+    stmt = select(*VIEW_COLUMNS).where(Notification.recipient_account_id == account_id)
     if unread_only:
         stmt = stmt.where(Notification.read_at.is_(None))
     return stmt.order_by(Notification.id.desc())
