@@ -31,8 +31,9 @@ def create() -> BenchData:
     @transactional
     def rows() -> str:
         now, s = clock.now(), session()
-        entity = Entity(uscc=USCC, name="广州市示例贸易有限公司", type="有限责任公司", registered_address="广州市越秀区中山五路1号",
-                        stage="operating", stage_since=date(2020, 3, 1), created_at=now, updated_at=now)
+        entity = Entity(uscc=USCC, name="广州市示例贸易有限公司", type="有限责任公司",
+                        registered_address="广州市越秀区中山五路1号", stage="operating", stage_since=date(2020, 3, 1),
+                        created_at=now, updated_at=now)
         s.add(entity)
         s.flush()
         s.add(RepresentativeBinding(entity_id=entity.id, account_id=resident.account_id, started_at=now))

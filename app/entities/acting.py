@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app import clock
 from app.audit import log as audit_log
@@ -34,10 +34,13 @@ class ActingAs:
     grant_id: int | None = None
 
 
+_OPEN_BINDING = select(RepresentativeBinding).where(  # built once, bound per call (a hot read)
+    RepresentativeBinding.entity_id == bindparam("entity_id"),
+    RepresentativeBinding.account_id == bindparam("account_id"), RepresentativeBinding.ended_at.is_(None))
+
+
 def open_binding(entity_id: int, account_id: int) -> RepresentativeBinding | None:
-    return session().scalars(select(RepresentativeBinding).where(
-        RepresentativeBinding.entity_id == entity_id, RepresentativeBinding.account_id == account_id,
-        RepresentativeBinding.ended_at.is_(None))).first()
+    return session().scalars(_OPEN_BINDING, {"entity_id": entity_id, "account_id": account_id}).first()
 
 
 def live_grants_query(now: datetime):

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from app import clock
 from app.audit import log as audit_log
@@ -202,6 +202,10 @@ def end_all_sessions(account_id: int, reason: str, actor: Actor) -> int:
     return ended
 
 
+_SESSION_AND_ACCOUNT = (select(AuthSession, Account).join(Account, Account.id == AuthSession.account_id)
+                        .where(AuthSession.id == bindparam("sid")))  # built once: every request on a miss
+
+
 def authenticate(access_token: str) -> Principal:
     """The principal behind a bearer token, checked against its live session on every request:
     from the session cache when it holds the session, else from the database (then cached)."""
@@ -214,12 +218,7 @@ def authenticate(access_token: str) -> Principal:
     if cached.standing is not None:
         return Principal(int(subject), session_id, cached.standing.level(now, l3_max_age()),
                          cached.standing.l3_lapses_at(l3_max_age()))
-    s = session()
-    row = s.execute(
-        select(AuthSession, Account)
-        .join(Account, Account.id == AuthSession.account_id)
-        .where(AuthSession.id == session_id)
-    ).first()
+    row = session().execute(_SESSION_AND_ACCOUNT, {"sid": session_id}).first()
     if row is None or str(row.Account.id) != subject:
         raise errors.TokenInvalid()
     family, account = row.AuthSession, row.Account
