@@ -18,7 +18,7 @@ from config import get_settings
 
 # Blueprint modules in registration order; each exposes ``blp``.
 BLUEPRINTS: tuple[str, ...] = (
-    "api.system", "api.sessions", "api.identity", "api.intake", "api.people", "api.certificates",
+    "api.system", "api.sessions", "api.identity", "api.intake", "api.people", "api.acting", "api.certificates",
     "api.entities", "api.licences", "api.staff", "api.tickets.routes", "api.ratings.routes", "api.applications",
     "api.opendata",
     "api.push.inbox", "api.push.preferences", "api.push.consent", "api.push.wechat_messages",
@@ -98,8 +98,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.extensions["yss_api"] = api
 
     app.teardown_appcontext(lambda _exc: db.remove_session())
-
     from app.cli import register_commands
+    from app.push import newcomers as _newcomers  # noqa: F401  (its when_verified listener: scanned at once)
 
     register_commands(app.cli)
     return app

@@ -1,7 +1,9 @@
 """Acting for an entity: the one check every entity endpoint makes, on every request.
 
-The legal representative (an open binding) holds every scope, including ``manage_agents`` which
-no agent can hold. An agent holds the scopes of an unexpired, unrevoked grant. Anyone else, and
+The legal representative (an open binding) holds every scope, including ``appoint_administrators``
+which no grant carries. A company administrator is appointed by the representative with a grant
+holding every scope plus ``manage_agents`` (to grant, list and revoke agents). An agent holds the
+scopes of an unexpired, unrevoked, unsuspended grant. Anyone else, and
 any code that is unknown or malformed, gets the same 404 ``not_found``: the answer never tells
 whether an entity exists or who is bound to it. Each use of an agent grant is audited.
 """
@@ -18,10 +20,11 @@ from app.audit import log as audit_log
 from app.audit.log import Actor
 from app.db import session, transactional
 from app.entities.lifecycle import find_entity
-from app.entities.models import SCOPES, AgentGrant, Entity, RepresentativeBinding
+from app.entities.models import MANAGE_AGENTS, SCOPES, AgentGrant, Entity, RepresentativeBinding
 from app.errors import NotFound
 
-MANAGE_AGENTS = "manage_agents"
+APPOINT_ADMINISTRATORS = "appoint_administrators"  # the legal representative's alone
+REPRESENTATIVE_SCOPES = (*SCOPES, MANAGE_AGENTS, APPOINT_ADMINISTRATORS)
 ANY_SCOPE = None  # acting for the entity in any capacity (e.g. to see its register entry)
 
 
@@ -29,7 +32,7 @@ ANY_SCOPE = None  # acting for the entity in any capacity (e.g. to see its regis
 class ActingAs:
     entity: Entity
     account_id: int
-    role: str  # legal_representative | agent
+    role: str  # legal_representative | administrator | agent
     scopes: tuple[str, ...]
     grant_id: int | None = None
 
@@ -44,7 +47,8 @@ def open_binding(entity_id: int, account_id: int) -> RepresentativeBinding | Non
 
 
 def live_grants_query(now: datetime):
-    return select(AgentGrant).where(AgentGrant.revoked_at.is_(None), AgentGrant.expires_at > now)
+    return select(AgentGrant).where(AgentGrant.revoked_at.is_(None), AgentGrant.suspended_at.is_(None),
+                                    AgentGrant.expires_at > now)
 
 
 def require_acting(account_id: int, uscc: str, scope: str | None) -> ActingAs:
@@ -55,7 +59,7 @@ def require_acting(account_id: int, uscc: str, scope: str | None) -> ActingAs:
     if entity is None:
         raise NotFound()
     if open_binding(entity.id, account_id) is not None:
-        return ActingAs(entity, account_id, "legal_representative", (*SCOPES, MANAGE_AGENTS))
+        return ActingAs(entity, account_id, "legal_representative", REPRESENTATIVE_SCOPES)
     grants = session().scalars(live_grants_query(clock.now()).where(
         AgentGrant.entity_id == entity.id, AgentGrant.agent_account_id == account_id)
         .order_by(AgentGrant.id)).all()
@@ -63,7 +67,8 @@ def require_acting(account_id: int, uscc: str, scope: str | None) -> ActingAs:
     if grant is None:
         raise NotFound()
     _record_agent_use(account_id, entity.uscc, grant.id, scope)
-    return ActingAs(entity, account_id, "agent", tuple(grant.scopes), grant.id)
+    role = "administrator" if MANAGE_AGENTS in grant.scopes else "agent"
+    return ActingAs(entity, account_id, role, tuple(grant.scopes), grant.id)
 
 
 @transactional

@@ -46,13 +46,40 @@ class TokenPair:
 
 
 @dataclass(frozen=True)
+class ActingFor:
+    """The person a request acts for (亲属代办), set by the API's acting policy (``app.acting.represented``).
+
+    ``account_id`` is the represented person's own account, if they have one; ``actor_account_id``
+    the signed-in resident doing it; ``relation`` is ``guardian`` (a parent, from household records)
+    or ``proxy`` (a grant, ``grant_id``).
+    """
+
+    person_id: int
+    account_id: int | None
+    actor_account_id: int
+    relation: str
+    scopes: tuple[str, ...]
+    grant_id: int | None = None
+
+
+@dataclass(frozen=True)
 class Principal:
+    """Who a resident request is for. Acting for someone, ``account_id`` is the represented person's
+    account on account-keyed endpoints (their applications, tickets, inbox) and stays the actor's on
+    person-keyed ones (certificates, held by the person); ``acting`` then says who acts for whom."""
+
     account_id: int
     session_id: str
     level: int
     l3_lapses_at: datetime | None
+    acting: ActingFor | None = None
     # The row the session check loaded, for the rest of the request (None when it came from the cache).
     account: Account | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def actor_account_id(self) -> int:
+        """The signed-in resident's own account, acting or not."""
+        return self.acting.actor_account_id if self.acting else self.account_id
 
 
 def l3_max_age() -> timedelta:

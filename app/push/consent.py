@@ -16,7 +16,8 @@ from app.db import session, transactional
 from app.identity.accounts import find_by_openid
 from app.push import errors
 from app.push.models import Consent
-from app.push.rules import rules
+from app.push.rules import load_templates, rules
+from app.push.why import why_catalogue
 from app.sqlutil import insert_ignoring_conflicts
 
 
@@ -120,3 +121,13 @@ def consent_gone(account_id: int, template_id: str) -> None:
     """WeChat answered 43101: whatever we believed, there is no usable consent."""
     session().execute(update(Consent).where(Consent.account_id == account_id, Consent.template_id == template_id)
                       .values(credits=0, status="reject", source="send_result", updated_at=clock.now()))
+
+
+def subscribable(account_id: int) -> list[dict]:
+    """Every subscribe template a page may ask for with wx.requestSubscribeMessage: its title (as the
+    resident reads it), kind, and my answer so far (``status`` None: never asked)."""
+    mine = {c["template_id"]: c for c in my_consents(account_id)}
+    titles = why_catalogue().templates
+    return [{"key": t.key, "template_id": t.template_id, "kind": t.kind, "title": titles.get(t.key, t.key),
+             "status": mine.get(t.template_id, {}).get("status"),
+             "credits": mine.get(t.template_id, {}).get("credits")} for t in load_templates().values()]

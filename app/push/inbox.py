@@ -13,6 +13,7 @@ from app.db import session, transactional
 from app.errors import NotFound
 from app.paging import Page, Window, fetch_page
 from app.push.models import Notification
+from app.push.why import explain
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ VIEW_COLUMNS = (Notification.id, Notification.category, Notification.title, Noti
 
 def notification_view(row: Notification) -> NotificationView:
     return NotificationView(row.id, row.category, row.title, row.body, row.page, row.rule_id, row.created_at,
-                            row.read_at, row.why)
+                            row.read_at, {**(row.why or {}), **explain(row.why)})
 
 
 # Built once, bound per request: ``account_id``.

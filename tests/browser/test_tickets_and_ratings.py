@@ -51,7 +51,8 @@ def test_ticket_from_filing_to_rating_counted_on_the_dashboard(site, phone, emul
     page.goto(ticket_url)
     page.reload()
     page.wait_for_selector('[data-score="5"]')
-    assert "公安厅值班主管" in page.inner_text(".thread")  # the display name, never the username
+    assert "广东省公安厅 工作人员" in page.inner_text(".thread")  # department and number, never a name
+    assert "公安厅值班主管" not in page.inner_text(".thread")
     assert supervisor.username not in page.content()
     page.fill("#comment", "答复及时清楚")
     page.click('[data-score="5"]')
