@@ -67,6 +67,18 @@ def _gunicorn(app: str, port: int, env: dict[str, str]) -> subprocess.Popen:
          "--workers", "2", "--threads", "4", app], cwd=ROOT, env=env, stdout=log, stderr=log)
 
 
+def shutdown(servers: list[subprocess.Popen], instance: Path) -> None:
+    """Stop the bench's servers and its embedded Redis (when it started one), drop its instance."""
+    from app.redis_store import stop_embedded_redis
+
+    for process in servers:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+    if not os.environ.get("REDIS_URL"):
+        stop_embedded_redis(instance)
+    shutil.rmtree(instance, ignore_errors=True)
+
+
 def _wait_ready(url: str) -> None:
     for _ in range(300):
         try:
@@ -87,7 +99,7 @@ def main(_args: list[str]) -> None:
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     from app.migrate import upgrade
-    from app.redis_store import redis_url, stop_embedded_redis
+    from app.redis_store import redis_url
     from bench import fixtures
 
     upgrade()
@@ -117,12 +129,7 @@ def main(_args: list[str]) -> None:
         rounds = [[wrk(url, headers, script=CLIENTS_SCRIPT) for _label, url, headers in cases]
                   for _ in range(ROUNDS)]
     finally:
-        for process in (server, hello):
-            process.send_signal(signal.SIGTERM)
-            process.wait(timeout=30)
-        if not os.environ.get("REDIS_URL"):
-            stop_embedded_redis(instance)
-        shutil.rmtree(instance, ignore_errors=True)
+        shutdown([server, hello], instance)
     store = "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite (embedded default)"
     lines = [
         f"## API requests ({store})",

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import os
 import platform
-import shutil
-import signal
 import sys
 import tempfile
 import threading
@@ -21,7 +19,7 @@ from pathlib import Path
 
 import requests
 
-from bench.api_requests import PORT, ROOT, _gunicorn, _wait_ready
+from bench.api_requests import PORT, ROOT, _gunicorn, _wait_ready, shutdown
 from bench.results import write_section
 
 REQUESTS = int(os.environ.get("BENCH_MEMORY_REQUESTS", "20000"))
@@ -49,7 +47,7 @@ def main(_args: list[str]) -> None:
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     from app.migrate import upgrade
-    from app.redis_store import redis_url, stop_embedded_redis
+    from app.redis_store import redis_url
     from bench import fixtures
 
     upgrade()
@@ -87,11 +85,7 @@ def main(_args: list[str]) -> None:
             t.join()
         after = {pid: _memory(pid) for pid in workers}
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
-        if not os.environ.get("REDIS_URL"):
-            stop_embedded_redis(instance)
-        shutil.rmtree(instance, ignore_errors=True)
+        shutdown([server], instance)
     store = "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite"
     lines = [f"## API worker memory ({store})", "",
              f"`make bench ARGS=memory` — gunicorn 2 workers × 4 threads; {sum(statuses.values()):,} mixed requests "

@@ -255,4 +255,4 @@ def authenticate(access_token: str) -> Principal:
         raise errors.AccountDisabled()
     session_cache.remember(family.id, account, cached.generation)
     return Principal(account.id, family.id, account.level(now, l3_max_age()),
-                     account.l3_lapses_at(l3_max_age()), account)
+                     account.l3_lapses_at(l3_max_age()), account=account)
