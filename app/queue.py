@@ -16,9 +16,9 @@ from dramatiq.middleware import Retries
 from app.redis_store import redis_url
 
 # Queue names, one constant each (actors name theirs with these; the worker joins them all).
-AUDIT, LICENCES, OPENDATA, PUSH, SECURITY, SYSTEM, TICKETS = (
-    "audit", "licences", "opendata", "push", "security", "system", "tickets")
-QUEUES = (AUDIT, LICENCES, OPENDATA, PUSH, SECURITY, SYSTEM, TICKETS)
+AUDIT, HALLS, LICENCES, OPENDATA, PUSH, SECURITY, SYSTEM, TICKETS = (
+    "audit", "halls", "licences", "opendata", "push", "security", "system", "tickets")
+QUEUES = (AUDIT, HALLS, LICENCES, OPENDATA, PUSH, SECURITY, SYSTEM, TICKETS)
 
 MAX_RETRIES = 10  # with the backoff below, about four hours of trying
 MIN_BACKOFF_MS = 15_000

@@ -24,6 +24,7 @@ broker.add_middleware(SessionCleanup())
 # Actor modules, imported for their registration with the broker.
 import app.applications.settlement  # noqa: E402
 import app.audit.checkpoints  # noqa: E402
+import app.halls.reminders  # noqa: E402
 import app.licences.schedule  # noqa: E402
 import app.opendata.publish  # noqa: E402
 import app.push.delivery  # noqa: E402

@@ -6,6 +6,7 @@ import { serviceRoutes } from "/app/services.js";
 import { banshiRoutes } from "/app/banshi.js";
 import { consentRoutes, pendingReturn } from "/app/consent.js";
 import { credentialRoutes } from "/app/credential.js";
+import { appointmentRoutes } from "/app/appointments.js";
 
 const api = makeApi("yss-resident");
 const view = document.getElementById("view");
@@ -124,6 +125,7 @@ const routes = {
         <a href="#/business"><span class="icon">企</span>企业服务</a>
         <a href="#/licence-check"><span class="icon">查</span>许可查询</a>
         <a href="#/tickets"><span class="icon">诉</span>咨询投诉</a>
+        <a href="#/appointments"><span class="icon">约</span>预约办理</a>
         <a href="#/inbox"><span class="icon">信</span>消息提醒</a>
         <a href="#/access-log"><span class="icon">查</span>谁看了我</a>
         <a href="#/authorizations"><span class="icon">授</span>我的授权</a>
@@ -177,6 +179,7 @@ const routes = {
   ...banshiRoutes,
   ...consentRoutes,
   ...credentialRoutes,
+  ...appointmentRoutes,
 };
 
 async function render() {

@@ -3,6 +3,7 @@
 import { makeApi, esc, toast, fmtDate } from "/shared/api.js";
 import { applicationRoutes } from "/console/applications.js";
 import { oidcClientRoutes } from "/console/oidc-clients.js";
+import { hallRoutes } from "/console/hall.js";
 
 const api = makeApi("yss-staff");
 const view = document.getElementById("view");
@@ -182,6 +183,7 @@ const routes = {
   },
   ...applicationRoutes(api, view),
   ...oidcClientRoutes(api, view),
+  ...hallRoutes(api, view),
 };
 
 async function render() {
@@ -195,6 +197,7 @@ async function render() {
       document.querySelector('[data-tab="appeals"]').hidden = me.role !== "admin";
       document.querySelector('[data-tab="deadlines"]').hidden = !["supervisor", "admin"].includes(me.role);
       document.querySelector('[data-tab="oidc-clients"]').hidden = me.role !== "admin";
+      document.querySelector('[data-tab="hall"]').hidden = me.role !== "hall_officer";
       const calendar = me.calendar || {};
       const warning = document.getElementById("calendar-warning");
       warning.hidden = !calendar.warning;
@@ -202,7 +205,8 @@ async function render() {
         ? `节假日官方数据只覆盖到 ${calendar.official_until}（剩 ${calendar.days_left} 天）：此后的工单与整改期限按周末估算，请尽快在 config/calendar/holidays.toml 录入国务院放假通知。`
         : "";
     }
-    await (routes[name] || routes.queue)(...args);
+    const home = me && me.role === "hall_officer" ? routes.hall : routes.queue; // a hall officer works no ticket queue
+    await (name === "queue" ? home : routes[name] || home)(...args);
   } catch (error) {
     if (error.status === 401) { api.setTokens(null); me = null; location.hash = "#/login"; return; }
     view.innerHTML = `<div class="card"><div class="error" data-code="${esc(error.code || "")}">${esc(error.message)}</div></div>`;
