@@ -25,6 +25,9 @@ from flask import g, request
 
 from api.errors import EVERY_OPERATION, WITH_BODY
 from api.schemas import ErrorBodySchema, TextCheckingParser
+from app import ratelimit
+from app.acting import represented
+from app.acting.errors import ActingNeedsAccount, ActingNotSupported, ActingRefused
 from app.errors import AppError, SessionRevoked, ValidationFailed
 from app.halls.errors import NotThisHall, UnknownHall
 from app.halls.officers import Desk, desk_of
@@ -36,7 +39,7 @@ from app.intake.signing import authenticate_request
 from app.paging import Page, Window
 from app.security.errors import TokenExpired, TokenSignatureInvalid
 from app.staff import auth as staff_auth
-from app.staff.errors import RoleRequired, StaffLoginRequired, StaffTokenInvalid
+from app.staff.errors import NotAStaffToken, RoleRequired, StaffLoginRequired, StaffTokenInvalid
 from app.staff.models import AGENT
 
 MAX_PAGE = 100_000
@@ -73,8 +76,15 @@ ROLE_NAMES = {"hall_officer": "窗口工作人员", "agent": "工作人员", "su
 
 # What each policy itself can answer, documented on every view that uses it.
 RESIDENT_AUTH_ERRORS: tuple[type[AppError], ...] = (LoginRequired, TokenInvalid, TokenExpired, TokenSignatureInvalid,
-                                                     SessionRevoked, AccountDisabled)
-STAFF_AUTH_ERRORS: tuple[type[AppError], ...] = (StaffLoginRequired, StaffTokenInvalid, SessionRevoked, RoleRequired)
+                                                     SessionRevoked, AccountDisabled, ActingNotSupported)
+ACTING_ERRORS: tuple[type[AppError], ...] = (ActingRefused, ActingNeedsAccount)
+ACTING_HEADER = "X-Acting-For"
+ACTING_PARAMETER = {
+    "in": "header", "name": ACTING_HEADER, "required": False, "schema": {"type": "string", "maxLength": 64},
+    "description": "代办：为谁办理。取值为 GET /api/v1/me/acting-for 列出的 ref（子女或授权人）；不传即本人办理。"
+                   "无权代办（对方不存在、非其监护人、授权已过期或撤销、未授权此事项）一律 403 acting_refused"}
+STAFF_AUTH_ERRORS: tuple[type[AppError], ...] = (StaffLoginRequired, StaffTokenInvalid, NotAStaffToken, SessionRevoked,
+                                                  RoleRequired)
 AUTHORITY_ERRORS: tuple[type[AppError], ...] = (SignatureError, SignatureMissing, TimestampStale, NonceInvalid,
                                                 NonceReplayed)
 BODY_METHODS = {"post", "put", "patch"}
@@ -166,27 +176,47 @@ class Blueprint(flask_smorest.Blueprint):
             doc.setdefault("responses", {}).setdefault(status, {})["x-error-codes"] = codes
         return doc
 
-    def auth(self, level: int = L0) -> Callable[[Callable], Callable]:
-        """Require a resident session at ``level`` or above (401 / 403 ``level_required``)."""
+    def auth(self, level: int = L0, *, acting: str | None = None) -> Callable[[Callable], Callable]:
+        """Require a resident session at ``level`` or above (401 / 403 ``level_required``).
+
+        ``acting`` (a scope of ``app.acting.models.SCOPES``) lets the view be called for someone else:
+        the ``X-Acting-For`` header names them, the resident must hold ``acting`` for them (403
+        ``acting_refused`` otherwise, whatever the reason), and the act is recorded in their data
+        tracker. A view without ``acting`` refuses the header (``acting_not_supported``).
+        """
 
         def decorator(func: Callable) -> Callable:
             @functools.wraps(func)
             def wrapper(*args: Any, **kwargs: Any) -> Any:
                 token = bearer_token()
-                if token is None:
-                    raise LoginRequired()
-                principal = authenticate(token)
+                try:
+                    if token is None:
+                        raise LoginRequired()
+                    principal = authenticate(token)
+                except AppError:
+                    ratelimit.flush()  # a refused token still counts; past the limit it hears 429
+                    raise
                 if principal.level < level:
                     raise LevelRequired(
                         f"此操作需要先完成{LEVEL_NAMES[level]}（L{level}）",
                         details={"required_level": level, "current_level": principal.level},
                     )
-                g.principal = principal
-                return func(*args, **kwargs)
+                ref = request.headers.get(ACTING_HEADER)
+                if ref is not None and acting is None:
+                    raise ActingNotSupported()
+                g.principal = principal if ref is None else represented.act_for(principal, ref, acting)
+                answer = func(*args, **kwargs)
+                if g.principal.acting is not None:
+                    represented.record_act(g.principal.acting, acting)
+                return answer
 
-            wrapper.auth_policy = f"resident:L{level}"
+            wrapper.auth_policy = f"resident:L{level}" + (f"+acting:{acting}" if acting else "")
+            wrapper.reads_redis_first = True  # the session check (app/identity/session_cache.py)
             documented = self.doc(security=[{"bearerAuth": []}])(wrapper)
-            return with_errors(documented, RESIDENT_AUTH_ERRORS + ((LevelRequired,) if level > L0 else ()))
+            if acting is not None:
+                documented = self.doc(parameters=[ACTING_PARAMETER])(documented)
+            return with_errors(documented, RESIDENT_AUTH_ERRORS + ((LevelRequired,) if level > L0 else ())
+                               + (ACTING_ERRORS if acting else ()))
 
         return decorator
 

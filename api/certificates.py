@@ -8,6 +8,7 @@ from flask.views import MethodView
 
 from api.blueprint import Blueprint, current_principal
 from api.schemas import Int
+from app.acting.models import SHOW_CERTIFICATES, VIEW_CERTIFICATES
 from app.certificates import credentials, status_list, verification, wallet
 from app.certificates.errors import (
     CertificateExpired,
@@ -70,6 +71,8 @@ class CredentialSchema(ma.Schema):
     disclosures = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(),
                                  metadata={"description": "信息项名 → 其披露项（加盐），供页面选择出示"})
     derived = ma.fields.List(ma.fields.String(), metadata={"description": "推导信息项，如 age_over_18"})
+    claims = ma.fields.List(ma.fields.Dict(), metadata={
+        "description": "供选择出示的信息项，按证照类型的顺序：name 名称、label 中文标签、derived 是否推导项"})
     device_key_thumbprint = ma.fields.String(metadata={"description": "设备公钥的 JWK 指纹（RFC 7638）"})
     status_index = Int(metadata={"description": "在状态列表中的位置"})
     issued_at = ma.fields.DateTime()
@@ -117,7 +120,7 @@ PRESENTATION_EXAMPLE = "eyJhbGciOiJFZERTQSIsImtpZCI6ImsxIiwidHlwIjoiZGMrc2Qtand0
 
 @blp.route("/me/certificates")
 class MyCertificates(MethodView):
-    @blp.auth(L3)
+    @blp.auth(L3, acting=VIEW_CERTIFICATES)
     @blp.response(200, CertificateSchema(many=True), example=[CERTIFICATE_EXAMPLE])
     def get(self):
         """My certificate wallet with each certificate's status today."""
@@ -126,7 +129,7 @@ class MyCertificates(MethodView):
 
 @blp.route("/me/certificates/<int:certificate_id>")
 class MyCertificate(MethodView):
-    @blp.auth(L3)
+    @blp.auth(L3, acting=VIEW_CERTIFICATES)
     @blp.response(200, CertificateSchema, example=CERTIFICATE_EXAMPLE)
     @blp.errors(NotFound)
     def get(self, certificate_id):
@@ -136,13 +139,15 @@ class MyCertificate(MethodView):
 
 @blp.route("/me/certificates/<int:certificate_id>/credential")
 class MyCredential(MethodView):
-    @blp.auth(L3)
+    @blp.auth(L3, acting=SHOW_CERTIFICATES)
     @blp.arguments(CredentialRequestSchema, example={"device_key": DEVICE_KEY_EXAMPLE})
     @blp.response(201, CredentialSchema, example={
         "certificate_id": 3, "certificate_type": "resident_id_card", "certificate_type_name": "居民身份证",
         "sd_jwt": "eyJhbGciOiJFZERTQSIsImtpZCI6ImsxIiwidHlwIjoiZGMrc2Qtand0In0.eyJpc3Mi...~WyJYdz...XQ~",
         "disclosures": {"name": "WyJYdzJ...Il0", "age_over_18": "WyJrMm...dWVd"},
         "derived": ["age_over_18", "age_over_60", "valid_on_date", "age_over_65"],
+        "claims": [{"name": "name", "label": "姓名", "derived": False},
+                   {"name": "age_over_18", "label": "是否年满18周岁", "derived": True}],
         "device_key_thumbprint": "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs", "status_index": 48213,
         "issued_at": "2025-03-01T02:00:00+00:00", "expires_at": "2025-03-31T02:00:00+00:00"})
     @blp.errors(NotFound, CertificateNotShowable, DeviceKeyInvalid, StatusListFull)

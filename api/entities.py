@@ -6,7 +6,7 @@ import marshmallow as ma
 from flask.views import MethodView
 
 from api.blueprint import Blueprint, current_principal
-from api.schemas import USCC_EXAMPLE, Int
+from api.schemas import USCC_EXAMPLE, DayOrAwareDateTime, Int
 from app.entities import agents, binding, overview
 from app.entities import errors as ee
 from app.entities.models import SCOPES, STAGES
@@ -14,9 +14,7 @@ from app.errors import NotFound, UpstreamUnavailable
 from app.identity.errors import IdNumberBirthDate, IdNumberCheckDigit, IdNumberFormat
 from app.identity.models import L2, L3
 
-blp = Blueprint("entities", __name__, url_prefix="/api/v1", description="法人：主体绑定、经办人授权")
-
-
+blp = Blueprint("entities", __name__, url_prefix="/api/v1", description="法人：主体绑定、企业管理员、经办人授权")
 
 class BindSchema(ma.Schema):
     uscc = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=32),
@@ -27,7 +25,7 @@ class ActingEntrySchema(ma.Schema):
     uscc = ma.fields.String(attribute="entity.uscc")
     name = ma.fields.String(attribute="entity.name")
     stage = ma.fields.String(attribute="entity.stage", metadata={"enum": list(STAGES)})
-    role = ma.fields.String(metadata={"description": "legal_representative | agent"})
+    role = ma.fields.String(metadata={"description": "legal_representative | administrator | agent"})
     scopes = ma.fields.List(ma.fields.String())
     since = ma.fields.DateTime()
     expires_at = ma.fields.DateTime(allow_none=True)
@@ -75,7 +73,8 @@ class NewGrantSchema(ma.Schema):
                                  metadata={"description": "经办人身份证号（须已在本平台实名认证）"})
     scopes = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(SCOPES)), required=True,
                             validate=ma.validate.Length(min=1, max=len(SCOPES)))
-    expires_at = ma.fields.AwareDateTime(required=True, metadata={"description": "授权截止时间（最长三年）"})
+    expires_at = DayOrAwareDateTime(required=True, metadata={
+        "description": "授权截止时间（最长三年）：带时区的时间，或日期（当天 24 时前有效，北京时间）"})
 
 
 class GrantSchema(ma.Schema):
@@ -83,7 +82,7 @@ class GrantSchema(ma.Schema):
     agent_name = ma.fields.String(metadata={"description": "脱敏姓名"})
     agent_id_number = ma.fields.String(metadata={"description": "脱敏身份证号"})
     scopes = ma.fields.List(ma.fields.String())
-    status = ma.fields.String(metadata={"description": "active | expired | revoked"})
+    status = ma.fields.String(metadata={"description": "active | suspended | expired | revoked"})
     created_at = ma.fields.DateTime()
     expires_at = ma.fields.DateTime()
     revoked_at = ma.fields.DateTime(allow_none=True)
@@ -100,7 +99,7 @@ class MyEntities(MethodView):
     @blp.auth(L2)
     @blp.response(200, ActingEntrySchema(many=True), example=[
         {"uscc": USCC_EXAMPLE, "name": "广州市越秀区示例餐饮有限公司", "stage": "operating",
-         "role": "legal_representative", "scopes": [*SCOPES, "manage_agents"],
+         "role": "legal_representative", "scopes": [*SCOPES, "manage_agents", "appoint_administrators"],
          "since": "2026-11-28T08:00:00+00:00", "expires_at": None, "grant_id": None}])
     def get(self):
         """Entities I act for, as legal representative or agent, with my scopes."""
@@ -141,7 +140,7 @@ class Agents(MethodView):
     @blp.response(200, GrantSchema(many=True), example=[GRANT_EXAMPLE])
     @blp.errors(NotFound)
     def get(self, uscc):
-        """The entity's agent grants (legal representative only)."""
+        """The entity's agent grants (legal representative and company administrators)."""
         return agents.list_grants(current_principal().account_id, uscc)
 
     @blp.auth(L3)
@@ -164,5 +163,57 @@ class AgentItem(MethodView):
     @blp.response(204)
     @blp.errors(NotFound)
     def delete(self, uscc, grant_id):
-        """Revoke an agent's grant (legal representative only)."""
+        """Revoke an agent's grant (legal representative and company administrators)."""
         agents.revoke_grant(current_principal().account_id, uscc, grant_id)
+
+
+class NewAdministratorSchema(ma.Schema):
+    id_number = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=32),
+                                 metadata={"description": "企业管理员身份证号（须已在本平台实名认证）"})
+    expires_at = ma.fields.AwareDateTime(required=True, metadata={"description": "任命截止时间（最长三年）"})
+
+
+ADMINISTRATOR_EXAMPLE = {**GRANT_EXAMPLE, "scopes": [*SCOPES, "manage_agents"]}
+
+
+@blp.route("/entities/<uscc>/administrators")
+class Administrators(MethodView):
+    @blp.auth(L2)
+    @blp.response(200, GrantSchema(many=True), example=[ADMINISTRATOR_EXAMPLE])
+    @blp.errors(NotFound)
+    def get(self, uscc):
+        """The entity's company administrators (legal representative only); ``suspended`` ones await
+        the new representative after a change of representative."""
+        return agents.list_administrators(current_principal().account_id, uscc)
+
+    @blp.auth(L3)
+    @blp.arguments(NewAdministratorSchema, example={"id_number": "440106199001010013",
+                                                     "expires_at": "2027-11-28T00:00:00+08:00"})
+    @blp.response(201, GrantSchema, example=ADMINISTRATOR_EXAMPLE)
+    @blp.errors(NotFound, ee.AgentAlreadyGranted, ee.ExpiryInvalid, ee.AgentNotVerified, ee.AgentIsRepresentative,
+                IdNumberFormat, IdNumberBirthDate, IdNumberCheckDigit)
+    def post(self, body, uscc):
+        """Appoint a verified resident company administrator (legal representative only): every scope,
+        and granting, listing and revoking agents; not appointing administrators."""
+        principal = current_principal()
+        return agents.appoint_administrator(principal.account_id, uscc, body["id_number"], body["expires_at"])
+
+
+@blp.route("/entities/<uscc>/administrators/<int:grant_id>")
+class AdministratorItem(MethodView):
+    @blp.auth(L2)
+    @blp.response(204)
+    @blp.errors(NotFound)
+    def delete(self, uscc, grant_id):
+        """End a company administrator's appointment (legal representative only)."""
+        agents.end_administrator(current_principal().account_id, uscc, grant_id)
+
+
+@blp.route("/entities/<uscc>/administrators/<int:grant_id>/reinstatement")
+class AdministratorReinstatement(MethodView):
+    @blp.auth(L3)
+    @blp.response(200, GrantSchema, example=ADMINISTRATOR_EXAMPLE)
+    @blp.errors(NotFound, ee.AdministratorNotSuspended)
+    def post(self, uscc, grant_id):
+        """Keep an administrator suspended by a change of legal representative (the new one only)."""
+        return agents.reinstate_administrator(current_principal().account_id, uscc, grant_id)

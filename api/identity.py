@@ -76,6 +76,11 @@ class MeSchema(ma.Schema):
     id_number = ma.fields.String(allow_none=True)
     masked = ma.fields.Boolean(metadata={"description": "仅本人在 L3 时显示完整信息"})
     created_at = ma.fields.DateTime()
+    elder_mode = ma.fields.Boolean(metadata={"description": "长者模式（大字、精简首页、高对比度）"})
+
+
+class DisplaySchema(ma.Schema):
+    elder_mode = ma.fields.Boolean(required=True, metadata={"description": "长者模式：大字、精简首页、高对比度"})
 
 
 def _level() -> int:
@@ -105,10 +110,21 @@ class Me(MethodView):
     @blp.auth(L0)
     @blp.response(200, MeSchema, example={
         "id": 1, "level": 2, "l3_lapses_at": None, "l3_method": None, "phone": "138****8000", "name": "*三",
-        "id_number": "4****************4", "masked": True, "created_at": "2026-11-28T08:00:00+00:00"})
+        "id_number": "4****************4", "masked": True, "created_at": "2026-11-28T08:00:00+00:00",
+        "elder_mode": False})
     def get(self):
         """My account: level, when L3 lapses, and my (masked) identity."""
         return profile.my_account(current_principal())
+
+
+@blp.route("/me/display")
+class MyDisplay(MethodView):
+    @blp.auth(L0)
+    @blp.arguments(DisplaySchema, example={"elder_mode": True})
+    @blp.response(200, DisplaySchema, example={"elder_mode": True})
+    def put(self, body):
+        """Turn 长者模式 on or off for my account: the pages follow it on every device I log in on."""
+        return {"elder_mode": profile.set_elder_mode(current_principal(), body["elder_mode"])}
 
 
 @blp.route("/me/phone")

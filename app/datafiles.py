@@ -18,6 +18,7 @@ CONFIG_DIR = Path(__file__).resolve().parents[1] / "config"
 # "module:function" of every data file's loader; a new data file adds its loader here.
 LOADERS: tuple[str, ...] = (
     "app.push.rules:rules",
+    "app.push.why:why_catalogue",
     "app.certificates.catalogue:certificate_types",
     "app.licences.catalogue:catalogue",
     "app.staff.catalogue:read_catalogue",
@@ -27,6 +28,7 @@ LOADERS: tuple[str, ...] = (
     "app.applications.guides:guides",
     "app.opendata.negative_list:negative_list",
     "app.opendata.publish:published_datasets",
+    "app.people.areas:areas",
 )
 
 

@@ -1,5 +1,6 @@
 """Every model module, imported so the metadata is complete (Alembic, tests, seeders)."""
 
+from app.acting import models as _acting  # noqa: F401
 from app.applications import models as _applications  # noqa: F401
 from app.audit import models as _audit  # noqa: F401
 from app.certificates import models as _certificates  # noqa: F401

@@ -22,6 +22,7 @@ class SessionCleanup(dramatiq.Middleware):
 broker.add_middleware(SessionCleanup())
 
 # Actor modules, imported for their registration with the broker.
+import app.acting.coming_of_age  # noqa: E402
 import app.applications.settlement  # noqa: E402
 import app.audit.checkpoints  # noqa: E402
 import app.halls.reminders  # noqa: E402
@@ -29,6 +30,7 @@ import app.licences.schedule  # noqa: E402
 import app.opendata.publish  # noqa: E402
 import app.push.delivery  # noqa: E402
 import app.push.events  # noqa: E402
+import app.push.newcomers  # noqa: E402
 import app.push.scans  # noqa: E402
 import app.push.wechat_messages  # noqa: E402
 import app.ratings.settlement  # noqa: E402

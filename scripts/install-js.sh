@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The stub pages' two browser libraries from npm (qrcode-generator draws the wallet's QR, jsQR reads the
-# verifier's camera), pinned in miniprogram_stub/web/package-lock.json; reinstalled when the lock changes.
+# The stub pages' browser libraries from npm (qrcode-generator draws the wallet's QR, jsQR reads the
+# verifier's camera; axe-core is injected by the browser tests), pinned in
+# miniprogram_stub/web/package-lock.json; reinstalled when the lock changes.
 set -euo pipefail
 cd "$(dirname "$0")/../miniprogram_stub/web"
 if ! command -v npm >/dev/null 2>&1; then

@@ -40,6 +40,7 @@ from api.applications.schemas import (
 )
 from api.blueprint import Blueprint, current_principal, current_staff, paged, window
 from api.ratings.schemas import RATING_EXAMPLE, RateSchema, RatingSchema
+from app.acting.models import APPLY_SERVICES
 from app.applications import drafts, lifecycle, processing, queues, rating, uploads
 from app.applications import errors as e
 from app.applications.guides import search_guides
@@ -133,7 +134,7 @@ class OneGuide(MethodView):
 
 @blp.route("/applications")
 class Applications(MethodView):
-    @blp.auth(L1)
+    @blp.auth(L1, acting=APPLY_SERVICES)
     @blp.arguments(NewApplicationSchema, example={"service_code": "gd-gat-sfz-hl", "origin": "push:id_card_expiring"})
     @blp.response(201, ApplicationSchema, example=APPLICATION_EXAMPLE)
     @blp.errors(e.GuideNotFound, e.ApplicantNotEligible, LevelRequired, NotFound, e.ApplicationNotFound,
@@ -145,7 +146,7 @@ class Applications(MethodView):
 
 @blp.route("/me/applications")
 class MyApplications(MethodView):
-    @blp.auth(L1)
+    @blp.auth(L1, acting=APPLY_SERVICES)
     @blp.arguments(MyApplicationsQuerySchema, location="query")
     @blp.response(200, ApplicationSummarySchema(many=True), example=[SUMMARY_EXAMPLE])
     @blp.errors(NotFound)
@@ -158,14 +159,14 @@ class MyApplications(MethodView):
 
 @blp.route("/applications/<int:application_id>")
 class MyApplication(MethodView):
-    @blp.auth(L1)
+    @blp.auth(L1, acting=APPLY_SERVICES)
     @blp.response(200, ApplicationSchema, example=APPLICATION_EXAMPLE)
     @blp.errors(e.ApplicationNotFound)
     def get(self, application_id):
         """My application: its form with each value's source, materials, deadline, parts, decision."""
         return _read(current_principal().account_id, application_id)
 
-    @blp.auth(L1)
+    @blp.auth(L1, acting=APPLY_SERVICES)
     @blp.arguments(FormPatchSchema, example={"fields": {"reason": "有效期满",
                                                        "mailing_address": "广州市天河区体育西路1号"}})
     @blp.response(200, ApplicationSchema, example={**APPLICATION_EXAMPLE, "typed_count": 1})
@@ -177,7 +178,7 @@ class MyApplication(MethodView):
 
 @blp.route("/applications/<int:application_id>/events")
 class MyApplicationEvents(MethodView):
-    @blp.auth(L1)
+    @blp.auth(L1, acting=APPLY_SERVICES)
     @blp.response(200, EventSchema(many=True), example=[EVENT_EXAMPLE])
     @blp.errors(e.ApplicationNotFound)
     def get(self, application_id):
@@ -187,7 +188,7 @@ class MyApplicationEvents(MethodView):
 
 @blp.route("/applications/<int:application_id>/materials/<material_code>")
 class AttachMaterial(MethodView):
-    @blp.auth(L1)
+    @blp.auth(L1, acting=APPLY_SERVICES)
     @blp.arguments(AttachSchema, example={"certificate_id": 7})
     @blp.response(200, ApplicationSchema, example=APPLICATION_EXAMPLE)
     @blp.errors(e.ApplicationNotFound, e.ApplicationIllegalTransition, e.MaterialUnknown, e.MaterialNotAttachable,
@@ -201,7 +202,7 @@ class AttachMaterial(MethodView):
 class UploadMaterial(MethodView):
     accepts_any_body = True  # multipart/form-data (the 415 guard lets it through)
 
-    @blp.auth(L1)
+    @blp.auth(L1, acting=APPLY_SERVICES)
     @_upload_limit
     @blp.arguments(UploadFormSchema, location="files")
     @blp.response(201, UploadSchema, example=UPLOAD_EXAMPLE)
@@ -216,7 +217,7 @@ class UploadMaterial(MethodView):
 
 @blp.route("/applications/<int:application_id>/uploads/<int:upload_id>")
 class MyUpload(MethodView):
-    @blp.auth(L1)
+    @blp.auth(L1, acting=APPLY_SERVICES)
     @blp.doc(responses=FILE_RESPONSE)
     @blp.errors(e.ApplicationNotFound, e.UploadNotFound)
     def get(self, application_id, upload_id):
@@ -226,7 +227,7 @@ class MyUpload(MethodView):
 
 @blp.route("/applications/<int:application_id>/submit")
 class SubmitApplication(MethodView):
-    @blp.auth(L1)
+    @blp.auth(L1, acting=APPLY_SERVICES)
     @blp.response(200, ApplicationSchema, example={
         **APPLICATION_EXAMPLE, "service_code": "gd-jgj-jsz-hz", "state": "completed", "state_name": "已办结",
         "decision": "approved", "rule_outcome": RULE_OUTCOME_EXAMPLE,
@@ -242,7 +243,7 @@ class SubmitApplication(MethodView):
 
 @blp.route("/applications/<int:application_id>/resubmit")
 class ResubmitApplication(MethodView):
-    @blp.auth(L1)
+    @blp.auth(L1, acting=APPLY_SERVICES)
     @blp.arguments(MessageOptionalSchema, example={"message": "已上传新的租赁合同"})
     @blp.response(200, ApplicationSchema, example={**APPLICATION_EXAMPLE, "state": "in_review"})
     @blp.errors(e.ApplicationNotFound, e.ApplicationIllegalTransition, e.FormInvalid, e.CertificateNotUsable)
@@ -253,7 +254,7 @@ class ResubmitApplication(MethodView):
 
 @blp.route("/applications/<int:application_id>/withdraw")
 class WithdrawApplication(MethodView):
-    @blp.auth(L1)
+    @blp.auth(L1, acting=APPLY_SERVICES)
     @blp.arguments(ReasonOptionalSchema, example={"reason": "已到窗口办理"})
     @blp.response(200, ApplicationSchema, example={**APPLICATION_EXAMPLE, "state": "withdrawn"})
     @blp.errors(e.ApplicationNotFound, e.ApplicationIllegalTransition)

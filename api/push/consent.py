@@ -49,3 +49,23 @@ class Subscriptions(MethodView):
     def post(self, body):
         """Report what the user answered to wx.requestSubscribeMessage."""
         return consent.record_client_results(current_principal().account_id, body["results"])
+
+
+class SubscribableSchema(ma.Schema):
+    key = ma.fields.String()
+    template_id = ma.fields.String()
+    kind = ma.fields.String(metadata={"description": "one_time 一次性（每次同意可收一条）| long_term 长期"})
+    title = ma.fields.String(metadata={"description": "模板标题（中文）"})
+    status = ma.fields.String(allow_none=True, metadata={"description": "我的选择；null 表示尚未询问"})
+    credits = Int(allow_none=True)
+
+
+@blp.route("/templates")
+class SubscribableTemplates(MethodView):
+    @blp.auth(L0)
+    @blp.response(200, SubscribableSchema(many=True), example=[
+        {"key": "expiry_reminder", "template_id": "tmpl-expiry-reminder-0001", "kind": "one_time",
+         "title": "证照到期提醒", "status": "accept", "credits": 1}])
+    def get(self):
+        """The subscribe templates to ask for with wx.requestSubscribeMessage, with my answer to each."""
+        return consent.subscribable(current_principal().account_id)

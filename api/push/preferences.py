@@ -10,6 +10,7 @@ from api.schemas import Int
 from app.identity.models import L0
 from app.push import preferences
 from app.push.rules import CATEGORIES
+from app.push.why import why_catalogue
 
 blp = Blueprint("push_preferences", __name__, url_prefix="/api/v1/me/notification-preferences",
                 description="推送偏好")
@@ -30,6 +31,8 @@ class PreferencesSchema(ma.Schema):
     quiet_hours = ma.fields.Nested(QuietHoursSchema, metadata={"description": "免打扰时段：微信消息顺延"})
     daily_cap = Int(validate=ma.validate.Range(0, preferences.MAX_DAILY_CAP),
                                   metadata={"description": "每天最多微信消息条数"})
+    category_labels = ma.fields.Function(lambda _p: why_catalogue().categories, dump_only=True,
+                                         metadata={"description": "各类别的中文名称"})
 
 
 class PreferencesPatchSchema(PreferencesSchema):

@@ -25,6 +25,7 @@ from api.tickets.schemas import (
     TicketSchema,
     TransferSchema,
 )
+from app.acting.models import HANDLE_TICKETS
 from app.errors import NotFound
 from app.identity.models import L1
 from app.ratings import ticket_view
@@ -34,7 +35,8 @@ from app.tickets import lifecycle, messages, queues, read_models, requester
 
 blp = Blueprint("tickets", __name__, url_prefix="/api/v1", description="工单")
 
-STAFF_TICKET_EXAMPLE = {**TICKET_EXAMPLE, "assignee_id": 2, "entity_uscc": None}
+STAFF_TICKET_EXAMPLE = {**TICKET_EXAMPLE, "assignee_id": 2, "entity_uscc": None,
+                        "actions": ["await_requester", "resolve", "transfer"]}
 
 
 def _me() -> int:
@@ -43,7 +45,7 @@ def _me() -> int:
 
 @blp.route("/tickets")
 class MyTickets(MethodView):
-    @blp.auth(L1)
+    @blp.auth(L1, acting=HANDLE_TICKETS)
     @blp.arguments(MyTicketsQuerySchema, location="query")
     @blp.response(200, TicketSchema(many=True), example=[TICKET_EXAMPLE])
     @blp.errors(NotFound)
@@ -53,7 +55,7 @@ class MyTickets(MethodView):
         return paged(pagination_parameters,
                      read_models.my_tickets(_me(), args.get("entity_uscc"), window(pagination_parameters)))
 
-    @blp.auth(L1)
+    @blp.auth(L1, acting=HANDLE_TICKETS)
     @blp.arguments(NewTicketSchema, example=NEW_TICKET_EXAMPLE)
     @blp.response(201, TicketSchema, example={**TICKET_EXAMPLE, "state": "new", "handler": None})
     @blp.errors(NotFound)
@@ -64,7 +66,7 @@ class MyTickets(MethodView):
 
 @blp.route("/tickets/<int:ticket_id>")
 class MyTicket(MethodView):
-    @blp.auth(L1)
+    @blp.auth(L1, acting=HANDLE_TICKETS)
     @blp.response(200, RequesterTicketSchema, example={**TICKET_EXAMPLE, "rating": None})
     @blp.errors(NotFound)
     def get(self, ticket_id):
@@ -74,7 +76,7 @@ class MyTicket(MethodView):
 
 @blp.route("/tickets/<int:ticket_id>/events")
 class MyTicketEvents(MethodView):
-    @blp.auth(L1)
+    @blp.auth(L1, acting=HANDLE_TICKETS)
     @blp.response(200, TicketEventSchema(many=True), example=[EVENT_EXAMPLE])
     @blp.errors(NotFound)
     def get(self, ticket_id):
@@ -84,14 +86,14 @@ class MyTicketEvents(MethodView):
 
 @blp.route("/tickets/<int:ticket_id>/messages")
 class MyTicketMessages(MethodView):
-    @blp.auth(L1)
+    @blp.auth(L1, acting=HANDLE_TICKETS)
     @blp.response(200, MessageSchema(many=True), example=[MESSAGE_EXAMPLE])
     @blp.errors(NotFound)
     def get(self, ticket_id):
         """The conversation on my ticket."""
         return messages.requester_thread(_me(), ticket_id)
 
-    @blp.auth(L1)
+    @blp.auth(L1, acting=HANDLE_TICKETS)
     @blp.arguments(NewMessageSchema, example={"body": "补充：我的身份证是2016年办的。"})
     @blp.response(201, MessageSchema, example={**MESSAGE_EXAMPLE, "author_type": "requester",
                                                "author_name": "申请人"})
@@ -103,7 +105,7 @@ class MyTicketMessages(MethodView):
 
 @blp.route("/tickets/<int:ticket_id>/reopen")
 class ReopenTicket(MethodView):
-    @blp.auth(L1)
+    @blp.auth(L1, acting=HANDLE_TICKETS)
     @blp.arguments(ReasonSchema, example={"reason": "按答复办理后仍无法换领"})
     @blp.response(200, TicketSchema, example=TICKET_EXAMPLE)
     @blp.errors(NotFound, te.ReopenWindowClosed, te.IllegalTransition)
@@ -114,7 +116,7 @@ class ReopenTicket(MethodView):
 
 @blp.route("/tickets/<int:ticket_id>/close")
 class CloseTicket(MethodView):
-    @blp.auth(L1)
+    @blp.auth(L1, acting=HANDLE_TICKETS)
     @blp.response(200, TicketSchema, example={**TICKET_EXAMPLE, "state": "closed"})
     @blp.errors(NotFound, te.IllegalTransition)
     def post(self, ticket_id):
@@ -188,7 +190,8 @@ class ClaimTicket(MethodView):
     @blp.errors(NotFound, te.IllegalTransition)
     def post(self, ticket_id):
         """Take a new ticket for myself."""
-        return read_models.for_staff(lifecycle.claim(current_staff(), ticket_id))
+        staff = current_staff()
+        return read_models.for_staff(lifecycle.claim(staff, ticket_id), staff)
 
 
 @blp.route("/staff/tickets/<int:ticket_id>/assignment")
@@ -199,7 +202,8 @@ class AssignTicket(MethodView):
     @blp.errors(NotFound, te.IllegalTransition, te.AssigneeNotInDepartment)
     def put(self, body, ticket_id):
         """Assign the ticket to a member of its department (supervisor)."""
-        return read_models.for_staff(lifecycle.assign(current_staff(), ticket_id, body["staff_id"]))
+        staff = current_staff()
+        return read_models.for_staff(lifecycle.assign(staff, ticket_id, body["staff_id"]), staff)
 
 
 @blp.route("/staff/tickets/<int:ticket_id>/transitions")
@@ -207,10 +211,11 @@ class TicketTransitions(MethodView):
     @blp.staff()
     @blp.arguments(StepSchema, example={"action": "resolve", "note": "已电话告知办理流程"})
     @blp.response(200, StaffTicketSchema, example={**STAFF_TICKET_EXAMPLE, "state": "resolved"})
-    @blp.errors(NotFound, te.IllegalTransition, te.ReopenWindowOpen, te.NotAssignee)
+    @blp.errors(NotFound, te.IllegalTransition, te.ReopenWindowOpen, te.NotAssignee, te.ResolutionNoteRequired)
     def post(self, body, ticket_id):
-        """Move the ticket on: start, await_requester, resume, resolve, close (assignee or supervisor)."""
-        return read_models.for_staff(lifecycle.step(current_staff(), ticket_id, body["action"], body.get("note")))
+        """Move the ticket on: start, await_requester, resume, resolve (with a note), close (assignee or supervisor)."""
+        staff = current_staff()
+        return read_models.for_staff(lifecycle.step(staff, ticket_id, body["action"], body.get("note")), staff)
 
 
 @blp.route("/staff/tickets/<int:ticket_id>/transfer")
@@ -222,8 +227,8 @@ class TransferTicket(MethodView):
     def post(self, body, ticket_id):
         """Send the ticket to another department, with a reason (its assignee, a supervisor, or anyone
         of the department while it is unassigned); it leaves my queue."""
-        ticket = lifecycle.transfer(current_staff(), ticket_id, body["department_id"], body["reason"])
-        return read_models.for_staff(ticket)
+        staff = current_staff()
+        return read_models.for_staff(lifecycle.transfer(staff, ticket_id, body["department_id"], body["reason"]), staff)
 
 
 @blp.route("/staff/tickets/<int:ticket_id>/requester")

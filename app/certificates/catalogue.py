@@ -14,7 +14,9 @@ from app.certificates import errors
 from app.datafiles import CONFIG_DIR, DataFileError, Entry, read_toml
 
 CATALOGUE_PATH = CONFIG_DIR / "catalogues" / "certificates.toml"
-_KEYS = {"name", "issuer", "renewal_window_days", "lifelong", "age_over"}
+_KEYS = {"name", "issuer", "renewal_window_days", "lifelong", "age_over", "claims"}
+# The order a holder sees a credential's claims in (亮证), after the type's own ``claims`` list.
+DEFAULT_CLAIM_ORDER = ("name", "sex", "birth_date", "number", "issued_on", "expires_on")
 # Every credential carries these derived claims; a type may add ``age_over_<n>`` ones (``age_over``).
 STANDARD_DERIVED = ("age_over_18", "age_over_60", "valid_on_date")
 
@@ -26,6 +28,15 @@ class CertificateType:
     issuer: str
     renewal_window_days: int | None  # None: never expires
     age_over: tuple[int, ...] = ()  # extra age thresholds the type's credential states, beyond 18 and 60
+    claims: tuple[str, ...] = ()  # the order its claims are shown in, as on the paper certificate
+
+    def claim_order(self, names: list[str]) -> list[str]:
+        """``names`` in this type's order: its ``claims`` list, the usual order, its other fields, then
+        the derived claims."""
+        derived = self.derived_claims
+        first = [n for n in (*self.claims, *DEFAULT_CLAIM_ORDER) if n in names and n not in derived]
+        rest = [n for n in names if n not in first and n not in derived]
+        return list(dict.fromkeys([*first, *rest, *(n for n in derived if n in names)]))
 
     @property
     def lifelong(self) -> bool:
@@ -50,7 +61,8 @@ def _entry(path: Path, code: str, raw: object) -> CertificateType:
     if not isinstance(ages, list) or any(not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= 120
                                          for n in ages):
         raise entry.error("age_over", "expected a list of ages from 1 to 120")
-    return CertificateType(code, entry.text("name"), entry.text("issuer"), window, tuple(sorted(set(ages))))
+    return CertificateType(code, entry.text("name"), entry.text("issuer"), window, tuple(sorted(set(ages))),
+                           tuple(entry.strings("claims", [])))
 
 
 def load_catalogue(path: Path = CATALOGUE_PATH) -> dict[str, CertificateType]:

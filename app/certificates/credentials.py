@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from app import clock
 from app.audit import log as audit_log
+from app.audit.data_catalogue import data_catalogue
 from app.audit.log import Actor
 from app.certificates import sdjwt
 from app.certificates.catalogue import CertificateType, certificate_type
@@ -37,10 +38,21 @@ class IssuedCredential:
     sd_jwt: str  # issuer-signed JWT ~ every disclosure ~ (RFC 9901 §4)
     disclosures: dict[str, str]  # claim name → its disclosure, for the page's claim picker
     derived: list[str]  # which of the claims are derived (age_over_18, …)
+    claims: list[dict[str, Any]]  # [{name, label, derived}] in the type's order, for the claim picker
     device_key_thumbprint: str
     status_index: int
     issued_at: datetime
     expires_at: datetime
+
+
+def claim_label(name: str) -> str:
+    """A claim's Chinese label from the data catalogue (a type's own field under [fields])."""
+    catalogue = data_catalogue()
+    if name in catalogue.data:
+        return catalogue.data[name]
+    if name.startswith("age_over_") and name.removeprefix("age_over_").isdigit():
+        return f"是否年满{name.removeprefix('age_over_')}周岁"
+    return catalogue.data_label(f"field.{name}")
 
 
 def _age(birth: date, today: date) -> int:
@@ -114,8 +126,11 @@ def issue_credential(principal: Principal, certificate_id: int, device_jwk: dict
                          device_jwk=key.jwk, status_index=credential.status_index,
                          status_uri=status_list_uri(LIST_ID), claims=claims)
     audit_log.record("certificates.credential_issued", actor=Actor("resident", str(principal.account_id)),
-                     subject_type="account", subject_id=principal.account_id,
+                     subject_type="person" if principal.acting else "account",
+                     subject_id=holder.id if principal.acting else principal.account_id,
                      details={"certificate_type": kind.code, "credential_id": credential.id,
                               "device_key": key.thumbprint})
-    return IssuedCredential(cert.id, kind.code, kind.name, issued.serialized, issued.disclosures, list(derived),
+    shown = [{"name": n, "label": claim_label(n), "derived": n in derived}
+             for n in kind.claim_order(list(issued.disclosures))]
+    return IssuedCredential(cert.id, kind.code, kind.name, issued.serialized, issued.disclosures, list(derived), shown,
                             key.thumbprint, credential.status_index, now, credential.expires_at)

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from app import clock, ratelimit
 from app.audit.data_catalogue import data_catalogue
-from app.audit.disclosures import record_read
+from app.audit.disclosures import record_person_read, record_read
 from app.audit.log import Actor
 from app.certificates import sdjwt
 from app.certificates.catalogue import certificate_type
@@ -32,6 +32,7 @@ from app.certificates.models import Certificate, Credential, DeviceKey
 from app.certificates.status_list import LIST_ID, status_list_uri
 from app.certificates.wallet import EXPIRED, REVOKED, STATUS_LABELS, status_of
 from app.db import session, transactional
+from app.people.models import Person
 from app.redis_store import get_redis
 from app.security.keys import signing_keys
 
@@ -87,7 +88,7 @@ def verify(presentation: str, client_address: str, *, audience: str | None = Non
         raise CertificateExpired()
     _spend_nonce(opened)
     kind = certificate_type(cert.type)
-    _record(device.account_id, kind.code, opened)
+    _record(cert, device.account_id, kind.code, opened)
     derived = set(kind.derived_claims)
     return VerificationResult(
         kind.code, kind.name, cert.issuer, status, STATUS_LABELS[status],
@@ -97,8 +98,15 @@ def verify(presentation: str, client_address: str, *, audience: str | None = Non
 
 
 @transactional
-def _record(account_id: int, certificate_type_code: str, opened: sdjwt.VerifiedPresentation) -> None:
+def _record(cert: Certificate, device_account_id: int, certificate_type_code: str,
+            opened: sdjwt.VerifiedPresentation) -> None:
+    """In the holder's data tracker — also when a parent or proxy showed it from their own device."""
     catalogue = data_catalogue()
     claims = [key if key in catalogue.data else f"field.{key}" for key in sorted(opened.claims)]
-    record_read(account_id, by=Actor("verifier"), data=[f"certificate.{certificate_type_code}", *claims],
-                purpose="certificate_verification", audience=opened.audience[:200])
+    holder = session().get(Person, cert.holder_id)
+    entry = {"by": Actor("verifier"), "data": [f"certificate.{certificate_type_code}", *claims],
+             "purpose": "certificate_verification", "audience": opened.audience[:200]}
+    if holder is not None and holder.account_id is None:
+        record_person_read(holder.id, **entry)
+    else:
+        record_read(holder.account_id if holder is not None else device_account_id, **entry)

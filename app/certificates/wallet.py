@@ -115,16 +115,23 @@ def view_of(cert: Certificate, holder: Person) -> CertificateView:
                            cert.issued_on, cert.expires_on, kind.renewal_window_days, claims_of(cert, holder))
 
 
+def holder_of(principal: Principal) -> Person:
+    """Whose wallet the principal opens: their own, or that of the person they act for."""
+    if principal.acting is not None:
+        return session().get(Person, principal.acting.person_id)
+    return person_of_account(principal.account_id)
+
+
 def my_certificates(principal: Principal) -> list[CertificateView]:
-    person = person_of_account(principal.account_id)
+    person = holder_of(principal)
     certs = session().scalars(select(Certificate).where(Certificate.holder_id == person.id)
                               .order_by(Certificate.type, Certificate.id)).all()
     return [view_of(cert, person) for cert in certs]
 
 
 def owned_certificate(principal: Principal, certificate_id: int) -> tuple[Certificate, Person]:
-    """The certificate if it is the principal's; otherwise the same 404 as a missing one."""
-    person = person_of_account(principal.account_id)
+    """The certificate if it is the principal's (or theirs they act for); otherwise the same 404 as a missing one."""
+    person = holder_of(principal)
     cert = session().get(Certificate, certificate_id)
     if cert is None or cert.holder_id != person.id:
         raise NotFound()

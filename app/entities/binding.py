@@ -4,7 +4,8 @@ The registry is asked before anything is written: if it cannot answer, nothing c
 It may say the code is unknown (``entity_not_found``) or name someone else
 (``not_legal_representative``); both refusals are audited. A yes binds and records the binder as
 the representative (ending anyone else's binding); an entity intake has not reported yet is
-created from the registry's answer.
+created from the registry's answer. A new representative who finds agents or administrators
+appointed before them is told of each one (a notification through push's outbox), and can end them.
 """
 
 from __future__ import annotations
@@ -20,11 +21,13 @@ from app.audit.disclosures import record_read
 from app.audit.log import Actor
 from app.db import session, transactional
 from app.entities import errors, lifecycle
-from app.entities.acting import MANAGE_AGENTS, live_grants_query, open_binding
-from app.entities.models import SCOPES, STAGES, AgentGrant, Entity, RepresentativeBinding
+from app.entities.acting import REPRESENTATIVE_SCOPES, live_grants_query, open_binding
+from app.entities.agents import inherited_authority
+from app.entities.models import MANAGE_AGENTS, STAGES, AgentGrant, Entity, RepresentativeBinding
 from app.entities.uscc import validate_uscc
 from app.identity.accounts import get_account, real_name
 from app.integrations import registries
+from app.push.outbox import as_payload, emit
 
 
 @dataclass(frozen=True)
@@ -76,12 +79,24 @@ def _bind(account_id: int, uscc: str, check: registries.RepresentativeCheck, det
         session().flush()
         audit_log.record("entity.bind", actor=actor, subject_type="entity", subject_id=uscc,
                          details={"binding_id": binding.id})
+        _tell_of_inherited_authority(entity, binding)
     return binding
+
+
+def _tell_of_inherited_authority(entity: Entity, binding: RepresentativeBinding) -> None:
+    """The "you are now the legal representative" notice, naming every live agent and administrator
+    someone else appointed; it fires once per binding, if and only if the binding commits."""
+    agents, administrators = inherited_authority(entity.id, binding.account_id)
+    if not agents and not administrators:
+        return
+    facts = {"event.id": binding.id, "entity.id": entity.id, "entity.name": entity.name, "entity.uscc": entity.uscc,
+             "event.agents": "；".join(agents) or "无", "event.administrators": "；".join(administrators) or "无"}
+    emit("entity.representative_changed", {"facts": as_payload(facts), "account_ids": [binding.account_id]})
 
 
 def entities_i_act_for(account_id: int) -> list[ActingEntry]:
     s = session()
-    entries = [ActingEntry(entity, "legal_representative", [*SCOPES, MANAGE_AGENTS], binding.started_at)
+    entries = [ActingEntry(entity, "legal_representative", list(REPRESENTATIVE_SCOPES), binding.started_at)
                for binding, entity in s.execute(
                    select(RepresentativeBinding, Entity).join(Entity, Entity.id == RepresentativeBinding.entity_id)
                    .where(RepresentativeBinding.account_id == account_id, RepresentativeBinding.ended_at.is_(None))
@@ -89,6 +104,6 @@ def entities_i_act_for(account_id: int) -> list[ActingEntry]:
     for grant, entity in s.execute(
             live_grants_query(clock.now()).add_columns(Entity).join(Entity, Entity.id == AgentGrant.entity_id)
             .where(AgentGrant.agent_account_id == account_id).order_by(AgentGrant.id)):
-        entries.append(ActingEntry(entity, "agent", list(grant.scopes), grant.created_at, grant.expires_at,
-                                   grant.id))
+        role = "administrator" if MANAGE_AGENTS in grant.scopes else "agent"
+        entries.append(ActingEntry(entity, role, list(grant.scopes), grant.created_at, grant.expires_at, grant.id))
     return entries

@@ -45,3 +45,7 @@ class AgentIsRepresentative(ValidationFailed):
 
 class AgentAlreadyGranted(Conflict):
     code, message = "agent_already_granted", "该经办人已有有效授权，请先撤销"
+
+
+class AdministratorNotSuspended(Conflict):
+    code, message = "administrator_not_suspended", "该企业管理员未被暂停，无需恢复"

@@ -9,21 +9,33 @@ Agent grants are kept when the representative changes: a grant is the entity's a
 stop the people doing the entity's paperwork the day the register changes. Each grant still
 expires on its own date, and the new representative sees every grant at ``/agents`` and can
 revoke any of them.
+
+Company administrators are suspended when the representative changes: an administrator can hand
+out the entity's authority, which should not outlive the person who chose them without the new
+representative's say. The new one is told of every live grant and administrator when they bind
+(binding.py) and reinstates or ends each administrator.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app import clock
 from app.audit import log as audit_log
 from app.audit.log import Actor
 from app.db import session
 from app.entities import errors
-from app.entities.models import AnnualReport, Entity, EntityStageChange, RepresentativeBinding
+from app.entities.models import (
+    MANAGE_AGENTS,
+    AgentGrant,
+    AnnualReport,
+    Entity,
+    EntityStageChange,
+    RepresentativeBinding,
+)
 from app.identity.models import Account
 from app.security.keys import encrypt, lookup_hash
 from app.security.masking import mask_name
@@ -41,8 +53,12 @@ def when_renamed(listener: Callable[[Entity], None]) -> Callable[[Entity], None]
     return listener
 
 
+# Built once: a hot read binds its values instead of building the statement on every request.
+_BY_USCC = select(Entity).where(Entity.uscc == bindparam("uscc"))
+
+
 def find_entity(uscc: str) -> Entity | None:
-    return session().scalars(select(Entity).where(Entity.uscc == uscc.strip().upper())).first()
+    return session().scalars(_BY_USCC, {"uscc": uscc.strip().upper()}).first()
 
 
 def entity_or_reject(uscc: str) -> Entity:
@@ -96,6 +112,20 @@ def set_representative(entity: Entity, name: str, id_hash: str, actor: Actor) ->
         audit_log.record("entity.binding_end", actor=actor, subject_type="entity", subject_id=entity.uscc,
                          details={"binding_id": binding.id, "account_id": binding.account_id,
                                   "reason": REASON_REPRESENTATIVE_CHANGED})
+    _suspend_administrators(entity, actor, now)
+
+
+def _suspend_administrators(entity: Entity, actor: Actor, now: datetime) -> None:
+    live = session().scalars(select(AgentGrant).where(
+        AgentGrant.entity_id == entity.id, AgentGrant.revoked_at.is_(None), AgentGrant.suspended_at.is_(None),
+        AgentGrant.expires_at > now)).all()
+    for grant in live:
+        if MANAGE_AGENTS in grant.scopes:
+            grant.suspended_at = now
+            audit_log.record("entity.administrator_suspend", actor=actor, subject_type="entity",
+                             subject_id=entity.uscc, details={"grant_id": grant.id, "agent_account_id":
+                                                              grant.agent_account_id,
+                                                              "reason": REASON_REPRESENTATIVE_CHANGED})
 
 
 def change_stage(entity: Entity, stage: str, effective_on: date | None, reason: str | None) -> None:

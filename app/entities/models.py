@@ -15,6 +15,7 @@ from app.db import Base, UTCDateTime
 
 STAGES = ("establishment", "operating", "in_liquidation", "deregistered")
 SCOPES = ("view_licences", "manage_tickets", "receive_notifications", "apply_services")
+MANAGE_AGENTS = "manage_agents"  # held by the legal representative and company administrators only
 
 
 class Entity(Base):
@@ -63,7 +64,8 @@ class RepresentativeBinding(Base):
 
 
 class AgentGrant(Base):
-    """Scoped, expiring authority an entity gives a verified resident (经办人)."""
+    """Scoped, expiring authority an entity gives a verified resident (经办人); a grant that also holds
+    ``manage_agents`` is a company administrator's (企业管理员)."""
 
     __tablename__ = "entity_agent_grants"
     __table_args__ = (Index("ix_entity_agent_grants_agent", "agent_account_id", "revoked_at"),)
@@ -77,10 +79,14 @@ class AgentGrant(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    # An administrator's grant is suspended when the legal representative changes (README, companies).
+    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     def status(self, now: datetime) -> str:
         if self.revoked_at is not None:
             return "revoked"
+        if self.suspended_at is not None:
+            return "suspended"
         return "expired" if self.expires_at <= now else "active"
 
 

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, UTCDateTime
 
-# Assurance levels (DESIGN.md): L0 WeChat only, L1 phone, L2 name + ID verified, L3 face verified
+# Assurance levels (docs/product.md): L0 WeChat only, L1 phone, L2 name + ID verified, L3 face verified
 # (or checked in person at a service hall).
 L0, L1, L2, L3 = 0, 1, 2, 3
 FACE, IN_PERSON = "face", "in_person"  # how L3 was reached
@@ -43,6 +43,8 @@ class Account(Base):
     l3_method: Mapped[str | None] = mapped_column(String(16))
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # 长者模式 in the pages (large text, fewer items, high contrast): kept here so it follows the person.
+    elder_mode: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     def level(self, now: datetime, l3_max_age: timedelta) -> int:
         if self.real_name_verified_at is not None:

@@ -1,4 +1,5 @@
-"""What a resident sees of their own account: level, when L3 lapses, masked identity."""
+"""What a resident sees of their own account: level, when L3 lapses, masked identity, and the
+account's own display setting (长者模式)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app import clock
+from app.db import transactional
 from app.identity.accounts import get_account, phone, real_name
 from app.identity.models import L3
 from app.identity.sessions import Principal, l3_max_age
@@ -23,12 +25,15 @@ class AccountView:
     id_number: str | None
     masked: bool
     created_at: datetime
+    elder_mode: bool = False
 
 
 def my_account(principal: Principal) -> AccountView:
-    account = get_account(principal.account_id)
+    account = principal.account  # the session check's row, when it read one
+    if account is None or account.id != principal.account_id:
+        account = get_account(principal.account_id)
     level = account.level(clock.now(), l3_max_age())
-    # Masked everywhere except for the holder's own look at L3 (DESIGN.md, display masking).
+    # Masked everywhere except for the holder's own look at L3 (docs/product.md, display masking).
     reveal = level >= L3
     identity = real_name(account)
     number = phone(account)
@@ -39,8 +44,15 @@ def my_account(principal: Principal) -> AccountView:
         number = number and mask_phone(number)
     return AccountView(account.id, level, account.l3_lapses_at(l3_max_age()) if level >= L3 else None,
                        account.l3_method if level >= L3 else None,
-                       number, name, id_number, not reveal, account.created_at)
+                       number, name, id_number, not reveal, account.created_at, account.elder_mode)
 
 
 def level_of(account_id: int) -> int:
     return get_account(account_id).level(clock.now(), l3_max_age())
+
+
+@transactional
+def set_elder_mode(principal: Principal, on: bool) -> bool:
+    """Remember 长者模式 on the account, so the pages open in it on any device the person logs in on."""
+    get_account(principal.account_id).elder_mode = on
+    return on

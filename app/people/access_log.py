@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from app.audit.data_catalogue import data_catalogue
 from app.audit.disclosures import ACTION
@@ -21,13 +21,14 @@ from app.db import session
 from app.identity.sessions import Principal
 from app.intake.models import Authority
 from app.paging import Page, Window, fetch_page
+from app.people.models import Person
 from app.staff.labels import staff_label
 from app.staff.models import Department, StaffDepartment
 
 # Ids a resident may quote to support (audience: which verifier checked a credential online);
 # anything else in an entry's details stays internal.
 SHOWN_REFS = ("show_id", "verification_id", "ticket_id", "audience", "application_id", "application_number",
-              "client_id", "department", "hall")
+              "client_id", "department", "relation", "hall")
 
 
 @dataclass(frozen=True)
@@ -41,9 +42,11 @@ class AccessEntry:
 
 
 def my_access_log(principal: Principal, window: Window) -> Page[AccessEntry]:
-    statement = (select(AuditEntry).where(AuditEntry.action == ACTION, AuditEntry.subject_type == "account",
-                                          AuditEntry.subject_id == str(principal.account_id))
-                 .order_by(AuditEntry.id.desc()))
+    subject = and_(AuditEntry.subject_type == "account", AuditEntry.subject_id == str(principal.account_id))
+    person_id = session().scalar(select(Person.id).where(Person.account_id == principal.account_id))
+    if person_id is not None:  # what was done for them before they had an account (a parent acting)
+        subject = or_(subject, and_(AuditEntry.subject_type == "person", AuditEntry.subject_id == str(person_id)))
+    statement = select(AuditEntry).where(AuditEntry.action == ACTION, subject).order_by(AuditEntry.id.desc())
     page = fetch_page(session(), statement, window, lambda entry: entry)
     names = _names(page.items)
     return Page([_view(entry, names) for entry in page.items], page.total)
@@ -78,6 +81,8 @@ def _actor_label(entry: AuditEntry, names: dict[tuple[str, str], str]) -> str:
     if entry.actor_type == "staff":
         department_id = entry.details.get("department_id") or names.get(("staff", entry.actor_id or ""))
         return staff_label(names.get(("department", str(department_id))), entry.actor_id)
+    if entry.actor_type == "proxy":  # a parent or a granted relative acting for them
+        return entry.details.get("proxy") or "代办人"
     if entry.actor_type == "relying_party":  # a department app that received claims through yss login
         return entry.details.get("client_name") or "部门应用"
     if entry.actor_type == "authority":

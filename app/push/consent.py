@@ -16,7 +16,8 @@ from app.db import session, transactional
 from app.identity.accounts import find_by_openid
 from app.push import errors
 from app.push.models import Consent
-from app.push.rules import rules
+from app.push.rules import load_templates, rules
+from app.push.why import why_catalogue
 from app.sqlutil import insert_ignoring_conflicts
 
 
@@ -99,6 +100,16 @@ def usable(account_ids: list[int], template_id: str, kind: str) -> set[int]:
     return set(session().scalars(stmt))
 
 
+def standing(pairs: set[tuple[int, str]]) -> set[tuple[int, str]]:
+    """Which (account, long-term template) pairs hold an accepted consent, in one query."""
+    if not pairs:
+        return set()
+    rows = session().execute(select(Consent.account_id, Consent.template_id).where(
+        Consent.account_id.in_({a for a, _t in pairs}), Consent.template_id.in_({t for _a, t in pairs}),
+        Consent.status == "accept"))
+    return {(a, t) for a, t in rows} & pairs
+
+
 def spend_credit(account_id: int, template_id: str, kind: str) -> bool:
     """Take the right to send one message, atomically; False when there is none."""
     where = [Consent.account_id == account_id, Consent.template_id == template_id]
@@ -120,3 +131,13 @@ def consent_gone(account_id: int, template_id: str) -> None:
     """WeChat answered 43101: whatever we believed, there is no usable consent."""
     session().execute(update(Consent).where(Consent.account_id == account_id, Consent.template_id == template_id)
                       .values(credits=0, status="reject", source="send_result", updated_at=clock.now()))
+
+
+def subscribable(account_id: int) -> list[dict]:
+    """Every subscribe template a page may ask for with wx.requestSubscribeMessage: its title (as the
+    resident reads it), kind, and my answer so far (``status`` None: never asked)."""
+    mine = {c["template_id"]: c for c in my_consents(account_id)}
+    titles = why_catalogue().templates
+    return [{"key": t.key, "template_id": t.template_id, "kind": t.kind, "title": titles.get(t.key, t.key),
+             "status": mine.get(t.template_id, {}).get("status"),
+             "credits": mine.get(t.template_id, {}).get("credits")} for t in load_templates().values()]

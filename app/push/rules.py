@@ -26,7 +26,8 @@ TEMPLATES_FILE = CONFIG / "wechat_templates.toml"
 AUDIENCES = ("person", "entity")
 CATEGORIES = ("certificates", "family", "social_security", "business", "tickets", "applications")
 DATE_FIELDS = ("certificate.expires_on", "licence.valid_until")
-EVENTS = ("life_event.birth", "licence.suspended", "appointment.reminder")
+EVENTS = ("life_event.birth", "licence.suspended", "entity.representative_changed", "acting.coming_of_age",
+          "appointment.reminder")
 RECIPIENTS = ("self", "parents")
 PLACEHOLDER = re.compile(r"\{([a-z_]+(?:\.[a-z_]+)*)\}")
 RULE_ID = re.compile(r"^[a-z][a-z0-9_]{1,62}$")
@@ -44,6 +45,9 @@ FACTS: dict[str, tuple[str, ...]] = {
     "calendar": (*_ENTITY, "window.year", "window.date"),
     "life_event.birth": ("event.id", "event.occurred_on", "child.name_masked", "child.birth_date", *_PERSON),
     "licence.suspended": ("event.id", "event.reason", "event.effective_on", *_LICENCE),
+    "entity.representative_changed": ("event.id", "event.agents", "event.administrators", *_ENTITY),
+    # A ward turned 18: the parents' acting ended (app.acting.coming_of_age); told to parents and child.
+    "acting.coming_of_age": ("event.id", "event.adult_on", "child.id", "child.name_masked"),
     "appointment.reminder": ("appointment.id", "appointment.hall_name", "appointment.hall_address",
                              "appointment.service_name", "appointment.date", "appointment.time"),
 }
@@ -96,6 +100,7 @@ class Rule:
     template_data: dict[str, str]
     source: str
     service: str | None = None  # the service (事项) acting on it: the page opens its prefilled draft
+    why_wording: str | None = None  # 为什么收到 in the resident's words ({placeholders}); app.push.why
 
     def why(self, facts: dict[str, Any]) -> dict[str, Any]:
         """The "why you got this" record: the rule and the facts that matched (already masked)."""
@@ -205,7 +210,7 @@ def load_rule(path: Path, templates: dict[str, Template]) -> Rule:
     if audience not in AUDIENCES:
         raise DataFileError(path, "audience", "must be person or entity")
     trigger = _trigger(data, path)
-    entity_subjects = ("licence.valid_until", "calendar", "licence.suspended")
+    entity_subjects = ("licence.valid_until", "calendar", "licence.suspended", "entity.representative_changed")
     if (trigger.subject in entity_subjects) != (audience == "entity"):
         raise DataFileError(path, "audience", f"does not match trigger {trigger.subject}")
     conditions = data.get("conditions", {})
@@ -255,9 +260,14 @@ def load_rule(path: Path, templates: dict[str, Template]) -> Rule:
                 raise DataFileError(path, f"wechat.data.{keyword}", "must be a string")
             _check_placeholders(text, allowed, path, f"wechat.data.{keyword}")
     service = _service(data, values["page"], path)
+    why_wording = data.get("why")
+    if why_wording is not None:
+        if not isinstance(why_wording, str) or not why_wording.strip() or len(why_wording) > 200:
+            raise DataFileError(path, "why", "must be 1–200 characters: why the resident gets this, in their words")
+        _check_placeholders(why_wording, allowed, path, "why")
     return Rule(rule_id, version, audience, trigger, dict(conditions), values["title"], values["body"],
                 values["page"], category, values["dedupe_key"], _opt_int(data, "priority", path, "", 5, 1, 9),
-                recipients, template, dict(template_data), path.name, service)
+                recipients, template, dict(template_data), path.name, service, why_wording)
 
 
 APPLY_PAGE = "pages/applications/apply?service="

@@ -52,7 +52,7 @@ def web_blueprint() -> Blueprint:
     @blp.route("/api/<path:path>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
     def forward(path: str) -> Response:
         headers = {k: v for k, v in request.headers if k.lower() in {"authorization", "content-type",
-                                                                     "x-request-id", "accept"}}
+                                                                     "x-request-id", "accept", "x-acting-for"}}
         api_base = current_app.config.get("YSS_API_BASE")
         if not api_base:
             return Response('{"code":"not_configured","message":"YSS_API_BASE is not set"}', status=503,

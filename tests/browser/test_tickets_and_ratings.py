@@ -44,6 +44,7 @@ def test_ticket_from_filing_to_rating_counted_on_the_dashboard(site, phone, emul
     console.click("#send")
     console.wait_for_selector(".thread .msg")
     console.wait_for_function("document.querySelector('#reply').value === ''")
+    console.fill("#step-note", "已告知换领所需材料：原身份证")
     console.click('[data-step="resolve"]')
     console.wait_for_function("document.querySelector('#ticket-state').textContent === '已办结'")
     staff.shot("resolved")
@@ -51,7 +52,8 @@ def test_ticket_from_filing_to_rating_counted_on_the_dashboard(site, phone, emul
     page.goto(ticket_url)
     page.reload()
     page.wait_for_selector('[data-score="5"]')
-    assert "公安厅值班主管" in page.inner_text(".thread")  # the display name, never the username
+    assert "广东省公安厅 工作人员" in page.inner_text(".thread")  # department and number, never a name
+    assert "公安厅值班主管" not in page.inner_text(".thread")
     assert supervisor.username not in page.content()
     page.fill("#comment", "答复及时清楚")
     page.click('[data-score="5"]')

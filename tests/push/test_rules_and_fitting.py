@@ -11,8 +11,9 @@ from app.push.rules import RULES_DIR, TEMPLATES_FILE, load_rules
 from miniprogram_stub.keywords import check_value
 
 SHIPPED = {"id_card_expiring", "driving_licence_expiring", "child_school_enrolment", "pension_at_sixty",
-           "birth_bundle", "appointment_reminder",
-           "licence_expiring", "licence_suspended", "annual_report_opening", "annual_report_closing"}
+           "birth_bundle", "licence_expiring", "licence_suspended", "annual_report_opening", "annual_report_closing",
+           "representative_changed", "guardianship_ended",
+           "appointment_reminder"}
 
 GOOD = """
 id = "x_rule"

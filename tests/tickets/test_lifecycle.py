@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app import clock
+from app.staff.labels import staff_label
 from app.tickets import lifecycle
 from app.tickets.errors import IllegalTransition
 from tests.support.residents import create_resident
@@ -43,7 +44,8 @@ def test_a_ticket_goes_from_opening_to_closing_and_every_step_is_in_its_log(clie
     assert client.get(mine, headers=resident.headers).json["state"] == "awaiting_requester"
     client.post(f"{mine}/messages", headers=resident.headers, json={"body": "明年三月到期。"})
     assert client.get(mine, headers=resident.headers).json["state"] == "in_progress"
-    resolved = client.post(f"{base}/transitions", headers=agent.headers, json={"action": "resolve"})
+    resolved = client.post(f"{base}/transitions", headers=agent.headers,
+                           json={"action": "resolve", "note": "已告知换领所需材料"})
     assert resolved.json["state"] == "resolved" and resolved.json["reopen_until"]
     closed = client.post(f"{mine}/close", headers=resident.headers)
     assert closed.status_code == 200 and closed.json["state"] == "closed"
@@ -59,16 +61,19 @@ def test_a_ticket_goes_from_opening_to_closing_and_every_step_is_in_its_log(clie
                                                                                   "resolve"]
 
 
-def test_the_requester_sees_the_staff_display_name_never_the_username(client, world):
+def test_the_requester_sees_staff_by_department_and_number_never_by_name(client, world):
     resident, agent, _ = world
     ticket = ticket_in_state(resident.account_id, agent, "in_progress")
     client.post(f"/api/v1/staff/tickets/{ticket.id}/messages", headers=agent.headers, json={"body": "您好"})
     thread = client.get(f"/api/v1/tickets/{ticket.id}/messages", headers=resident.headers)
-    assert thread.json[0]["author_name"] == "公安厅工作人员 001号"
+    shown = staff_label("广东省公安厅", agent.id)  # as in 谁看了我的数据 and the 办事 timeline
+    assert thread.json[0]["author_name"] == shown
     seen = thread.get_data(as_text=True) + client.get(f"/api/v1/tickets/{ticket.id}/events",
                                                       headers=resident.headers).get_data(as_text=True)
     seen += client.get(f"/api/v1/tickets/{ticket.id}", headers=resident.headers).get_data(as_text=True)
-    assert agent.username not in seen and "公安厅工作人员 001号" in seen
+    assert agent.username not in seen and agent.display_name not in seen and shown in seen
+    staff_thread = client.get(f"/api/v1/staff/tickets/{ticket.id}/messages", headers=agent.headers)
+    assert staff_thread.json[0]["author_name"] == agent.display_name  # colleagues by display name
 
 
 # Every staff action from every state it may not start from (requester close is covered by "close").

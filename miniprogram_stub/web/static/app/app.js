@@ -1,19 +1,21 @@
 // The resident mini program, played in a browser. WeChat's client calls (wx.login, the phone
 // button, wx.requestFacialVerify, wx.requestSubscribeMessage) go to the emulator's developer API.
-import { makeApi, emulator, esc, toast, fmtDate, badge } from "/shared/api.js";
+import { makeApi, emulator, esc, fmtDate, badge, act, linkLabels, pager, pageParam, withPage } from "/shared/api.js";
 import { businessRoutes } from "/app/business.js";
 import { serviceRoutes } from "/app/services.js";
 import { banshiRoutes } from "/app/banshi.js";
 import { consentRoutes, pendingReturn } from "/app/consent.js";
 import { credentialRoutes } from "/app/credential.js";
 import { appointmentRoutes } from "/app/appointments.js";
+import { notificationRoutes } from "/app/notifications.js";
+import { lifeEventRoutes } from "/app/life-events.js";
+import { actingRoutes, actingWithoutAccount, installActing } from "/app/acting.js";
 
 const api = makeApi("yss-resident");
 const view = document.getElementById("view");
 const LEVELS = ["L0 微信登录", "L1 已绑手机", "L2 已实名", "L3 已刷脸"];
-const EVENTS = { birth: "出生", school_enrolment: "入学", employment: "就业", marriage: "婚姻登记", childbirth: "生育",
-  relocation: "迁居", retirement: "退休", death: "死亡" };
 export const ctx = { api, view, me: null, wxUser: () => JSON.parse(sessionStorage.getItem("yss-wx-user") || "null") };
+installActing(api);
 
 async function wxLogin(user) {
   const { code } = await emulator("POST", `/users/${user.openid}/login-code`);
@@ -22,10 +24,31 @@ async function wxLogin(user) {
   return session;
 }
 
+// 长者模式 is the account's setting (PUT /me/display), so it follows the person to any device.
+function applyDisplay(me) {
+  document.documentElement.classList.toggle("elder", Boolean(me && me.elder_mode));
+}
+
+function elderSwitch() {
+  const on = Boolean(ctx.me && ctx.me.elder_mode);
+  return `<div class="card elder-switch"><span id="elder-label">长者模式<span class="muted">（大字体、精简首页）</span></span>
+    <button id="elder-toggle" class="${on ? "" : "ghost"}" aria-pressed="${on}" aria-labelledby="elder-label">${on ? "已开启" : "已关闭"}</button></div>`;
+}
+
+function bindElderSwitch(rerender) {
+  const button = document.getElementById("elder-toggle");
+  button.onclick = async () => {
+    const on = button.getAttribute("aria-pressed") !== "true";
+    const r = await act(button, null, () => api.put("/me/display", { elder_mode: on }), on ? "已开启长者模式" : "已关闭长者模式");
+    if (r.ok) { ctx.me = { ...ctx.me, elder_mode: r.value.elder_mode }; applyDisplay(ctx.me); rerender(); }
+  };
+}
+
 async function refreshMe() {
   ctx.me = api.tokens() ? await api.get("/me") : null;
+  applyDisplay(ctx.me);
   document.getElementById("level").innerHTML = ctx.me ? `<span class="badge level" id="level-badge">${LEVELS[ctx.me.level]}</span>` : "";
-  if (ctx.me) {
+  if (ctx.me && !actingWithoutAccount()) {
     const { unread } = await api.get("/me/notifications/unread-count");
     document.getElementById("unread").innerHTML = unread ? `<span class="badge unread" id="unread-count">${unread}</span>` : "";
   }
@@ -36,7 +59,7 @@ function showError(el, error) {
   el.innerHTML = `<div class="error" data-code="${esc(error.code || "")}">${esc(error.message)}</div>`;
 }
 
-const routes = {
+export const routes = {
   async login() {
     const demo = { name: "张三", phone: "13800138000", id_number: "440106199005170014" };
     view.innerHTML = `
@@ -51,12 +74,11 @@ const routes = {
       const fields = Object.fromEntries(["name", "phone", "id_number"].map((k) => [k, document.getElementById(`wx-${k}`).value.trim()]));
       try {
         const appid = (await (await fetch("/shared/config.json")).json()).appid;
-        let user = ctx.wxUser();
-        if (!user || user.phone !== fields.phone || user.id_number !== fields.id_number) {
-          user = await emulator("POST", "/users", { appid, ...fields });
-          await emulator("POST", "/registry/persons", { name: fields.name, id_number: fields.id_number, status: "alive" });
-          sessionStorage.setItem("yss-wx-user", JSON.stringify({ ...user, ...fields }));
-        }
+        // Always ask the emulator: like WeChat it answers the same openid for the same phone (in a
+        // new tab, after the curl journey, after a restart), so this tab's storage decides nothing.
+        const user = await emulator("POST", "/users", { appid, ...fields });
+        await emulator("POST", "/registry/persons", { name: fields.name, id_number: fields.id_number, status: "alive" });
+        sessionStorage.setItem("yss-wx-user", JSON.stringify({ ...user, ...fields }));
         await wxLogin(ctx.wxUser());
         await refreshMe();
         location.hash = pendingReturn() || (ctx.me.level < 3 ? "#/verify" : "#/home");
@@ -80,12 +102,11 @@ const routes = {
     const err = document.getElementById("err");
     const phone = document.getElementById("phone");
     if (phone) phone.onclick = async () => {
-      try {
+      const done = await act(phone, err, async () => {
         const { code } = await emulator("POST", `/users/${user.openid}/phone-code`);
-        await api.put("/me/phone", { code });
-        toast("手机号已绑定");
-        routes.verify();
-      } catch (error) { showError(err, error); }
+        return api.put("/me/phone", { code });
+      }, "手机号已绑定");
+      if (done.ok) routes.verify();
     };
     const go = document.getElementById("realname-go");
     if (go) go.onclick = () => {
@@ -93,23 +114,21 @@ const routes = {
         <label>姓名</label><input id="rn-name" value="${esc(user.name || "")}">
         <label>身份证号</label><input id="rn-id" value="${esc(user.id_number || "")}">
         <button class="block" id="rn-submit">提交实名认证</button>`;
-      document.getElementById("rn-submit").onclick = async () => {
-        try {
-          await api.put("/me/real-name", { name: document.getElementById("rn-name").value, id_number: document.getElementById("rn-id").value });
-          toast("实名认证成功");
-          routes.verify();
-        } catch (error) { showError(err, error); }
+      const submit = document.getElementById("rn-submit");
+      submit.onclick = async () => {
+        const done = await act(submit, err, () => api.put("/me/real-name",
+          { name: document.getElementById("rn-name").value, id_number: document.getElementById("rn-id").value }), "实名认证成功");
+        if (done.ok) routes.verify();
       };
     };
     const face = document.getElementById("face");
     if (face) face.onclick = async () => {
-      try {
+      const done = await act(face, err, async () => {
         const { verify_id } = await api.post("/me/face-verifications");
         await emulator("POST", `/face/${verify_id}/run`, { verify_ret: 10000 }); // wx.requestFacialVerify
-        await api.post("/me/face-verifications/result", { verify_id });
-        toast("人脸识别通过");
-        routes.verify();
-      } catch (error) { showError(err, error); }
+        return api.post("/me/face-verifications/result", { verify_id });
+      }, "人脸识别通过");
+      if (done.ok) routes.verify();
     };
   },
 
@@ -118,19 +137,28 @@ const routes = {
     view.innerHTML = `
       <div class="card"><h2>您好${me.name ? "，" + esc(me.name) : ""}</h2>
         <p class="muted">${LEVELS[me.level]}${me.level < 3 ? ' · <a href="#/verify">去认证</a>' : ""}</p></div>
-      <div class="card"><h2>常用服务</h2><div class="grid">
-        <a href="#/certs"><span class="icon">证</span>我的证照</a>
-        <a href="#/events"><span class="icon">历</span>人生事件</a>
-        <a href="#/banshi"><span class="icon">办</span>办事</a>
-        <a href="#/business"><span class="icon">企</span>企业服务</a>
-        <a href="#/licence-check"><span class="icon">查</span>许可查询</a>
-        <a href="#/tickets"><span class="icon">诉</span>咨询投诉</a>
-        <a href="#/appointments"><span class="icon">约</span>预约办理</a>
-        <a href="#/inbox"><span class="icon">信</span>消息提醒</a>
-        <a href="#/access-log"><span class="icon">查</span>谁看了我</a>
-        <a href="#/authorizations"><span class="icon">授</span>我的授权</a>
-        <a href="#/verify"><span class="icon">认</span>身份认证</a>
-      </div></div>`;
+      ${elderSwitch()}
+      <div class="card"><h2>常用服务</h2><div class="grid" id="services-grid">
+        <a class="core" href="#/certs"><span class="icon" aria-hidden="true">证</span>我的证照</a>
+        <a href="#/events"><span class="icon" aria-hidden="true">历</span>人生事件</a>
+        <a class="core" href="#/banshi"><span class="icon" aria-hidden="true">办</span>办事</a>
+        <a href="#/business"><span class="icon" aria-hidden="true">企</span>企业服务</a>
+        <a href="#/licence-check"><span class="icon" aria-hidden="true">查</span>许可查询</a>
+        <a class="core" href="#/tickets"><span class="icon" aria-hidden="true">诉</span>咨询投诉</a>
+        <a href="#/appointments"><span class="icon" aria-hidden="true">约</span>预约办理</a>
+        <a class="core" href="#/inbox"><span class="icon" aria-hidden="true">信</span>消息提醒</a>
+        <a class="core" href="#/access-log"><span class="icon" aria-hidden="true">查</span>谁看了我</a>
+        <a href="#/authorizations"><span class="icon" aria-hidden="true">授</span>我的授权</a>
+        <a href="#/acting" id="to-acting"><span class="icon" aria-hidden="true">代</span>为谁办理</a>
+        <a class="core" href="#/verify"><span class="icon" aria-hidden="true">认</span>身份认证</a>
+      </div><button class="block ghost elder-only" id="all-services" aria-expanded="false" aria-controls="services-grid">全部服务</button></div>`;
+    bindElderSwitch(routes.home);
+    const all = document.getElementById("all-services");
+    all.onclick = () => {
+      const open = document.getElementById("services-grid").classList.toggle("all");
+      all.setAttribute("aria-expanded", String(open));
+      all.textContent = open ? "收起" : "全部服务";
+    };
   },
 
   async certs() {
@@ -141,14 +169,6 @@ const routes = {
         <div>${badge(c.status)} <a class="btn" href="#/show/${c.id}">亮证</a></div></div>`).join("") : '<p class="muted">暂无证照</p>'}</div>`;
   },
 
-  async events() {
-    const list = await api.get("/me/life-events");
-    const items = Array.isArray(list) ? list : list.items || [];
-    view.innerHTML = `<div class="card"><h2>人生事件</h2>${items.length ? items.map((e) => `
-      <div class="row life-event"><div><div>${esc(EVENTS[e.type] || e.type)}</div><div class="muted">${e.source === "self" ? "本人申报" : "部门提供"}</div></div><span>${esc(e.date)}</span></div>`).join("")
-      : '<p class="muted">暂无记录</p>'}</div>`;
-  },
-
   async me() {
     const me = await refreshMe();
     view.innerHTML = `<div class="card"><h2>我的账号</h2>
@@ -156,23 +176,27 @@ const routes = {
       <div class="row"><span>姓名</span><span id="me-name">${esc(me.name || "—")}</span></div>
       <div class="row"><span>身份证号</span><span id="me-id">${esc(me.id_number || "—")}</span></div>
       <div class="row"><span>手机号</span><span>${esc(me.phone || "—")}</span></div>
-      <div class="row"><span>人脸认证有效至</span><span>${fmtDate(me.l3_lapses_at)}</span></div>
+      <div class="row"><span>人脸认证有效至</span><span>${fmtDate(me.l3_lapses_at)}</span></div></div>
+      ${elderSwitch()}<div class="card">
       <button class="block ghost" onclick="location.hash='#/access-log'">谁查看了我的数据</button>
       <button class="block ghost" id="my-authorizations" onclick="location.hash='#/authorizations'">我的授权</button>
+      <button class="block ghost" id="my-notification-settings" onclick="location.hash='#/notification-settings'">消息设置</button>
       <button class="block danger" id="logout">退出登录</button></div>`;
     document.getElementById("logout").onclick = async () => {
       await api.post("/auth/logout").catch(() => null);
       api.setTokens(null);
+      applyDisplay(null);
       location.hash = "#/login";
     };
+    bindElderSwitch(routes.me);
   },
 
   async "access-log"() {
-    const list = await api.get("/me/access-log");
+    const list = await api.get(withPage("/me/access-log", pageParam()));
     const items = Array.isArray(list) ? list : list.items || [];
     view.innerHTML = `<div class="card"><h2>谁查看了我的数据</h2>${items.length ? items.map((e) => `
       <div class="row access-entry"><div><div>${esc(e.actor)}</div><div class="muted">${esc((e.data || []).join("、"))} · ${esc(e.purpose || "")}</div></div>
-      <span class="muted">${fmtDate(e.at)}</span></div>`).join("") : '<p class="muted">暂无记录</p>'}</div>`;
+      <span class="muted">${fmtDate(e.at)}</span></div>`).join("") : '<p class="muted">暂无记录</p>'}${pager(list, "#/access-log")}</div>`;
   },
   ...businessRoutes,
   ...serviceRoutes,
@@ -180,6 +204,9 @@ const routes = {
   ...consentRoutes,
   ...credentialRoutes,
   ...appointmentRoutes,
+  ...notificationRoutes,
+  ...lifeEventRoutes,
+  ...actingRoutes(ctx),
 };
 
 async function render() {
@@ -188,16 +215,48 @@ async function render() {
     if (name === "consent") sessionStorage.setItem("yss-return", location.hash); // back here after logging in
     location.hash = "#/login"; return;
   }
-  document.querySelectorAll("nav.tabs a").forEach((a) => a.classList.toggle("on", a.dataset.tab === name));
+  document.querySelectorAll("nav.tabs a").forEach((a) => {
+    a.classList.toggle("on", a.dataset.tab === name);
+    if (a.dataset.tab === name) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
+  });
+  if (api.tokens() && !ctx.me && name !== "login") await refreshMe().catch(() => null); // the account's display mode
   const handler = routes[name] || routes.home;
+  const done = routeLoading();
+  const hash = location.hash;
+  delete view.dataset.ready;
   try {
     await handler(...args.map(decodeURIComponent));
   } catch (error) {
     if (error.status === 401) { api.setTokens(null); location.hash = "#/login"; return; }
     view.innerHTML = `<div class="card"><div class="error" data-code="${esc(error.code || "")}">${esc(error.message)}</div>
       ${error.code === "level_required" ? '<a class="btn" href="#/verify">去认证</a>' : ""}</div>`;
+  } finally {
+    done();
   }
+  view.dataset.ready = hash; // the page for this address is drawn (tests wait for it)
 }
 
+// A route change shows 加载中… over the page it leaves until the new page is drawn (on a slow
+// network the old page would otherwise look like the answer). The latest route change wins.
+let routing = 0;
+function routeLoading() {
+  const mine = ++routing;
+  let bar = document.getElementById("route-loading");
+  if (!bar) {
+    bar = Object.assign(document.createElement("div"), { id: "route-loading", className: "route-loading", textContent: "加载中…" });
+    bar.setAttribute("role", "status");
+    document.body.appendChild(bar);
+  }
+  bar.hidden = false;
+  view.setAttribute("aria-busy", "true");
+  return () => {
+    if (mine !== routing) return;
+    bar.hidden = true;
+    view.removeAttribute("aria-busy");
+  };
+}
+
+// Every page's inputs get their labels tied to them, however a page writes its markup.
+new MutationObserver(() => linkLabels(view)).observe(view, { childList: true, subtree: true });
 window.addEventListener("hashchange", render);
 render();

@@ -1,7 +1,7 @@
 // 办事: find a service guide, apply with a form the government has already filled (each value's
 // source shown), attach held certificates by reference, upload only where asked, follow the case,
 // answer a 补正, rate the decided case; 一件事 (出生一件事) as one form with each department's part.
-import { esc, fmtDate, act } from "/shared/api.js";
+import { esc, fmtDate, act, pager, pageParam, withPage } from "/shared/api.js";
 import { ctx } from "/app/app.js";
 
 export const STATES = { draft: "草稿", submitted: "已提交", accepted: "已受理", not_accepted: "不予受理", in_review: "审查中",
@@ -130,26 +130,37 @@ const redone = new Set();
 export const banshiRoutes = {
   async banshi() {
     loading();
-    const [departments, mine] = await Promise.all([ctx.api.get("/departments"), ctx.api.get("/me/applications")]);
+    const [departments, mine] = await Promise.all([ctx.api.get("/departments"), ctx.api.get(withPage("/me/applications", pageParam()))]);
     const own = items(mine).filter((a) => !a.bundle_id);
     ctx.view.innerHTML = `
       <div class="card"><h2>办事</h2>
-        <input id="q" placeholder="搜索事项，如“身份证”“社保卡”" enterkeyhint="search">
-        <div class="filters"><select id="department"><option value="">全部部门</option>${items(departments).map((d) => `<option value="${esc(d.code)}">${esc(d.name)}</option>`).join("")}</select>
-        <select id="applicant"><option value="">个人和企业</option>${Object.entries(APPLICANTS).map(([k, v]) => `<option value="${k}">${v}可办</option>`).join("")}</select></div>
+        <input id="q" aria-label="搜索事项" placeholder="搜索事项，如“身份证”“社保卡”" enterkeyhint="search">
+        <div class="filters"><select id="department" aria-label="部门"><option value="">全部部门</option>${items(departments).map((d) => `<option value="${esc(d.code)}">${esc(d.name)}</option>`).join("")}</select>
+        <select id="applicant" aria-label="办理对象"><option value="">个人和企业</option>${Object.entries(APPLICANTS).map(([k, v]) => `<option value="${k}">${v}可办</option>`).join("")}</select></div>
         <button class="block" id="search">搜索</button><div id="err"></div><div id="results"></div></div>
-      <div class="card"><h2>我的办件</h2><div id="mine">${own.map(applicationRow).join("") || '<p class="muted">暂无办件</p>'}</div></div>`;
-    const search = async () => {
-      const params = new URLSearchParams({ page_size: "50" });
+      <div class="card"><h2>我的办件</h2><div id="mine">${own.map(applicationRow).join("") || '<p class="muted">暂无办件</p>'}</div>${pager(mine, "#/banshi")}</div>`;
+    // Results 50 at a time; 加载更多 appends the next page of the same search.
+    const search = async (page = 1) => {
+      const params = new URLSearchParams({ page_size: "50", page: String(page) });
       for (const k of ["q", "department", "applicant"]) if (el(k).value.trim()) params.set(k, el(k).value.trim());
-      const done = await act(el("search"), el("err"), () => ctx.api.get(`/service-guides?${params}`));
+      const button = page === 1 ? el("search") : el("more-guides");
+      const done = await act(button, el("err"), () => ctx.api.get(`/service-guides?${params}`));
       if (!done.ok || !el("results")) return; // the resident may have left the page meanwhile
       const found = items(done.value);
-      const total = done.value.__pagination ? done.value.__pagination.total : found.length;
-      el("results").innerHTML = `<div class="muted" id="found" data-q="${esc(params.get("q") || "")}">找到 ${total} 项</div>
-        ${found.map(guideRow).join("") || '<p class="muted">没有找到相关事项，换个关键词试试</p>'}`;
+      const p = done.value.__pagination || {};
+      const total = p.total ?? found.length;
+      const more = p.next_page ? '<button class="block ghost" id="more-guides">加载更多</button>' : "";
+      if (page === 1) {
+        el("results").innerHTML = `<div class="muted" id="found" data-q="${esc(params.get("q") || "")}">找到 ${total} 项</div>
+          <div id="guide-list">${found.map(guideRow).join("") || '<p class="muted">没有找到相关事项，换个关键词试试</p>'}</div>${more}`;
+      } else {
+        el("more-guides").remove();
+        el("guide-list").insertAdjacentHTML("beforeend", found.map(guideRow).join(""));
+        el("results").insertAdjacentHTML("beforeend", more);
+      }
+      if (more) el("more-guides").onclick = () => search(p.next_page);
     };
-    el("search").onclick = search;
+    el("search").onclick = () => search();
     el("q").onkeydown = (e) => { if (e.key === "Enter") search(); };
     await search();
   },

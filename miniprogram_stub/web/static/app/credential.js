@@ -12,13 +12,6 @@ import { ctx } from "/app/app.js";
 let qrcode = null;
 const loadQrcode = async () => { qrcode ??= (await import("/vendor/qrcode.mjs")).default; };
 
-export const CLAIM_LABELS = { name: "姓名", number: "证件号码", issued_on: "签发日期", expires_on: "有效期至",
-  birth_date: "出生日期", sex: "性别", address: "住址", nationality: "民族", ethnicity: "民族", class: "准驾车型",
-  school: "学校", degree: "学位", major: "专业", age_over_18: "年满18周岁", age_over_60: "年满60周岁",
-  valid_on_date: "证件今日有效" };
-export const claimLabel = (name) => CLAIM_LABELS[name] ||
-  (/^age_over_(\d+)$/.test(name) ? `年满${name.slice(9)}周岁` : name);
-
 function keyStore() {
   return new Promise((resolve, reject) => {
     const open = indexedDB.open("yss-wallet", 1);
@@ -57,7 +50,7 @@ export async function ensureCredential(api, id) {
   let credential = stored(id);
   const cnf = credential && jsonOf(credential.sd_jwt.split("~")[0].split(".")[1]).cnf.jwk;
   const fresh = credential && new Date(credential.expires_at).getTime() - Date.now() > 86400e3;
-  if (!credential || !fresh || cnf.x !== device.jwk.x || cnf.y !== device.jwk.y) {
+  if (!credential || !fresh || !credential.claims || cnf.x !== device.jwk.x || cnf.y !== device.jwk.y) {
     credential = await api.post(`/me/certificates/${id}/credential`, { device_key: device.jwk });
     localStorage.setItem(`yss-credential-${id}`, JSON.stringify(credential));
   }
@@ -89,33 +82,51 @@ export const credentialRoutes = {
     const { api, view } = ctx;
     view.innerHTML = '<div class="card"><p class="muted">正在准备电子证照凭证…</p></div>';
     const [{ credential, device }] = await Promise.all([ensureCredential(api, id), loadQrcode()]);
-    const derived = new Set(credential.derived);
-    const names = Object.keys(credential.disclosures);
-    const box = (k) => `<label><input type="checkbox" name="claim" value="${esc(k)}">${esc(claimLabel(k))}</label>`;
+    // The claims as yss lists them: labelled, in the certificate type's order, derived ones apart.
+    const box = (c) => `<label><input type="checkbox" name="claim" value="${esc(c.name)}">${esc(c.label)}</label>`;
     view.innerHTML = `<div class="card" id="credential" data-status-index="${credential.status_index}">
         <h2>亮证：${esc(credential.certificate_type_name || "")}</h2>
         <p class="muted">凭证保存在本机，与本机密钥绑定，有效至 ${fmtDate(credential.expires_at)}。出示时不联网，
           所选以外的信息不会离开您的手机。</p>
-        <div class="checks">${names.filter((k) => !derived.has(k)).map(box).join("")}</div>
-        <div class="checks">${names.filter((k) => derived.has(k)).map(box).join("")}</div>
+        <div class="checks" id="claims-own">${credential.claims.filter((c) => !c.derived).map(box).join("")}</div>
+        <p class="muted">只出示结论，不出示具体信息：</p>
+        <div class="checks" id="claims-derived">${credential.claims.filter((c) => c.derived).map(box).join("")}</div>
         <label>核验方挑战码（可选，柜台扫码可不填）</label><input id="challenge" placeholder="核验方标识 随机数">
         <button class="block" id="make">生成亮证码</button><div id="err"></div></div><div id="qr"></div>`;
-    document.getElementById("make").onclick = async () => {
+    const make = document.getElementById("make");
+    make.onclick = async () => {
       const err = document.getElementById("err");
       const claims = [...document.querySelectorAll("input[name=claim]:checked")].map((i) => i.value);
       if (!claims.length) { err.innerHTML = '<div class="error">请至少选择一项要出示的信息</div>'; return; }
       const typed = document.getElementById("challenge").value.trim().split(/\s+/).filter(Boolean);
       if (typed.length && typed.length !== 2) { err.innerHTML = '<div class="error">挑战码应为“核验方标识 随机数”</div>'; return; }
       err.innerHTML = "";
+      make.disabled = true;
+      make.classList.add("loading");
+      make.textContent = "正在生成亮证码…";
+      document.getElementById("qr").innerHTML = '<div class="card qr-progress" id="qr-progress" role="status"><p class="muted">正在本机签名并生成二维码…</p></div>';
+      let built;
       const started = performance.now();
-      const { presentation, maxAge } = await present(credential, device, claims, typed.length ? typed : null);
-      const packed = await deflate(presentation);
-      const image = qrImage(packed);
+      try {
+        const { presentation, maxAge } = await present(credential, device, claims, typed.length ? typed : null);
+        const packed = await deflate(presentation);
+        built = { presentation, maxAge, packed, image: qrImage(packed) };
+      } catch (error) {
+        document.getElementById("qr").innerHTML = "";
+        err.innerHTML = `<div class="error">生成亮证码失败：${esc(error.message)}</div>`;
+        return;
+      } finally {
+        make.disabled = false;
+        make.classList.remove("loading");
+        make.textContent = "重新生成亮证码";
+      }
+      const { presentation, maxAge, packed, image } = built;
       const ms = performance.now() - started;
       const until = Date.now() + maxAge * 1000;
-      document.getElementById("qr").innerHTML = `<div class="card"><img class="qr" id="qr-image" alt="亮证二维码"
-          style="width:auto;height:auto;max-width:100%" src="${image.src}" data-modules="${image.modules}" data-build-ms="${ms.toFixed(1)}" data-bytes="${packed.length}" data-text-bytes="${presentation.length}">
-        <div class="countdown" id="countdown"></div>
+      // The QR and its countdown together, sized to fit a phone screen under the header and tabs.
+      document.getElementById("qr").innerHTML = `<div class="card"><div id="qr-shown"><img class="qr" id="qr-image" alt="亮证二维码"
+          style="width:auto;height:auto;max-width:100%;max-height:calc(100vh - 190px)" src="${image.src}" data-modules="${image.modules}" data-build-ms="${ms.toFixed(1)}" data-bytes="${packed.length}" data-text-bytes="${presentation.length}">
+        <div class="countdown" id="countdown"></div></div>
         <p class="muted">${typed.length ? "为该核验方生成" : "柜台扫码：仅可核验一次"} · 二维码 ${packed.length} 字节 ·
           本机生成用时 ${ms.toFixed(0)} ms。仅本人现场出示有效。</p>
         <pre class="payload" id="presentation">${esc(presentation)}</pre></div>`;
@@ -127,6 +138,10 @@ export const credentialRoutes = {
         if (left) setTimeout(tick, 1000);
       };
       tick();
+      const shown = document.getElementById("qr-shown");
+      const scroll = () => shown.scrollIntoView({ block: "center" });
+      const img = document.getElementById("qr-image");
+      if (img.complete) scroll(); else img.addEventListener("load", scroll, { once: true });
     };
   },
 };

@@ -1,4 +1,6 @@
 // The yss API through the stub's same-origin /api forwarder, with tokens kept per tab.
+export const NETWORK_MESSAGE = "网络连接失败，请检查网络后重试";
+
 export class ApiError extends Error {
   constructor(status, body) {
     super((body && body.message) || `请求失败 (${status})`);
@@ -12,16 +14,15 @@ export function makeApi(storageKey) {
   const load = () => JSON.parse(sessionStorage.getItem(storageKey) || "null");
   const save = (tokens) => tokens ? sessionStorage.setItem(storageKey, JSON.stringify(tokens))
                                   : sessionStorage.removeItem(storageKey);
+  let headersFor = () => ({}); // e.g. X-Acting-For, set by the app's acting module (app/acting.js)
   async function raw(method, path, body, headers = {}) {
     const tokens = load();
-    const init = { method, headers: { ...headers } };
+    const init = { method, headers: { ...headersFor(path), ...headers } };
     if (tokens && tokens.access_token) init.headers.Authorization = `Bearer ${tokens.access_token}`;
     if (body instanceof FormData) init.body = body; // multipart: the browser writes the boundary
     else if (body !== undefined) { init.headers["Content-Type"] = "application/json"; init.body = JSON.stringify(body); }
-    const res = await fetch(`/api/v1${path}`, init);
-    const text = await res.text();
-    const data = text ? JSON.parse(text) : null;
-    return { res, data };
+    const res = await reach(`/api/v1${path}`, init);
+    return { res, data: await bodyOf(res) };
   }
   async function call(method, path, body) {
     let { res, data } = await raw(method, path, body);
@@ -44,15 +45,31 @@ export function makeApi(storageKey) {
     get: (p) => call("GET", p), post: (p, b) => call("POST", p, b ?? {}), put: (p, b) => call("PUT", p, b ?? {}),
     patch: (p, b) => call("PATCH", p, b ?? {}), del: (p) => call("DELETE", p),
     upload: (p, formData) => call("POST", p, formData),
-    tokens: load, setTokens: save,
+    tokens: load, setTokens: save, setHeaders: (fn) => { headersFor = fn; },
   };
+}
+
+// fetch, with a network failure (offline, the server unreachable) as an ApiError in Chinese.
+async function reach(url, init) {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    throw new ApiError(0, { code: "network", message: NETWORK_MESSAGE });
+  }
+}
+
+// A JSON body; anything else (a proxy's HTML error page, a cut-off answer) as no body, so the
+// status decides and the message stays Chinese.
+async function bodyOf(res) {
+  const text = await res.text().catch(() => "");
+  try { return text ? JSON.parse(text) : null; } catch { return null; }
 }
 
 export async function emulator(method, path, body) {
   const init = { method, headers: {} };
   if (body !== undefined) { init.headers["Content-Type"] = "application/json"; init.body = JSON.stringify(body); }
-  const res = await fetch(`/__emulator__${path}`, init);
-  const data = await res.json().catch(() => null);
+  const res = await reach(`/__emulator__${path}`, init);
+  const data = await bodyOf(res);
   if (!res.ok) throw new ApiError(res.status, data);
   return data;
 }
@@ -101,4 +118,44 @@ export async function act(button, out, work, done) {
   } finally {
     if (button && button.isConnected) { button.disabled = false; button.classList.remove("loading"); button.textContent = label; }
   }
+}
+
+// Paged lists: the API pages with ?page=&page_size= and answers X-Pagination (kept as __pagination).
+// A list page reads its page number from the route's query (#/inbox?page=2), so back and forward
+// move between pages.
+export function pageParam(hash = location.hash) {
+  const n = Number(new URLSearchParams(hash.split("?")[1] || "").get("page"));
+  return Number.isInteger(n) && n > 0 ? n : 1;
+}
+
+// Ten items a page on a phone screen, whatever an endpoint's own default.
+export const PAGE_SIZE = 10;
+export function withPage(path, page) {
+  return `${path}${path.includes("?") ? "&" : "?"}page=${page}&page_size=${PAGE_SIZE}`;
+}
+
+// The pager under a list: 上一页 / 第 n / m 页（共 t 条） / 下一页; nothing for a single page.
+export function pager(data, route) {
+  const p = (data && data.__pagination) || {};
+  const pages = p.total_pages || 1;
+  if (pages <= 1) return "";
+  const page = p.page || 1;
+  const link = (n, id, text) => (n >= 1 && n <= pages
+    ? `<a class="btn ghost" id="${id}" href="${route}?page=${n}">${text}</a>`
+    : `<span class="btn ghost disabled" id="${id}" aria-disabled="true">${text}</span>`);
+  return `<nav class="pager" aria-label="分页">${link(page - 1, "page-prev", "上一页")}
+    <span class="muted" id="page-info">第 ${page} / ${pages} 页（共 ${p.total} 条）</span>${link(page + 1, "page-next", "下一页")}</nav>`;
+}
+
+// Ties each <label> written just before its input (no "for", no input inside) to that input, giving
+// the input an id if it has none: screen readers then read the label with the field.
+let labelled = 0;
+export function linkLabels(root) {
+  root.querySelectorAll("label:not([for])").forEach((label) => {
+    if (label.querySelector("input, select, textarea")) return;
+    const field = label.nextElementSibling;
+    if (!field || !field.matches("input, select, textarea")) return;
+    if (!field.id) field.id = `field-${++labelled}`;
+    label.htmlFor = field.id;
+  });
 }
