@@ -20,15 +20,18 @@ from api.halls.schemas import (
     IdCardSchema,
     LockoutLiftSchema,
     NewAppointmentSchema,
+    NewHallGrantSchema,
     OfficerSchema,
     PersonAtCounterSchema,
+    RecordedGrantSchema,
     SlotQuerySchema,
     SlotSchema,
     VisitorSchema,
 )
+from app.acting.errors import GranteeNotEligible, ProxyAlreadyGranted, ProxyExpiryInvalid, ProxyScopeInvalid
 from app.audit.log import Actor
 from app.errors import NotFound
-from app.halls import bookings, counter, errors, officers
+from app.halls import bookings, counter, errors, grants, officers
 from app.halls.catalogue import hall_views
 from app.halls.slots import open_slots
 from app.identity.errors import IdNumberBirthDate, IdNumberCheckDigit, IdNumberFormat, LevelRequired
@@ -188,3 +191,20 @@ class LockoutLifts(MethodView):
     def post(self, body, hall_code):
         """Lift today's real-name attempt limit for the person in front of me (their ID card and phone)."""
         counter.lift_real_name_lockout(current_desk(), body["id_number"], body["phone"])
+
+
+@blp.route("/halls/<hall_code>/proxy-grants")
+class HallProxyGrants(MethodView):
+    @blp.hall_officer()
+    @blp.arguments(NewHallGrantSchema, example={"grantor_id_number": "440106195001010015", "grantee_name": "张小红",
+                                                "grantee_id_number": "440106199005170014",
+                                                "scopes": ["view_certificates", "apply_services"],
+                                                "expires_at": "2027-12-01T00:00:00+08:00"})
+    @blp.response(201, RecordedGrantSchema, example={"id": 3, "scopes": ["view_certificates", "apply_services"],
+                                                     "expires_at": "2027-11-30T16:00:00+00:00", "recorded_by": "staff"})
+    @blp.errors(*ID_CARD_ERRORS, ProxyScopeInvalid, ProxyExpiryInvalid, GranteeNotEligible, ProxyAlreadyGranted)
+    def post(self, body, hall_code):
+        """Record, for the person in front of me who cannot use a phone, a grant letting a verified
+        relative or carer act for them (I have checked their ID card in person; they may have no account)."""
+        return grants.record_grant(current_desk(), body["grantor_id_number"], body["grantee_name"],
+                                   body["grantee_id_number"], body["scopes"], body["expires_at"])

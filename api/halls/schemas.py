@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from api.schemas import Int
+from app.acting.models import SCOPES
 from app.halls.bookings import OUTCOMES
 from app.halls.models import STATUSES
 
@@ -125,3 +126,22 @@ PERSON_EXAMPLE = {"account_id": 42, "name": "*三", "id_number": "4*************
 class HallQuerySchema(ma.Schema):
     service = ma.fields.String(validate=ma.validate.Length(min=1, max=64),
                                metadata={"description": "只列办理该事项的大厅"})
+
+
+class NewHallGrantSchema(ma.Schema):
+    grantor_id_number = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(min=1, max=32),
+                                         metadata={"description": "授权人（到场群众）出示的身份证号码"})
+    grantee_name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64),
+                                    metadata={"description": "代办人姓名"})
+    grantee_id_number = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(min=1, max=32),
+                                         metadata={"description": "代办人身份证号（须已在本平台实名认证）"})
+    scopes = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(SCOPES)), required=True,
+                            validate=ma.validate.Length(min=1, max=len(SCOPES)))
+    expires_at = ma.fields.AwareDateTime(required=True, metadata={"description": "授权截止时间（最长三年）"})
+
+
+class RecordedGrantSchema(ma.Schema):
+    id = Int()
+    scopes = ma.fields.List(ma.fields.String())
+    expires_at = ma.fields.DateTime()
+    recorded_by = ma.fields.String(metadata={"description": "staff：大厅窗口代为登记"})
