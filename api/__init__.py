@@ -83,8 +83,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.extensions["yss_api"] = api
 
     app.teardown_appcontext(lambda _exc: db.remove_session())
-
     from app.cli import register_commands
+    from app.push import newcomers as _newcomers  # noqa: F401  (its when_verified listener: scanned at once)
 
     register_commands(app.cli)
     return app

@@ -36,7 +36,7 @@ from app.intake.signing import authenticate_request
 from app.paging import Page, Window
 from app.security.errors import TokenExpired, TokenSignatureInvalid
 from app.staff import auth as staff_auth
-from app.staff.errors import RoleRequired, StaffLoginRequired, StaffTokenInvalid
+from app.staff.errors import NotAStaffToken, RoleRequired, StaffLoginRequired, StaffTokenInvalid
 from app.staff.models import AGENT
 
 MAX_PAGE = 100_000
@@ -75,7 +75,8 @@ ACTING_PARAMETER = {
     "in": "header", "name": ACTING_HEADER, "required": False, "schema": {"type": "string", "maxLength": 64},
     "description": "代办：为谁办理。取值为 GET /api/v1/me/acting-for 列出的 ref（子女或授权人）；不传即本人办理。"
                    "无权代办（对方不存在、非其监护人、授权已过期或撤销、未授权此事项）一律 403 acting_refused"}
-STAFF_AUTH_ERRORS: tuple[type[AppError], ...] = (StaffLoginRequired, StaffTokenInvalid, SessionRevoked, RoleRequired)
+STAFF_AUTH_ERRORS: tuple[type[AppError], ...] = (StaffLoginRequired, StaffTokenInvalid, NotAStaffToken, SessionRevoked,
+                                                  RoleRequired)
 AUTHORITY_ERRORS: tuple[type[AppError], ...] = (SignatureError, SignatureMissing, TimestampStale, NonceInvalid,
                                                 NonceReplayed)
 BODY_METHODS = {"post", "put", "patch"}

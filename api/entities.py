@@ -6,7 +6,7 @@ import marshmallow as ma
 from flask.views import MethodView
 
 from api.blueprint import Blueprint, current_principal
-from api.schemas import USCC_EXAMPLE, Int
+from api.schemas import USCC_EXAMPLE, DayOrAwareDateTime, Int
 from app.entities import agents, binding, overview
 from app.entities import errors as ee
 from app.entities.models import SCOPES, STAGES
@@ -73,7 +73,8 @@ class NewGrantSchema(ma.Schema):
                                  metadata={"description": "经办人身份证号（须已在本平台实名认证）"})
     scopes = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(SCOPES)), required=True,
                             validate=ma.validate.Length(min=1, max=len(SCOPES)))
-    expires_at = ma.fields.AwareDateTime(required=True, metadata={"description": "授权截止时间（最长三年）"})
+    expires_at = DayOrAwareDateTime(required=True, metadata={
+        "description": "授权截止时间（最长三年）：带时区的时间，或日期（当天 24 时前有效，北京时间）"})
 
 
 class GrantSchema(ma.Schema):

@@ -76,6 +76,9 @@ class PublicLicenceSchema(ma.Schema):
     holder_name = ma.fields.String()
     holder_uscc = ma.fields.String()
     status = ma.fields.String(metadata={"enum": list(STATUSES)})
+    status_name = ma.fields.String(metadata={"description": "状态的中文名称：有效、即将到期、已过期、暂扣、吊销、注销"})
+    status_reason = ma.fields.String(allow_none=True,
+                                     metadata={"description": "暂扣、吊销、注销的原因（发证机关决定）"})
     issued_on = ma.fields.String()
     valid_until = ma.fields.String(allow_none=True)
 
@@ -94,7 +97,7 @@ LICENCE_EXAMPLE = {"id": 3, "number": "JY14401040012345", "licence_type": "food_
 PUBLIC_EXAMPLE = {"number": "JY14401040012345", "found": True, "licence_type": "food_business_licence",
                   "licence_type_name": "食品经营许可证", "issuer": "广州市越秀区市场监督管理局",
                   "holder_name": "广州市越秀区示例餐饮有限公司", "holder_uscc": USCC_EXAMPLE, "status": "valid",
-                  "issued_on": "2022-01-10", "valid_until": "2027-01-09"}
+                  "status_name": "有效", "status_reason": None, "issued_on": "2022-01-10", "valid_until": "2027-01-09"}
 
 
 @blp.route("/entities/<uscc>/licences")

@@ -3,10 +3,13 @@ converters, the argument parser that refuses control characters in every schema'
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
+
 import marshmallow as ma
 from flask_smorest.arguments import FlaskParser
 from werkzeug.routing import IntegerConverter, UnicodeConverter
 
+from app import clock
 from app.text import MESSAGE, refused_text
 
 # The example company of every schema (a right check character: tests hold every example to its check).
@@ -23,6 +26,22 @@ class Int(ma.fields.Integer):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.validators.insert(0, ma.validate.Range(INT_MIN, INT_MAX, error="数值超出范围"))
+
+
+class DayOrAwareDateTime(ma.fields.AwareDateTime):
+    """A deadline a person picks: an aware ISO 8601 time, or a plain date meaning the end of that day
+    in the business time zone (Asia/Shanghai), which is what a date picker sends."""
+
+    default_error_messages = {"invalid": "应为日期（YYYY-MM-DD）或带时区的日期时间（ISO 8601）"}
+
+    def _deserialize(self, value, attr, data, **kwargs) -> datetime:
+        if isinstance(value, str) and len(value) == 10:
+            try:
+                day = date.fromisoformat(value)
+            except ValueError:
+                raise self.make_error("invalid") from None
+            return datetime.combine(day, time.max, tzinfo=clock.local_tz())
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class ErrorBodySchema(ma.Schema):

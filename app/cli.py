@@ -21,9 +21,12 @@ def register_commands(group: click.Group) -> None:
 @click.command()
 def migrate() -> None:
     """Bring the database schema up to date."""
-    from app.migrate import upgrade
+    from app.migrate import DatabaseUnreachable, upgrade
 
-    upgrade()
+    try:
+        upgrade()
+    except DatabaseUnreachable as error:  # one clear line, not the driver's traceback
+        raise click.ClickException(str(error)) from None
     click.echo("database is up to date")
 
 

@@ -27,6 +27,7 @@ LOADERS: tuple[str, ...] = (
     "app.applications.guides:guides",
     "app.opendata.negative_list:negative_list",
     "app.opendata.publish:published_datasets",
+    "app.people.areas:areas",
 )
 
 

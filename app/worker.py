@@ -28,6 +28,7 @@ import app.licences.schedule  # noqa: E402
 import app.opendata.publish  # noqa: E402
 import app.push.delivery  # noqa: E402
 import app.push.events  # noqa: E402
+import app.push.newcomers  # noqa: E402
 import app.push.scans  # noqa: E402
 import app.push.wechat_messages  # noqa: E402
 import app.ratings.settlement  # noqa: E402

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, request
@@ -42,7 +43,9 @@ def create_app(settings: dict[str, Any] | None = None) -> Flask:
     settings: {"apps": {appid: secret} or "appid:secret,..."}; without "apps" the
     EMULATOR_APPS environment variable is read. Pre-registered apps survive /__emulator__/reset.
     "api_base" (or app.config["YSS_API_BASE"] later) is the yss API the pages talk to, and
-    "web_appid" the appid they log in to (default: the first registered app).
+    "web_appid" the appid they log in to (default: the first registered app). "state_file" (or the
+    EMULATOR_STATE_FILE environment variable) is where the WeChat users are kept across restarts;
+    without one they live in memory only.
     """
     settings = settings or {}
     apps = settings.get("apps", os.environ.get("EMULATOR_APPS", ""))
@@ -50,7 +53,8 @@ def create_app(settings: dict[str, Any] | None = None) -> Flask:
         apps = parse_apps(apps)
     app = Flask(__name__, static_folder=None)
     app.json.ensure_ascii = False  # WeChat answers in UTF-8, not \\u escapes
-    app.extensions[EXTENSION_KEY] = State(EmulatorClock(), apps)
+    state_file = settings.get("state_file", os.environ.get("EMULATOR_STATE_FILE"))
+    app.extensions[EXTENSION_KEY] = State(EmulatorClock(), apps, Path(state_file) if state_file else None)
     for module in (wechat, subscribe, face, registries, devapi, devapi_users, devapi_messages):
         app.register_blueprint(module.bp)
     faults.install(app)

@@ -2,6 +2,7 @@
 
 POST /__emulator__/templates   {template_id, kind: one_time|long_term, keywords: {name: type},
                                 enum_values?: {name: [values]}}
+GET  /__emulator__/templates   {"templates": [...]} what is registered
 POST /__emulator__/pages       {path}  (once any page is registered, send checks page prefixes)
 POST /__emulator__/consents    {openid, template_id, status: accept|reject|ban|filter}
 GET  /__emulator__/consents?openid=
@@ -17,6 +18,8 @@ POST /__emulator__/push-event  {url, token, encoding_aes_key, appid, safe_mode? 
 """
 
 from __future__ import annotations
+
+from dataclasses import asdict
 
 from flask import Blueprint, Response, jsonify, request
 
@@ -47,6 +50,13 @@ def register_template() -> Response:
     return jsonify(
         {"template_id": template_id, "kind": kind, "keywords": keywords, "enum_values": enum_values}
     )
+
+
+@bp.get("/templates")
+def list_templates() -> Response:
+    state = get_state()
+    with state.lock:
+        return jsonify({"templates": [asdict(t) for t in state.templates.values()]})
 
 
 @bp.post("/pages")

@@ -1,6 +1,8 @@
 """Developer API for users: create them, and play what their WeChat client would do.
 
-POST /__emulator__/users                      create or update a user
+POST /__emulator__/users                      create or update a user; without an openid, an
+                                              existing user of the same (appid, phone) is updated
+                                              and keeps its openid (WeChat's openid is stable)
 GET  /__emulator__/users/<openid>             the user (session_key included)
 POST /__emulator__/users/<openid>/login-code  what wx.login returns
 POST /__emulator__/users/<openid>/phone-code  what the phone-number button returns
@@ -41,11 +43,15 @@ def _default_phone(openid: str) -> str:
 def upsert_user() -> Response:
     data = body()
     appid = field(data, "appid")
-    openid = field(data, "openid", required=False) or new_openid()
+    openid = field(data, "openid", required=False)
+    phone = field(data, "phone", required=False)
     state = get_state()
     with state.lock:
         if appid not in state.apps:
             raise bad_request(f"unknown appid {appid}; register it with POST {PREFIX}/apps")
+        if openid is None:
+            same_phone = state.user_by_phone(appid, phone) if phone else None
+            openid = same_phone.openid if same_phone else new_openid()
         user = state.users.get(openid) or User(appid=appid, openid=openid, phone=_default_phone(openid))
         if user.appid != appid:
             raise DevApiError(409, "conflict", f"{openid} belongs to {user.appid}")
@@ -61,6 +67,7 @@ def upsert_user() -> Response:
             if value is not None:
                 setattr(user, flag, value)
         state.users[openid] = user
+        state.save_users()
         return jsonify(user.to_json())
 
 

@@ -1,16 +1,22 @@
-"""In-memory state of one emulator instance, guarded by one lock.
+"""State of one emulator instance, guarded by one lock.
 
 State hangs off the Flask app (not module globals), so several emulators can live in one process.
 Handlers take `state.lock` around every read-modify-write; nothing slow runs under the lock.
+Everything is in memory except the WeChat users when a state file is given: WeChat keeps a person's
+openid for ever, so an emulator restarted under `make run` must hand the same phone the same openid
+again (yss remembers the phone as bound to it). A reset forgets the users and empties the file.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import secrets
 import string
 import threading
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
 from typing import Any
 
 from flask import current_app
@@ -113,13 +119,15 @@ class Fault:
 class State:
     """Everything one emulator instance remembers."""
 
-    def __init__(self, clock: EmulatorClock, preset_apps: dict[str, str]) -> None:
+    def __init__(self, clock: EmulatorClock, preset_apps: dict[str, str], state_file: Path | None = None) -> None:
         self.clock = clock
         self.preset_apps = dict(preset_apps)
+        self.state_file = state_file
         self.lock = threading.RLock()
-        self.reset()
+        self.reset(keep_saved=True)
 
-    def reset(self) -> None:
+    def reset(self, keep_saved: bool = False) -> None:
+        """Forget everything but the pre-registered apps; the saved users too unless ``keep_saved``."""
         with self.lock:
             self.clock.reset()
             self.apps: dict[str, App] = {a: App(a, s) for a, s in self.preset_apps.items()}
@@ -140,6 +148,32 @@ class State:
             self.persons: dict[str, dict[str, str]] = {}
             self.entities: dict[str, dict[str, Any]] = {}
             self.next_msgid = 1_000_000
+            if keep_saved:
+                self.users = self._load_users()
+            else:
+                self.save_users()
+
+    def user_by_phone(self, appid: str, phone: str) -> User | None:
+        """The first WeChat user of ``appid`` with this phone: one person, one openid per app."""
+        return next((u for u in self.users.values() if u.appid == appid and u.phone == phone), None)
+
+    def _load_users(self) -> dict[str, User]:
+        if self.state_file is None or not self.state_file.exists():
+            return {}
+        known = {f.name for f in fields(User)}
+        saved = json.loads(self.state_file.read_text(encoding="utf-8") or "{}").get("users", [])
+        users = [User(**{k: v for k, v in row.items() if k in known}) for row in saved]
+        return {u.openid: u for u in users}
+
+    def save_users(self) -> None:
+        """Write the users to the state file (atomically: a crash leaves the old file or the new one)."""
+        if self.state_file is None:
+            return
+        self.state_file.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.state_file.with_name(self.state_file.name + ".tmp")
+        temporary.write_text(json.dumps({"users": [u.to_json() for u in self.users.values()]}, ensure_ascii=False),
+                             encoding="utf-8")
+        os.replace(temporary, self.state_file)
 
     def now(self) -> float:
         return self.clock.now()

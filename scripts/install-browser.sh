@@ -9,4 +9,4 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
+$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-wqy-microhei >/dev/null

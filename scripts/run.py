@@ -1,16 +1,21 @@
 """Start the whole product on the embedded defaults and stop it all on Ctrl-C.
 
 API (gunicorn), job worker, scheduler and the mini program stub (WeChat + registry emulator and
-the web pages); the database is migrated and demo data loaded first.
+the web pages); the database is migrated and demo data loaded first. The two ports are checked
+before anything starts, and the banner is printed only once the stub and the API answer. The stub
+keeps its WeChat users in ``instance/emulator-users.json`` and is given our subscribe-message
+templates, the demo people and companies, as WeChat and the registries would already know them.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,26 +25,49 @@ API_PORT = int(os.environ.get("YSS_API_PORT", "8000"))
 STUB_PORT = int(os.environ.get("YSS_STUB_PORT", "8001"))
 
 
+def busy_ports(ports: dict[str, int]) -> list[str]:
+    """A line naming each port (and its variable) something else already listens on."""
+    lines = []
+    for variable, port in ports.items():
+        with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers bind
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                lines.append(f"端口 {port} 已被占用，请停止占用它的程序或设置 {variable}=<其他端口> "
+                             f"(port {port} is already in use; stop what holds it or set {variable})")
+    return lines
+
+
 def main() -> int:
+    if busy := busy_ports({"YSS_API_PORT": API_PORT, "YSS_STUB_PORT": STUB_PORT}):
+        print("\n".join(busy), file=sys.stderr, flush=True)
+        return 1
     os.environ.setdefault("WECHAT_API_BASE", f"http://127.0.0.1:{STUB_PORT}")
     os.environ.setdefault("REGISTRY_BASE_URL", f"http://127.0.0.1:{STUB_PORT}/registry")
     from app.cli import seed_demo_data
-    from app.migrate import upgrade
+    from app.migrate import DatabaseUnreachable, upgrade
     from app.redis_store import redis_url, stop_embedded_redis
     from config import get_settings
 
     settings = get_settings()
     print("准备数据库与 Redis …", flush=True)
     url = redis_url()
-    upgrade()
+    try:
+        upgrade()
+    except DatabaseUnreachable as error:
+        print(error, file=sys.stderr, flush=True)
+        return 1
     seed_demo_data()
 
     env = dict(os.environ, REDIS_URL=os.environ.get("REDIS_URL", url))
     env.setdefault("EMULATOR_APPS", f"{settings.wechat_appid}:{settings.wechat_secret}")
     env.setdefault("YSS_API_BASE", f"http://127.0.0.1:{API_PORT}")
     py = sys.executable
+    state_file = settings.instance_path / "emulator-users.json"
     commands = {
-        "stub": [py, "-m", "miniprogram_stub", "--host", "127.0.0.1", "--port", str(STUB_PORT)],
+        "stub": [py, "-m", "miniprogram_stub", "--host", "127.0.0.1", "--port", str(STUB_PORT),
+                 "--state-file", str(state_file)],
         "api": [py, "-m", "gunicorn", "-c", "config/gunicorn.py", "--bind", f"127.0.0.1:{API_PORT}",
                 "--workers", "2", "wsgi:app"],
         "worker": [py, "-m", "dramatiq", "app.worker", "--processes", "1", "--threads", "4"],
@@ -55,9 +83,14 @@ def main() -> int:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    _register_demo_in_stub()
-    _print_urls()
     code = 0
+    stub = f"http://127.0.0.1:{STUB_PORT}"
+    if _wait_until_up(children, {"stub": f"{stub}/__emulator__/stats", "api": f"http://127.0.0.1:{API_PORT}/healthz"},
+                      lambda: stopping):
+        register_in_emulator(stub)
+        _print_urls()
+    elif not stopping:  # a child died or nothing answered; Ctrl-C while starting is a normal stop
+        code, stopping = 1, True
     while not stopping:
         for name, child in children.items():
             if child.poll() is not None:
@@ -80,25 +113,49 @@ def main() -> int:
     return code
 
 
-def _register_demo_in_stub() -> None:
-    """The demo companies and people exist in the emulated registries too, so the demo resident
-    can verify their real name and bind their company end to end."""
+def _wait_until_up(children: dict[str, subprocess.Popen], urls: dict[str, str],
+                   stopping: Callable[[], bool], timeout: float = 300) -> bool:
+    """Wait until every URL answers; False at once when a child exits (e.g. its port was taken)."""
+    import requests
+
+    deadline = time.monotonic() + timeout  # a hang guard: a first start on a loaded machine is slow
+    waiting = dict(urls)
+    while waiting:
+        for name, child in children.items():
+            if child.poll() is not None:
+                print(f"{name} 未能启动 (exited with {child.returncode}); 正在停止 …", file=sys.stderr, flush=True)
+                return False
+        if stopping():
+            return False
+        if time.monotonic() > deadline:
+            print(f"未能启动: {', '.join(waiting)} did not answer", file=sys.stderr, flush=True)
+            return False
+        for name, url in list(waiting.items()):
+            try:
+                requests.get(url, timeout=2)
+                del waiting[name]
+            except requests.RequestException:
+                pass
+        time.sleep(0.3)
+    return True
+
+
+def register_in_emulator(stub_url: str) -> None:
+    """What WeChat and the registries already know in production, told to the emulator at ``stub_url``:
+    our subscribe-message templates (config/wechat_templates.toml, else every delivery fails with
+    40037), and the demo companies and people, so the demo resident can verify their real name and
+    bind their company end to end."""
     import requests
 
     from app.entities.demo import DEMO_ENTITIES
     from app.people.demo import DEMO_RESIDENTS
+    from app.push.rules import load_templates
 
-    base = f"http://127.0.0.1:{STUB_PORT}/__emulator__"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            requests.get(f"{base}/stats", timeout=1)
-            break
-        except requests.RequestException:
-            if time.monotonic() > deadline:
-                print("the stub did not come up; demo registry entries were not added", flush=True)
-                return
-            time.sleep(0.3)
+    base = f"{stub_url}/__emulator__"
+    for template in load_templates().values():
+        requests.post(f"{base}/templates", timeout=5, json={
+            "template_id": template.template_id, "kind": template.kind, "keywords": template.keywords,
+            "enum_values": template.enum_values}).raise_for_status()
     people = {e["legal_representative"]["id_number"]: e["legal_representative"]["name"] for e in DEMO_ENTITIES}
     people.update({r["id_number"]: r["name"] for r in DEMO_RESIDENTS})
     for entity in DEMO_ENTITIES:

@@ -1,4 +1,4 @@
-"""Staff operations on push delivery: figures per rule and state, dead letters, requeue."""
+"""Staff operations on push delivery: figures per rule and state, failures and why, dead letters, requeue."""
 
 from __future__ import annotations
 
@@ -43,6 +43,33 @@ class Figures(MethodView):
     def get(self):
         """Delivery counts per rule and state."""
         return operations.delivery_figures()
+
+
+class FailureSchema(ma.Schema):
+    id = Int()
+    notification_id = Int()
+    account_id = Int()
+    rule_id = ma.fields.String(allow_none=True)
+    template_id = ma.fields.String()
+    reason = ma.fields.String(metadata={"description": "machine reason, `<kind>:<WeChat errcode or cause>`"})
+    reason_text = ma.fields.String(metadata={"description": "the reason in words"})
+    requeueable = ma.fields.Boolean(metadata={"description": "a dead letter: POST …/dead-letters/<id>/requeue"})
+    attempts = Int()
+    updated_at = ma.fields.DateTime()
+
+
+@blp.route("/failures")
+class Failures(MethodView):
+    @blp.staff(role=SUPERVISOR)
+    @blp.response(200, FailureSchema(many=True), example=[{
+        "id": 9, "notification_id": 31, "account_id": 4, "rule_id": "ticket_notice",
+        "template_id": "tmpl-notice-0004", "reason": "invalid_template:40037",
+        "reason_text": operations.REASON_TEXT["invalid_template"], "requeueable": False, "attempts": 1,
+        "updated_at": "2026-07-03T04:00:00+00:00"}])
+    @blp.paginate()
+    def get(self, pagination_parameters):
+        """Failed WeChat deliveries, newest first, each with why it failed (supervisors and above)."""
+        return paged(pagination_parameters, operations.failures(window(pagination_parameters)))
 
 
 @blp.route("/dead-letters")

@@ -12,10 +12,13 @@ SCALE_TEXT = " · ".join(f"{score} {name}" for score, name in SCALE.items())
 
 
 class RateSchema(ma.Schema):
+    """A rating, or a change of one: a comment or tags left out are kept (null / [] clear them)."""
+
     score = Int(required=True, validate=ma.validate.Range(1, 5), metadata={"description": SCALE_TEXT})
-    comment = ma.fields.String(validate=ma.validate.Length(max=1000), load_default=None)
+    comment = ma.fields.String(validate=ma.validate.Length(max=1000), allow_none=True,
+                               metadata={"description": "修改评价时不传则保留原评语"})
     tags = ma.fields.List(ma.fields.String(validate=ma.validate.Length(min=1, max=20)),
-                          validate=ma.validate.Length(max=10), load_default=list)
+                          validate=ma.validate.Length(max=10), metadata={"description": "修改评价时不传则保留原标签"})
 
 
 class RatingSchema(ma.Schema):

@@ -35,7 +35,8 @@ from app.tickets import lifecycle, messages, queues, read_models, requester
 
 blp = Blueprint("tickets", __name__, url_prefix="/api/v1", description="工单")
 
-STAFF_TICKET_EXAMPLE = {**TICKET_EXAMPLE, "assignee_id": 2, "entity_uscc": None}
+STAFF_TICKET_EXAMPLE = {**TICKET_EXAMPLE, "assignee_id": 2, "entity_uscc": None,
+                        "actions": ["await_requester", "resolve", "transfer"]}
 
 
 def _me() -> int:
@@ -189,7 +190,8 @@ class ClaimTicket(MethodView):
     @blp.errors(NotFound, te.IllegalTransition)
     def post(self, ticket_id):
         """Take a new ticket for myself."""
-        return read_models.for_staff(lifecycle.claim(current_staff(), ticket_id))
+        staff = current_staff()
+        return read_models.for_staff(lifecycle.claim(staff, ticket_id), staff)
 
 
 @blp.route("/staff/tickets/<int:ticket_id>/assignment")
@@ -200,7 +202,8 @@ class AssignTicket(MethodView):
     @blp.errors(NotFound, te.IllegalTransition, te.AssigneeNotInDepartment)
     def put(self, body, ticket_id):
         """Assign the ticket to a member of its department (supervisor)."""
-        return read_models.for_staff(lifecycle.assign(current_staff(), ticket_id, body["staff_id"]))
+        staff = current_staff()
+        return read_models.for_staff(lifecycle.assign(staff, ticket_id, body["staff_id"]), staff)
 
 
 @blp.route("/staff/tickets/<int:ticket_id>/transitions")
@@ -208,10 +211,11 @@ class TicketTransitions(MethodView):
     @blp.staff()
     @blp.arguments(StepSchema, example={"action": "resolve", "note": "已电话告知办理流程"})
     @blp.response(200, StaffTicketSchema, example={**STAFF_TICKET_EXAMPLE, "state": "resolved"})
-    @blp.errors(NotFound, te.IllegalTransition, te.ReopenWindowOpen, te.NotAssignee)
+    @blp.errors(NotFound, te.IllegalTransition, te.ReopenWindowOpen, te.NotAssignee, te.ResolutionNoteRequired)
     def post(self, body, ticket_id):
-        """Move the ticket on: start, await_requester, resume, resolve, close (assignee or supervisor)."""
-        return read_models.for_staff(lifecycle.step(current_staff(), ticket_id, body["action"], body.get("note")))
+        """Move the ticket on: start, await_requester, resume, resolve (with a note), close (assignee or supervisor)."""
+        staff = current_staff()
+        return read_models.for_staff(lifecycle.step(staff, ticket_id, body["action"], body.get("note")), staff)
 
 
 @blp.route("/staff/tickets/<int:ticket_id>/transfer")
@@ -223,8 +227,8 @@ class TransferTicket(MethodView):
     def post(self, body, ticket_id):
         """Send the ticket to another department, with a reason (its assignee, a supervisor, or anyone
         of the department while it is unassigned); it leaves my queue."""
-        ticket = lifecycle.transfer(current_staff(), ticket_id, body["department_id"], body["reason"])
-        return read_models.for_staff(ticket)
+        staff = current_staff()
+        return read_models.for_staff(lifecycle.transfer(staff, ticket_id, body["department_id"], body["reason"]), staff)
 
 
 @blp.route("/staff/tickets/<int:ticket_id>/requester")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from api.schemas import Int
-from app.tickets.lifecycle import CONTACT_PREFERENCES, STAFF_STEPS, STATES
+from app.tickets.lifecycle import CONTACT_PREFERENCES, STAFF_ACTIONS, STAFF_STEPS, STATES
 from app.tickets.sla import KINDS
 
 
@@ -71,6 +71,8 @@ class RequesterTicketSchema(TicketSchema):
 
 class StaffTicketSchema(TicketSchema):
     assignee_id = Int(allow_none=True)
+    actions = ma.fields.List(ma.fields.String(), metadata={
+        "description": "我现在可执行的操作（只含会被接受的）：" + " · ".join(STAFF_ACTIONS)})
     at_risk = ma.fields.Boolean(metadata={"description": "仅 SLA 监控：未超期但下一个工作日内到期"})
 
 
@@ -78,6 +80,7 @@ class TicketEventSchema(ma.Schema):
     id = Int()
     at = ma.fields.DateTime()
     kind = ma.fields.String()
+    label = ma.fields.String(metadata={"description": "事件的中文名称，如「认领」「请申请人补充」"})
     from_state = ma.fields.String(allow_none=True)
     to_state = ma.fields.String(allow_none=True)
     actor = ma.fields.String(allow_none=True, metadata={"description": "申请人 · 系统 · 工作人员显示名称"})
@@ -102,7 +105,8 @@ class ReasonSchema(ma.Schema):
 
 class StepSchema(ma.Schema):
     action = ma.fields.String(required=True, validate=ma.validate.OneOf(STAFF_STEPS))
-    note = ma.fields.String(validate=ma.validate.Length(max=500))
+    note = ma.fields.String(validate=ma.validate.Length(max=500),
+                            metadata={"description": "办结（resolve）时必填：办理结果"})
 
 
 class AssignSchema(ma.Schema):
@@ -141,7 +145,8 @@ TICKET_EXAMPLE = {
 }
 NEW_TICKET_EXAMPLE = {"kind": "consultation", "service_id": 1, "title": "身份证换领需要带什么材料",
                       "description": "身份证明年到期，想提前换领。", "contact_preference": "message"}
-EVENT_EXAMPLE = {"id": 3, "at": "2025-09-30T03:00:00+00:00", "kind": "start", "from_state": "assigned",
+EVENT_EXAMPLE = {"id": 3, "at": "2025-09-30T03:00:00+00:00", "kind": "start", "label": "开始办理",
+                 "from_state": "assigned",
                  "to_state": "in_progress", "actor": "公安厅工作人员 001号", "details": {}}
 MESSAGE_EXAMPLE = {"id": 5, "at": "2025-09-30T03:00:00+00:00", "author_type": "staff",
                    "author_name": "公安厅工作人员 001号", "body": "请携带原身份证到任一派出所办理。"}

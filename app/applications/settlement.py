@@ -1,5 +1,5 @@
 """Settling decided applications left unrated: Guangdong counts a case not rated within 7 natural
-days of its decision as 基本满意 (3, DESIGN.md), as for tickets (``app.tickets.settlement``).
+days of its decision as 基本满意 (3, docs/product.md), as for tickets (``app.tickets.settlement``).
 
 A periodic job writes that default rating (``source = default``) for each such application and
 records it on the case; it is safe to run twice or on two workers at once, since it only takes an

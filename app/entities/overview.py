@@ -2,7 +2,9 @@
 
 The annual report for year Y is due in the window 1 January – 30 June of Y + 1 (市场主体年度报告);
 a report not submitted once that window has closed shows as ``overdue`` even before the
-authority says so.
+authority says so. Last year's report shows from 1 January even when the register has sent no row
+for it yet (it is owed by every entity that existed last year and is not deregistered, as the
+annual-report reminders assume).
 """
 
 from __future__ import annotations
@@ -56,13 +58,22 @@ def annual_report_view(report: AnnualReport, today: date) -> AnnualReportView:
     return AnnualReportView(report.year, status, report.submitted_on, opens, closes)
 
 
+def _owes_last_years_report(entity: Entity, history: list[EntityStageChange], today: date) -> bool:
+    registered = next((h.effective_on for h in history if h.from_stage is None), None) or entity.stage_since
+    return entity.stage != "deregistered" and (registered is None or registered.year < today.year)
+
+
 def entity_overview(account_id: int, uscc: str) -> EntityOverview:
     acting: ActingAs = require_acting(account_id, uscc, ANY_SCOPE)
     entity, s, today = acting.entity, session(), clock.today()
-    history = s.scalars(select(EntityStageChange).where(EntityStageChange.entity_id == entity.id)
-                        .order_by(EntityStageChange.id.desc()))
-    reports = s.scalars(select(AnnualReport).where(AnnualReport.entity_id == entity.id)
-                        .order_by(AnnualReport.year.desc()))
+    history = list(s.scalars(select(EntityStageChange).where(EntityStageChange.entity_id == entity.id)
+                             .order_by(EntityStageChange.id.desc())))
+    reports = list(s.scalars(select(AnnualReport).where(AnnualReport.entity_id == entity.id)
+                             .order_by(AnnualReport.year.desc())))
+    last_year = today.year - 1
+    if all(r.year != last_year for r in reports) and _owes_last_years_report(entity, history, today):
+        reports.append(AnnualReport(year=last_year, status="not_submitted", submitted_on=None))
+        reports.sort(key=lambda r: r.year, reverse=True)
     return EntityOverview(
         entity, acting.role, acting.scopes, entity.representative_name_masked,
         [StageChangeView(h.stage, h.from_stage, h.effective_on, h.reason, h.recorded_at) for h in history],

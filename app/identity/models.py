@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, UTCDateTime
 
-# Assurance levels (DESIGN.md): L0 WeChat only, L1 phone, L2 name + ID verified, L3 face verified.
+# Assurance levels (docs/product.md): L0 WeChat only, L1 phone, L2 name + ID verified, L3 face verified.
 L0, L1, L2, L3 = 0, 1, 2, 3
 
 

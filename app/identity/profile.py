@@ -30,7 +30,7 @@ class AccountView:
 def my_account(principal: Principal) -> AccountView:
     account = get_account(principal.account_id)
     level = account.level(clock.now(), l3_max_age())
-    # Masked everywhere except for the holder's own look at L3 (DESIGN.md, display masking).
+    # Masked everywhere except for the holder's own look at L3 (docs/product.md, display masking).
     reveal = level >= L3
     identity = real_name(account)
     number = phone(account)

@@ -23,7 +23,7 @@ from app.entities.models import Entity
 from app.licences import errors
 from app.licences.catalogue import licence_type
 from app.licences.models import Licence
-from app.licences.status import licence_status
+from app.licences.status import DECIDED, STATUS_NAMES, licence_status
 from app.redis_store import best_effort, get_redis
 
 CACHE_SECONDS = 600
@@ -47,10 +47,14 @@ def _seconds_to_local_midnight() -> int:
 
 
 def public_answer(licence: Licence, holder: Entity) -> dict[str, Any]:
-    kind = licence_type(licence.type_code)
+    """The public fields; a suspension, revocation or cancellation says why (the decision is public,
+    as its notice is), a valid licence says nothing of its history."""
+    kind, status = licence_type(licence.type_code), licence_status(licence, clock.today())
     return {"number": licence.number, "found": True, "licence_type": kind.code, "licence_type_name": kind.name,
             "issuer": licence.issuer, "holder_name": holder.name, "holder_uscc": holder.uscc,
-            "status": licence_status(licence, clock.today()), "issued_on": licence.issued_on.isoformat(),
+            "status": status, "status_name": STATUS_NAMES[status],
+            "status_reason": licence.state_reason if status in DECIDED else None,
+            "issued_on": licence.issued_on.isoformat(),
             "valid_until": None if licence.valid_until is None else licence.valid_until.isoformat()}
 
 

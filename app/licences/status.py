@@ -15,6 +15,9 @@ from app.licences.catalogue import catalogue, licence_type
 from app.licences.models import Licence
 
 STATUSES = ("valid", "expiring", "expired", "suspended", "revoked", "cancelled")
+STATUS_NAMES = {"valid": "有效", "expiring": "即将到期", "expired": "已过期", "suspended": "暂扣",
+                "revoked": "吊销", "cancelled": "注销"}
+DECIDED = ("suspended", "revoked", "cancelled")  # an authority's decision, with its reason
 
 
 def window_opens(valid_until: date, window_days: int) -> date:

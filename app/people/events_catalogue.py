@@ -12,8 +12,12 @@ from typing import Any
 import marshmallow as ma
 
 from app.people import errors
+from app.people.areas import area_name
 
-_AREA = ma.validate.Regexp(r"^\d{6}$", error="应为 6 位行政区划代码")
+
+def _real_area(code: str) -> None:
+    if area_name(code) is None:
+        raise ma.ValidationError("不是有效的县级行政区划代码")
 
 
 def _text(required: bool = False, length: int = 100) -> ma.fields.String:
@@ -26,7 +30,7 @@ class _Payload(ma.Schema):
 
 
 class BirthPayload(_Payload):
-    place_area_code = ma.fields.String(validate=_AREA)
+    place_area_code = ma.fields.String(validate=_real_area)
     hospital = _text()
 
 
@@ -51,7 +55,7 @@ class ChildbirthPayload(_Payload):
 
 
 class RelocationPayload(_Payload):
-    to_area_code = ma.fields.String(required=True, validate=_AREA)
+    to_area_code = ma.fields.String(required=True, validate=_real_area)
     reason = ma.fields.String(validate=ma.validate.OneOf(["work", "study", "family", "other"]))
 
 

@@ -48,7 +48,7 @@ def _mask_address(text: str) -> str:
 
 def my_profile(principal: Principal) -> ProfileView:
     person: Person = person_of_account(principal.account_id)
-    # Own identity in full only at L3 (DESIGN.md, display masking); relatives are always masked.
+    # Own identity in full only at L3 (docs/product.md, display masking); relatives are always masked.
     reveal = principal.level >= L3
     name, number = person_name(person), person_id_number(person)
     homes = [AddressView(a.kind, decrypt(a.address_enc, "person.address"), a.area_code)

@@ -6,7 +6,8 @@ The package in the order it runs:
   templates; ``content`` renders a rule's text for some facts, ``fitting`` fits values to WeChat's
   keyword types; ``facts`` builds a certificate's facts (a person's are ``app.people.facts``, a
   licence's ``app.licences.facts``).
-- Where facts come from: ``scans`` (the daily date-window scans, in batches on the queue) and
+- Where facts come from: ``scans`` (the daily date-window scans, in batches on the queue),
+  ``newcomers`` (the same rules for one resident as soon as identity verifies them) and
   ``outbox`` (other capabilities' events, written in their own transaction; the only part of push
   they import) fired by ``events``.
 - ``notify`` plans (``plan``, ``Planned``) and writes notifications exactly once, respecting

@@ -1,7 +1,9 @@
-"""Operations for staff: delivery figures per rule and state, the dead letters, and requeueing them.
+"""Operations for staff: delivery figures per rule and state, failed deliveries and why, the dead
+letters, and requeueing them.
 
 Dead letters are deliveries that failed for a reason that may pass (retries exhausted, a send
-interrupted mid-call); permanent refusals (bad data, unknown openid…) are not requeued blindly.
+interrupted mid-call); permanent refusals (bad data, unknown openid, a template WeChat does not
+know…) are not requeued blindly, but every failure is listed with its reason in words.
 """
 
 from __future__ import annotations
@@ -38,6 +40,46 @@ class DeliveryView:
 def delivery_view(row: Delivery) -> DeliveryView:
     return DeliveryView(row.id, row.notification_id, row.rule_id, row.template_id, row.state, row.reason,
                         row.attempts, row.updated_at)
+
+
+# A failed delivery's reason (``<kind>:<detail>``, app.push.delivery) in words for the console.
+REASON_TEXT = {
+    "invalid_template": "微信不认识这个订阅消息模板（模板未在小程序后台添加，或模板编号有误）",
+    "invalid_data": "消息内容不符合模板关键词的格式",
+    "invalid_openid": "微信不认识这位用户的 openid",
+    "invalid_page": "消息跳转的小程序页面不存在",
+    "wechat_error": "微信拒绝了这条消息",
+    "retries_exhausted": "多次重试仍未发出（微信繁忙或不可达）",
+    "interrupted": "发送途中中断，无法确认微信是否已发出",
+}
+
+
+@dataclass(frozen=True)
+class FailureView:
+    id: int
+    notification_id: int
+    account_id: int
+    rule_id: str | None
+    template_id: str
+    reason: str
+    reason_text: str
+    requeueable: bool
+    attempts: int
+    updated_at: datetime
+
+
+def failure_view(row: Delivery) -> FailureView:
+    reason = row.reason or ""
+    kind = reason.partition(":")[0]
+    return FailureView(row.id, row.notification_id, row.account_id, row.rule_id, row.template_id, reason,
+                       REASON_TEXT.get(kind, REASON_TEXT["wechat_error"]),
+                       kind in ("retries_exhausted", "interrupted"), row.attempts, row.updated_at)
+
+
+def failures(window: Window) -> Page[FailureView]:
+    """Every failed delivery, newest first, with why it failed (the dead letters among them)."""
+    query = select(Delivery).where(Delivery.state == "failed").order_by(Delivery.id.desc())
+    return fetch_page(session(), query, window, failure_view)
 
 
 def delivery_figures() -> list[dict]:

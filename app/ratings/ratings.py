@@ -1,4 +1,4 @@
-"""Rating a resolved ticket or a used service on the five-level scale (DESIGN.md).
+"""Rating a resolved ticket or a used service on the five-level scale (docs/product.md).
 
 One rating per ticket, editable by its author for 24 hours. A ticket is rated within 7 days of its
 resolution; after that it counts as 基本满意 (``app.ratings.settlement`` writes that default, which
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from enum import Enum
 
 from sqlalchemy import func, select
 
@@ -32,6 +33,15 @@ RATING_PERIOD = REOPEN_WINDOW  # from resolution, as long as the requester may r
 MAX_TAGS = 10
 
 
+class _Unchanged(Enum):
+    KEEP = "keep"
+
+
+# A change that leaves out the comment or the tags keeps them (a resident changing only the score
+# has not asked to lose what they wrote); an explicit null comment or empty list clears them.
+KEEP = _Unchanged.KEEP
+
+
 def check_score(score: int, tags: list[str]) -> None:
     if score not in SCALE:
         raise ValidationFailed("评价须为1至5分", details={"score": score})
@@ -46,24 +56,28 @@ def _my_rating(account_id: int, rating_id: int) -> Rating:
     return rating
 
 
-def _edit(rating: Rating, score: int, comment: str | None, tags: list[str]) -> Rating:
+def _edit(rating: Rating, score: int, comment: str | _Unchanged | None, tags: list[str] | _Unchanged) -> Rating:
     now = clock.now()
     if rating.source == "default":
         raise errors.RatingPeriodOver()
     if now > rating.created_at + EDIT_WINDOW:
         raise errors.RatingLocked()
-    rating.score, rating.comment, rating.tags, rating.updated_at = score, comment, list(tags), now
+    rating.score, rating.updated_at = score, now
+    if comment is not KEEP:
+        rating.comment = comment
+    if tags is not KEEP:
+        rating.tags = list(tags)
     if not rating.held_for_review:
         open_case_if_bad(rating)
     return rating
 
 
 @transactional
-def rate_ticket(account_id: int, ticket_id: int, score: int, comment: str | None = None,
-                tags: list[str] | None = None, client_address: str | None = None) -> Rating:
-    """Rate my resolved ticket, or change my rating within 24 hours (a burst is held, ``bursts``)."""
-    tags = tags or []
-    check_score(score, tags)
+def rate_ticket(account_id: int, ticket_id: int, score: int, comment: str | _Unchanged | None = KEEP,
+                tags: list[str] | _Unchanged = KEEP, client_address: str | None = None) -> Rating:
+    """Rate my resolved ticket, or change my rating within 24 hours, keeping what the change leaves
+    out (a burst is held, ``bursts``)."""
+    check_score(score, [] if tags is KEEP else tags)
     ticket = requester_ticket(account_id, ticket_id, opener_only=True)
     if ticket.state not in (RESOLVED, CLOSED):
         raise errors.TicketNotResolved()
@@ -79,7 +93,8 @@ def rate_ticket(account_id: int, ticket_id: int, score: int, comment: str | None
         key = client_key(client_address)
         rating = Rating(account_id=account_id, ticket_id=ticket.id, service_id=ticket.service_id,
                         department_id=ticket.department_id, staff_id=ticket.resolved_by or ticket.assignee_id,
-                        score=score, comment=comment, tags=list(tags), created_at=now, updated_at=now,
+                        score=score, comment=None if comment is KEEP else comment,
+                        tags=[] if tags is KEEP else list(tags), created_at=now, updated_at=now,
                         client_key=key, held_for_review=is_burst(account_id, ticket.service_id, key))
         session().add(rating)
         session().flush()
@@ -138,10 +153,10 @@ def _cases_of(account_id: int, service_id: int) -> int:
 
 
 @transactional
-def edit_rating(account_id: int, rating_id: int, score: int, comment: str | None = None,
-                tags: list[str] | None = None) -> Rating:
-    tags = tags or []
-    check_score(score, tags)
+def edit_rating(account_id: int, rating_id: int, score: int, comment: str | _Unchanged | None = KEEP,
+                tags: list[str] | _Unchanged = KEEP) -> Rating:
+    """Change my rating within 24 hours; a comment or tags left out are kept."""
+    check_score(score, [] if tags is KEEP else tags)
     return _edit(_my_rating(account_id, rating_id), score, comment, tags)
 
 

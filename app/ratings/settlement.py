@@ -1,7 +1,7 @@
 """Settling resolved tickets once their 7 days have passed.
 
 Seven natural days after resolution the requester can no longer reopen the ticket or rate it:
-Guangdong counts a case not rated in that time as 基本满意 (3, DESIGN.md). A periodic job closes each
+Guangdong counts a case not rated in that time as 基本满意 (3, docs/product.md). A periodic job closes each
 resolved ticket whose window has ended (a ``system`` close in its event log), writes the default
 rating for every settled ticket its requester did not rate (also those the requester closed), and
 tells the requester. It is safe to run twice or on two workers at once: the close only moves a

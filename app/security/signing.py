@@ -46,6 +46,16 @@ def _decode(token: str, key: Ed25519PublicKey, audience: str, leeway: int) -> di
         raise TokenSignatureInvalid() from exc
 
 
+def unverified_audience(token: str) -> str | None:
+    """The audience a token claims, unchecked: only to tell a caller which login it presented (a
+    resident's token on a staff endpoint), never to let it in."""
+    try:
+        audience = jwt.decode(token, options={"verify_signature": False}).get("aud")
+    except jwt.InvalidTokenError:
+        return None
+    return audience if isinstance(audience, str) else None
+
+
 def _unverified_kid(token: str) -> str:
     try:
         kid = jwt.get_unverified_header(token).get("kid")

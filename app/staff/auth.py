@@ -29,6 +29,7 @@ from app.errors import AppError, SessionRevoked
 from app.security import totp
 from app.security.keys import decrypt, signing_keys
 from app.security.passwords import hash_password, needs_rehash, verify_password
+from app.security.signing import unverified_audience
 from app.staff import errors, lockout
 from app.staff.accounts import department_ids, find_by_username
 from app.staff.models import ROLE_RANK, StaffMember, StaffSession
@@ -149,6 +150,8 @@ def authenticate(access_token: str) -> StaffPrincipal:
     try:
         claims = signing_keys().verify(access_token, audience=AUDIENCE)
     except AppError:
+        if unverified_audience(access_token) not in (None, AUDIENCE):
+            raise errors.NotAStaffToken() from None
         raise errors.StaffTokenInvalid() from None
     row = session().get(StaffSession, claims.get("sid"))
     if row is None or str(row.staff_id) != claims.get("sub"):

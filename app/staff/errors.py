@@ -20,6 +20,11 @@ class StaffTokenInvalid(Unauthenticated):
     message = "工作人员登录已失效，请重新登录"
 
 
+class NotAStaffToken(Unauthenticated):
+    # A resident's (or another) login on a staff endpoint: say where the caller is, not "expired".
+    code, message = "not_a_staff_token", "这是工作人员接口，居民账号的登录不能使用，请用工作人员账号登录工作台"
+
+
 class RoleRequired(Forbidden):
     code, message = "role_required", "当前角色无权执行此操作"
 

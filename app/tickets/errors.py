@@ -29,3 +29,7 @@ class AssigneeNotInDepartment(ValidationFailed):
 
 class SameDepartment(ValidationFailed):
     code, message = "same_department", "不能转交给当前部门"
+
+
+class ResolutionNoteRequired(ValidationFailed):
+    code, message = "resolution_note_required", "办结工单须填写办理结果说明"

@@ -49,6 +49,14 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 }
 # Work steps any assignee (or a supervisor) takes through the transitions endpoint.
 STAFF_STEPS = ("start", "await_requester", "resume", "resolve", "close")
+# Everything staff may do to a ticket, in the order a console offers it (``staff_actions``).
+STAFF_ACTIONS = ("claim", "assign", *STAFF_STEPS, "transfer")
+# What each event of a ticket's log is called where people read it.
+EVENT_LABELS = {
+    "opened": "提交工单", "claim": "认领", "assign": "分派", "start": "开始办理", "await_requester": "请申请人补充",
+    "resume": "继续办理", "resolve": "办结", "close": "关闭", "reopen": "重新打开", "transfer": "转交",
+    "notice": "通知申请人", "rated": "评价", "rerated": "再评价",
+}
 
 
 def reopen_until(ticket: Ticket) -> datetime | None:
@@ -128,15 +136,38 @@ NOTICES = {
 }
 
 
+def staff_actions(staff: StaffPrincipal, ticket: Ticket) -> list[str]:
+    """What the staff member may do to the ticket now: exactly the actions the API would accept
+    (a test holds this for every state), so a console offers nothing that would be refused."""
+    handler = ticket.assignee_id == staff.staff_id or staff.has_role(SUPERVISOR)
+
+    def may(action: str) -> bool:
+        if ticket.state not in TRANSITIONS[action][0]:
+            return False
+        if action == "assign":
+            return staff.has_role(SUPERVISOR)
+        if action == "transfer":
+            return ticket.assignee_id is None or handler
+        if action == "close":
+            return handler and clock.now() >= reopen_until(ticket)
+        return action == "claim" or handler
+
+    return [action for action in STAFF_ACTIONS if may(action)]
+
+
 @transactional
 def step(staff: StaffPrincipal, ticket_id: int, action: str, note: str | None = None) -> Ticket:
-    """start, await_requester, resume, resolve or close, by the assignee or a supervisor."""
+    """start, await_requester, resume, resolve or close, by the assignee or a supervisor; resolving
+    says how (the note the requester is told and a rating is read against)."""
     if action not in STAFF_STEPS:
         raise ValidationFailed("操作无效", details={"action": action})
     ticket = staff_ticket(staff, ticket_id)
     _require_handler(ticket, staff)
     if action == "close" and ticket.state == RESOLVED and clock.now() < reopen_until(ticket):
         raise errors.ReopenWindowOpen()
+    note = note.strip() if note else None
+    if action == "resolve" and ticket.state in TRANSITIONS[action][0] and not note:
+        raise errors.ResolutionNoteRequired()
     move(ticket, action, "staff", staff.staff_id, {"note": note} if note else None)
     now = clock.now()
     if action == "resolve":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, case, or_, select
 
 from app import clock
 from app.db import session
@@ -19,7 +19,7 @@ from app.tickets.read_models import for_staff
 def queue(staff: StaffPrincipal, *, department_id: int | None = None, state: str | None = None,
           overdue: bool | None = None, assignee: str | None = None,
           window: Window = Window(0, 20)) -> Page[dict[str, Any]]:
-    """One page of the tickets the staff member may see, oldest deadline first.
+    """One page of the tickets the staff member may see: open ones first, earliest deadline first.
 
     ``assignee``: "me", "none" (unassigned) or a staff id.
     """
@@ -39,8 +39,11 @@ def queue(staff: StaffPrincipal, *, department_id: int | None = None, state: str
         conditions.append(Ticket.assignee_id.is_(None))
     elif assignee:
         conditions.append(Ticket.assignee_id == int(assignee))
-    statement = select(Ticket).where(*conditions).order_by(Ticket.resolution_due, Ticket.id)
-    return fetch_page(session(), statement, window, for_staff)
+    # Open work first, earliest deadline first; finished tickets after it, latest first.
+    finished = case((Ticket.state.in_(OPEN_STATES), 0), else_=1)
+    statement = select(Ticket).where(*conditions).order_by(
+        finished, case((finished == 0, Ticket.resolution_due)), Ticket.updated_at.desc(), Ticket.id)
+    return fetch_page(session(), statement, window, lambda ticket: for_staff(ticket, staff))
 
 
 def sla_watch(staff: StaffPrincipal) -> list[dict[str, Any]]:
@@ -54,7 +57,7 @@ def sla_watch(staff: StaffPrincipal) -> list[dict[str, Any]]:
             .order_by(Ticket.resolution_due, Ticket.id))
     items = []
     for ticket in session().scalars(stmt):
-        view = for_staff(ticket)
+        view = for_staff(ticket, staff)
         view["at_risk"] = not view["overdue"]
         items.append(view)
     return items

@@ -16,7 +16,7 @@ from app.staff.auth import StaffPrincipal
 from app.staff.labels import staff_label
 from app.staff.models import Department, Service, StaffMember
 from app.tickets.access import requester_ticket, staff_ticket
-from app.tickets.lifecycle import OPEN_STATES, reopen_until
+from app.tickets.lifecycle import EVENT_LABELS, OPEN_STATES, reopen_until, staff_actions
 from app.tickets.models import Ticket, TicketEvent
 
 
@@ -61,14 +61,13 @@ def for_requester(ticket: Ticket) -> dict[str, Any]:
     return common
 
 
-def for_staff(ticket: Ticket) -> dict[str, Any]:
-    return {**_common(ticket), "assignee_id": ticket.assignee_id}
-
-
+def for_staff(ticket: Ticket, staff: StaffPrincipal) -> dict[str, Any]:
+    """The ticket as ``staff`` sees it, with the actions they may take on it now."""
+    return {**_common(ticket), "assignee_id": ticket.assignee_id, "actions": staff_actions(staff, ticket)}
 
 
 def staff_view(staff: StaffPrincipal, ticket_id: int) -> dict[str, Any]:
-    return for_staff(staff_ticket(staff, ticket_id))
+    return for_staff(staff_ticket(staff, ticket_id), staff)
 
 
 def my_tickets(account_id: int, entity_uscc: str | None = None,
@@ -96,7 +95,8 @@ def _events(ticket: Ticket, *, for_staff_eyes: bool) -> list[dict[str, Any]]:
         if event.actor_type == "staff" and not for_staff_eyes:
             staff_name = staff_label(department, event.actor_id)
         actor = {"requester": "申请人", "system": "系统"}.get(event.actor_type, staff_name)
-        view = {"id": event.id, "at": event.at, "kind": event.kind, "from_state": event.from_state,
+        view = {"id": event.id, "at": event.at, "kind": event.kind, "label": EVENT_LABELS.get(event.kind, event.kind),
+                "from_state": event.from_state,
                 "to_state": event.to_state, "actor": actor, "details": dict(event.details)}
         if not for_staff_eyes:
             view["details"].pop("account_id", None)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import unquote
 
@@ -20,17 +19,12 @@ from PIL import Image
 
 from app import clock
 from tests.browser.conftest import PHONE, SHOTS
-from tests.browser.steps import reach_l3
+from tests.browser.steps import COUNT_FETCHES, axe_violations, reach_l3
 from tests.support.certificates import full_authority, issue_certificate
 from tests.support.entities import entity_record, market_authority, new_uscc, register_in_registry, send_ok
 from tests.support.residents import new_id_number
 from tests.support.staff import load_demo_catalogue
 
-AXE = Path(__file__).resolve().parents[2] / "miniprogram_stub" / "web" / "node_modules" / "axe-core" / "axe.min.js"
-BLOCKING = ("serious", "critical")
-# Counts fetches in flight, so a test can wait until a page has loaded everything it asked for.
-COUNT_FETCHES = """(() => { const f = window.fetch; window.__inflight = 0;
-  window.fetch = (...a) => { window.__inflight++; return f(...a).finally(() => { window.__inflight--; }); }; })();"""
 SHOWN_TILES = "[...document.querySelectorAll('.grid a')].filter((a) => a.offsetParent !== null).length"
 
 
@@ -43,17 +37,6 @@ def wait_drawn(page) -> None:
 def visit(page, stub: str, hash_: str) -> None:
     page.goto(f"{stub}/app/{hash_}")
     wait_drawn(page)
-
-
-def axe_violations(page) -> list[dict]:
-    if not page.evaluate("Boolean(window.axe)"):
-        page.add_script_tag(path=str(AXE))
-    result = page.evaluate("""async () => {
-        const r = await axe.run(document, { resultTypes: ["violations"] });
-        return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
-                                          nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
-    }""")
-    return [v for v in result if v["impact"] in BLOCKING]
 
 
 def resident_routes(page) -> dict[str, int]:

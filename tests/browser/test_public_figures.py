@@ -39,7 +39,7 @@ def _rated_ticket(resident, handler, service: str, opened: datetime, hours: int,
     with clock.freeze(opened + timedelta(hours=hours)):
         lifecycle.claim(handler, ticket.id)
         for step in ("start", "resolve"):
-            lifecycle.step(handler, ticket.id, step)
+            lifecycle.step(handler, ticket.id, step, "已答复办理进度")
         return ratings.rate_ticket(resident.account_id, ticket.id, score)
 
 

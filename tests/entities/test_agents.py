@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -133,3 +133,24 @@ def test_an_expired_grant_no_longer_lets_the_agent_act_and_shows_as_expired(clie
     assert client.get("/api/v1/me/entities", headers=agent.headers).json == []
     listed = client.get(f"/api/v1/entities/{company.uscc}/agents", headers=company.representative.headers).json
     assert listed[0]["status"] == "expired"
+
+
+def test_a_grant_until_a_date_lasts_to_the_end_of_that_day_in_china(client, company):
+    agent = create_resident()
+    until = clock.today() + timedelta(days=30)
+    response = client.post(f"/api/v1/entities/{company.uscc}/agents", headers=company.representative.headers,
+                           json={"id_number": agent.id_number, "scopes": ["view_licences"],
+                                 "expires_at": until.isoformat()})
+
+    assert response.status_code == 201, response.json
+    expires = datetime.fromisoformat(response.json["expires_at"]).astimezone(clock.local_tz())
+    assert expires.date() == until and (expires + timedelta(seconds=1)).date() == until + timedelta(days=1)
+
+
+@pytest.mark.parametrize("value", ["2027-13-01", "2027-01-01T08:00:00", "明天"])
+def test_a_grant_expiry_that_is_neither_a_date_nor_an_aware_time_is_refused(client, company, value):
+    agent = create_resident()
+    response = client.post(f"/api/v1/entities/{company.uscc}/agents", headers=company.representative.headers,
+                           json={"id_number": agent.id_number, "scopes": ["view_licences"], "expires_at": value})
+    assert response.status_code == 422
+    assert response.json["code"] == "validation_error" and "expires_at" in response.json["details"]["fields"]["json"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 
 import pytest
 from sqlalchemy import select, text
@@ -11,7 +11,15 @@ from app import clock
 from app.db import session
 from app.entities.models import AnnualReport, Entity
 from app.entities.overview import annual_report_view
-from tests.support.entities import bound_entity, entity_record, market_authority, new_uscc, send, send_ok
+from tests.support.entities import (
+    bound_entity,
+    entity_record,
+    market_authority,
+    new_uscc,
+    register_in_registry,
+    send,
+    send_ok,
+)
 from tests.support.intake import record
 from tests.support.residents import create_resident
 
@@ -73,7 +81,8 @@ def annual(uscc, year, status, submitted_on=None, version=1):
 def test_annual_reports_show_with_the_entity_and_their_1_january_to_30_june_window(client, emulator, authority):
     company = bound_entity(client, emulator, authority)
     this_year = clock.today().year  # its window opens next January, so it cannot be overdue yet
-    send_ok(client, authority, annual(company.uscc, 2024, "submitted", "2025-03-15"),
+    send_ok(client, authority, annual(company.uscc, this_year - 2, "submitted", f"{this_year - 1}-03-15"),
+            annual(company.uscc, this_year - 1, "submitted", f"{this_year}-03-15"),
             annual(company.uscc, this_year, "not_submitted"))
 
     reports = client.get(f"/api/v1/entities/{company.uscc}", headers=company.representative.headers
@@ -82,8 +91,34 @@ def test_annual_reports_show_with_the_entity_and_their_1_january_to_30_june_wind
     assert reports == [
         {"year": this_year, "status": "not_submitted", "submitted_on": None,
          "window_opens": f"{this_year + 1}-01-01", "window_closes": f"{this_year + 1}-06-30"},
-        {"year": 2024, "status": "submitted", "submitted_on": "2025-03-15", "window_opens": "2025-01-01",
-         "window_closes": "2025-06-30"}]
+        {"year": this_year - 1, "status": "submitted", "submitted_on": f"{this_year}-03-15",
+         "window_opens": f"{this_year}-01-01", "window_closes": f"{this_year}-06-30"},
+        {"year": this_year - 2, "status": "submitted", "submitted_on": f"{this_year - 1}-03-15",
+         "window_opens": f"{this_year - 1}-01-01", "window_closes": f"{this_year - 1}-06-30"}]
+
+
+@pytest.mark.parametrize("today, shown", [(date(2026, 3, 1), "not_submitted"), (date(2026, 7, 1), "overdue")])
+def test_last_years_report_shows_even_before_the_register_sends_a_row_for_it(client, emulator, authority,
+                                                                              today, shown):
+    company = bound_entity(client, emulator, authority)
+    send_ok(client, authority, annual(company.uscc, 2024, "submitted", "2025-03-15"))
+
+    with clock.freeze(datetime.combine(today, time(10), tzinfo=clock.local_tz())):
+        reports = client.get(f"/api/v1/entities/{company.uscc}", headers=company.representative.headers
+                             ).json["annual_reports"]
+
+    assert [(r["year"], r["status"], r["window_closes"]) for r in reports] == [
+        (2025, shown, "2026-06-30"), (2024, "submitted", "2025-06-30")]
+
+
+def test_an_entity_registered_this_year_owes_no_report_for_last_year(client, emulator, authority):
+    representative = create_resident()
+    uscc = new_uscc()
+    send_ok(client, authority, entity_record(uscc, representative, stage_since=f"{clock.today().year}-01-01"))
+    register_in_registry(emulator, uscc, representative)
+    client.post("/api/v1/me/entities", json={"uscc": uscc}, headers=representative.headers)
+    body = client.get(f"/api/v1/entities/{uscc}", headers=representative.headers).json
+    assert body["stage_since"] == f"{clock.today().year}-01-01" and body["annual_reports"] == []
 
 
 @pytest.mark.parametrize("local_day, shown", [

@@ -27,7 +27,7 @@ from tests.support.residents import create_resident
 CHECK = "/api/v1/licences/check"
 NUMBER = "JY14401060001234"
 PUBLIC_FIELDS = {"number", "found", "licence_type", "licence_type_name", "issuer", "holder_name", "holder_uscc",
-                 "status", "issued_on", "valid_until"}
+                 "status", "status_name", "status_reason", "issued_on", "valid_until"}
 
 
 @pytest.fixture
@@ -82,6 +82,18 @@ def test_a_suspension_arriving_by_intake_is_seen_by_the_next_check(client, compa
     assert get_redis().get(cache_key(NUMBER)) is None
     assert client.get(CHECK, query_string={"number": NUMBER}).json["status"] == "suspended"
     assert client.post(CHECK, json={"numbers": [NUMBER]}).json["results"][0]["status"] == "suspended"
+
+
+def test_a_suspended_licence_is_checked_with_its_chinese_status_and_the_authoritys_reason(client, company,
+                                                                                          authority):
+    assert client.get(CHECK, query_string={"number": NUMBER}).json["status_name"] == "有效"
+    send_ok(client, authority, licence_status_record(NUMBER, "suspend", "食品安全抽检不合格，责令停业整改"))
+
+    single = client.get(CHECK, query_string={"number": NUMBER}).json
+    [bulk] = client.post(CHECK, json={"numbers": [NUMBER]}).json["results"]
+    for answer in (single, bulk):
+        assert (answer["status"], answer["status_name"], answer["status_reason"]) == (
+            "suspended", "暂扣", "食品安全抽检不合格，责令停业整改")
 
 
 def test_a_reinstatement_is_seen_too_and_history_records_each_decision(client, company, authority):

@@ -48,7 +48,7 @@ def test_a_months_figures_for_a_department_are_worked_out_as_the_page_says(clien
         with clock.freeze(MONDAY + timedelta(days=k)):
             lifecycle.claim(handler, ticket.id)
             lifecycle.step(handler, ticket.id, "start")
-            lifecycle.step(handler, ticket.id, "resolve")
+            lifecycle.step(handler, ticket.id, "resolve", "已答复")
             rating = ratings.rate_ticket(resident.account_id, ticket.id, score)
         if k <= 4:  # cases 1–3 rectified in 2 days, case 4 after 40 (late); case 5 never (past due)
             with clock.freeze(MONDAY + timedelta(days=k + (2 if k <= 3 else 40))):

@@ -3,6 +3,8 @@
 import json
 from datetime import date
 
+import pytest
+
 from app.audit.disclosures import record_read
 from app.audit.log import Actor
 from app.people.household import parents_of
@@ -90,6 +92,23 @@ def test_a_self_reported_payload_is_checked_against_its_type(client):
                            json={"type": "employment", "date": "2024-03-01", "payload": {"salary": 9000}})
     assert (response.status_code, response.json["code"]) == (422, "life_event_payload_invalid")
     assert "employer" in response.json["details"]["fields"]
+
+
+@pytest.mark.parametrize("code", ["999999", "440100", "449999"])
+def test_a_relocation_must_name_a_real_county_level_area(client, code):
+    resident = create_resident(level=2)
+    response = client.post("/api/v1/me/life-events", headers=resident.headers,
+                           json={"type": "relocation", "date": "2024-03-01", "payload": {"to_area_code": code}})
+    assert (response.status_code, response.json["code"]) == (422, "life_event_payload_invalid")
+    assert response.json["details"]["fields"]["to_area_code"] == ["不是有效的县级行政区划代码"]
+    assert client.get("/api/v1/me/life-events", headers=resident.headers).json == []
+
+
+def test_a_relocation_to_a_city_without_districts_is_accepted(client):
+    resident = create_resident(level=2)
+    response = client.post("/api/v1/me/life-events", headers=resident.headers,
+                           json={"type": "relocation", "date": "2024-03-01", "payload": {"to_area_code": "441900"}})
+    assert response.status_code == 201, response.json
 
 
 def test_one_residents_timeline_never_shows_anothers_events(client):

@@ -17,7 +17,7 @@ def test_a_staff_reply_and_the_resolution_appear_in_the_requesters_inbox_once_ea
     client.post(f"{base}/claim", headers=agent.headers)
     client.post(f"{base}/transitions", headers=agent.headers, json={"action": "start"})
     client.post(f"{base}/messages", headers=agent.headers, json={"body": "请带上旧证和户口簿。"})
-    client.post(f"{base}/transitions", headers=agent.headers, json={"action": "resolve"})
+    client.post(f"{base}/transitions", headers=agent.headers, json={"action": "resolve", "note": "已答复"})
 
     inbox = client.get("/api/v1/me/notifications", headers=resident.headers).json
     assert [n["title"] for n in inbox][::-1][:1] == ["工单有新回复"]

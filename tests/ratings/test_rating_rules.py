@@ -91,7 +91,7 @@ def test_a_reopened_ticket_counts_its_seven_days_from_the_new_resolution(client,
         ticket = ticket_in_state(resident.account_id, agent, "resolved")
     with clock.freeze(RESOLVED_AT + timedelta(days=6)):
         lifecycle.reopen(resident.account_id, ticket.id, "问题没有解决")
-        lifecycle.step(agent.principal, ticket.id, "resolve")
+        lifecycle.step(agent.principal, ticket.id, "resolve", "已答复")
     with clock.freeze(RESOLVED_AT + WEEK + timedelta(days=1)):
         assert settlement.settle_batch() == 0
         rated = client.put(f"/api/v1/tickets/{ticket.id}/rating", headers=resident.headers, json={"score": 4})

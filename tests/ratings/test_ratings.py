@@ -51,7 +51,7 @@ def test_a_ticket_is_rated_once_after_resolution_and_editable_for_24_hours(clien
     assert early.status_code == 409 and early.json["code"] == "ticket_not_resolved"
     start = datetime(2026, 11, 2, 2, 0, tzinfo=ZoneInfo("UTC"))
     with clock.freeze(start):
-        lifecycle.step(agent.principal, ticket.id, "resolve")
+        lifecycle.step(agent.principal, ticket.id, "resolve", "已答复")
         first = client.put(url, headers=resident.headers, json={"score": 4, "tags": ["态度好"]})
     with clock.freeze(start + timedelta(hours=23)):
         changed = client.put(url, headers=resident.headers, json={"score": 2, "comment": "其实没解决"})
@@ -61,6 +61,21 @@ def test_a_ticket_is_rated_once_after_resolution_and_editable_for_24_hours(clien
         late = client.put(url, headers=resident.headers, json={"score": 5})
     assert late.status_code == 409 and late.json["code"] == "rating_locked"
     assert client.get(url, headers=resident.headers).json["score"] == 2
+
+
+def test_changing_only_the_score_keeps_the_comment_and_tags(client, world):
+    resident, agent, _ = world
+    ticket = ticket_in_state(resident.account_id, agent, "resolved")
+    url = f"/api/v1/tickets/{ticket.id}/rating"
+    first = client.put(url, headers=resident.headers, json={"score": 3, "comment": "等了很久", "tags": ["响应慢"]})
+
+    by_ticket = client.put(url, headers=resident.headers, json={"score": 4})
+    by_id = client.put(f"/api/v1/ratings/{first.json['id']}", headers=resident.headers, json={"score": 5})
+
+    assert (by_ticket.json["score"], by_ticket.json["comment"], by_ticket.json["tags"]) == (4, "等了很久", ["响应慢"])
+    assert (by_id.json["score"], by_id.json["comment"], by_id.json["tags"]) == (5, "等了很久", ["响应慢"])
+    cleared = client.put(url, headers=resident.headers, json={"score": 5, "comment": None, "tags": []})
+    assert (cleared.json["comment"], cleared.json["tags"]) == (None, [])
 
 
 def test_ratings_are_real_name_only(client, world):

@@ -103,6 +103,17 @@ def test_staff_and_resident_tokens_are_not_interchangeable(client):
     assert client.get("/api/v1/me", headers=staff.headers).status_code == 401
 
 
+def test_a_resident_login_on_a_staff_endpoint_is_told_this_is_for_staff_not_that_it_expired(client):
+    load_demo_catalogue()
+    resident = create_resident(level=3)
+    for method, url in (("get", "/api/v1/staff/me"), ("get", "/api/v1/staff/tickets")):
+        answer = getattr(client, method)(url, headers=resident.headers)
+        assert (answer.status_code, answer.json["code"]) == (401, "not_a_staff_token")
+        assert "工作人员接口" in answer.json["message"] and "失效" not in answer.json["message"]
+    garbage = client.get("/api/v1/staff/me", headers={"Authorization": "Bearer not-a-token"})
+    assert garbage.json["code"] != "not_a_staff_token"
+
+
 def test_logging_out_ends_the_staff_session_at_once(client):
     load_demo_catalogue()
     staff = create_staff_member()

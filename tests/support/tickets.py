@@ -17,6 +17,9 @@ PATH = {
 }
 
 
+RESOLUTION_NOTE = "已电话告知办理所需材料"
+
+
 def open_ticket(account_id: int, kind: str = "consultation", service: str = "gd-gat-sfz-hl") -> Ticket:
     return lifecycle.open_ticket(account_id, kind=kind, service_id=service_id(service), title="身份证换领材料",
                                  description="需要带什么材料？", contact_preference="phone")
@@ -30,7 +33,7 @@ def drive(ticket: Ticket, handler: StaffUser, state: str) -> Ticket:
         elif action == "requester_close":
             ticket = lifecycle.close_by_requester(ticket.requester_id, ticket.id)
         else:
-            ticket = lifecycle.step(principal, ticket.id, action)
+            ticket = lifecycle.step(principal, ticket.id, action, RESOLUTION_NOTE if action == "resolve" else None)
     return ticket
 
 

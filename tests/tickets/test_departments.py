@@ -26,7 +26,8 @@ def test_staff_of_another_department_get_the_same_answer_as_for_a_missing_ticket
     missing = 999_999
     for method, suffix, body in [("get", "", None), ("get", "/events", None), ("get", "/messages", None),
                                  ("post", "/messages", {"body": "你好"}), ("post", "/claim", None),
-                                 ("post", "/transitions", {"action": "resolve"}), ("get", "/requester", None),
+                                 ("post", "/transitions", {"action": "resolve", "note": "已答复"}),
+                                 ("get", "/requester", None),
                                  ("post", "/transfer", {"department_id": department_id("gd-rst"), "reason": "x"})]:
         theirs = getattr(client, method)(f"/api/v1/staff/tickets/{ticket.id}{suffix}", headers=social.headers,
                                          json=body)

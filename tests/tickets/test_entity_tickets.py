@@ -86,7 +86,7 @@ def test_a_companys_ticket_news_reaches_everyone_acting_with_manage_tickets(clie
     ticket = open_for(client, company.representative, company.uscc).json
     lifecycle.claim(handler.principal, ticket["id"])
     lifecycle.step(handler.principal, ticket["id"], "start")
-    lifecycle.step(handler.principal, ticket["id"], "resolve")
+    lifecycle.step(handler.principal, ticket["id"], "resolve", "已答复")
 
     def titles(resident):
         return [n["title"] for n in client.get("/api/v1/me/notifications", headers=resident.headers).json]

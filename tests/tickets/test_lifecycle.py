@@ -44,7 +44,8 @@ def test_a_ticket_goes_from_opening_to_closing_and_every_step_is_in_its_log(clie
     assert client.get(mine, headers=resident.headers).json["state"] == "awaiting_requester"
     client.post(f"{mine}/messages", headers=resident.headers, json={"body": "明年三月到期。"})
     assert client.get(mine, headers=resident.headers).json["state"] == "in_progress"
-    resolved = client.post(f"{base}/transitions", headers=agent.headers, json={"action": "resolve"})
+    resolved = client.post(f"{base}/transitions", headers=agent.headers,
+                           json={"action": "resolve", "note": "已告知换领所需材料"})
     assert resolved.json["state"] == "resolved" and resolved.json["reopen_until"]
     closed = client.post(f"{mine}/close", headers=resident.headers)
     assert closed.status_code == 200 and closed.json["state"] == "closed"

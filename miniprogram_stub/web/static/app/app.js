@@ -73,12 +73,11 @@ export const routes = {
       const fields = Object.fromEntries(["name", "phone", "id_number"].map((k) => [k, document.getElementById(`wx-${k}`).value.trim()]));
       try {
         const appid = (await (await fetch("/shared/config.json")).json()).appid;
-        let user = ctx.wxUser();
-        if (!user || user.phone !== fields.phone || user.id_number !== fields.id_number) {
-          user = await emulator("POST", "/users", { appid, ...fields });
-          await emulator("POST", "/registry/persons", { name: fields.name, id_number: fields.id_number, status: "alive" });
-          sessionStorage.setItem("yss-wx-user", JSON.stringify({ ...user, ...fields }));
-        }
+        // Always ask the emulator: like WeChat it answers the same openid for the same phone (in a
+        // new tab, after the curl journey, after a restart), so this tab's storage decides nothing.
+        const user = await emulator("POST", "/users", { appid, ...fields });
+        await emulator("POST", "/registry/persons", { name: fields.name, id_number: fields.id_number, status: "alive" });
+        sessionStorage.setItem("yss-wx-user", JSON.stringify({ ...user, ...fields }));
         await wxLogin(ctx.wxUser());
         await refreshMe();
         location.hash = pendingReturn() || (ctx.me.level < 3 ? "#/verify" : "#/home");

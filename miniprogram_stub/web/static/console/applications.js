@@ -49,8 +49,8 @@ export function applicationRoutes(api, view) {
       const service = params.get("service_code") || "";
       view.innerHTML = `<div class="card"><h2>办件队列</h2>
         <div class="filters">
-          <select id="app-state"><option value="">全部状态</option>${Object.entries(STATES).map(([k, v]) => `<option value="${k}" ${k === state ? "selected" : ""}>${v}</option>`).join("")}</select>
-          <select id="app-service"><option value="">全部事项</option>${list(services).map((s) => `<option value="${esc(s.code)}" ${s.code === service ? "selected" : ""}>${esc(s.name)}</option>`).join("")}</select>
+          <select id="app-state" aria-label="按状态筛选"><option value="">全部状态</option>${Object.entries(STATES).map(([k, v]) => `<option value="${k}" ${k === state ? "selected" : ""}>${v}</option>`).join("")}</select>
+          <select id="app-service" aria-label="按事项筛选"><option value="">全部事项</option>${list(services).map((s) => `<option value="${esc(s.code)}" ${s.code === service ? "selected" : ""}>${esc(s.name)}</option>`).join("")}</select>
           <label class="inline"><input type="checkbox" id="app-overdue" ${params.get("overdue") === "true" ? "checked" : ""}>只看超期</label></div>
         <table id="queue"><tr><th>办件编号</th><th>事项</th><th>状态</th><th>提交时间</th><th>承诺办结</th><th></th></tr>
         ${list(queue).map((a) => `<tr class="application-item" data-id="${a.id}" data-state="${esc(a.state)}">

@@ -40,9 +40,9 @@ function appealLine(c) {
 const routes = {
   async login() {
     view.innerHTML = `<div class="card"><h2>工作人员登录</h2>
-      <label>用户名</label><input id="username" autocomplete="username">
-      <label>密码</label><input id="password" type="password" autocomplete="current-password">
-      <label>动态验证码（TOTP）</label><input id="totp" inputmode="numeric" maxlength="6">
+      <label for="username">用户名</label><input id="username" autocomplete="username">
+      <label for="password">密码</label><input id="password" type="password" autocomplete="current-password">
+      <label for="totp">动态验证码（TOTP）</label><input id="totp" inputmode="numeric" maxlength="6">
       <button class="block" id="login">登录</button><div id="err"></div></div>`;
     document.getElementById("login").onclick = async () => {
       try {
@@ -61,7 +61,7 @@ const routes = {
     const state = new URLSearchParams(location.hash.split("?")[1] || "").get("state") || "";
     const tickets = list(await api.get(`/staff/tickets${state ? `?state=${state}` : ""}`));
     view.innerHTML = `<div class="card"><h2>工单队列</h2>
-      <select id="state-filter"><option value="">全部状态</option>${Object.entries(STATES).map(([k, v]) => `<option value="${k}" ${k === state ? "selected" : ""}>${v}</option>`).join("")}</select>
+      <select id="state-filter" aria-label="按状态筛选"><option value="">全部状态</option>${Object.entries(STATES).map(([k, v]) => `<option value="${k}" ${k === state ? "selected" : ""}>${v}</option>`).join("")}</select>
       ${tickets.map((t) => `<div class="row queue-item" data-id="${t.id}"><div><div>#${t.id} ${esc(t.title)}</div>
         <div class="muted">${esc(KINDS[t.kind] || t.kind)} · ${esc(STATES[t.state] || t.state)} · ${esc(t.department.name)} · 期限 ${fmtDate(t.resolution_due)}</div></div>
         <div>${sla(t)} <a class="btn" href="#/ticket/${t.id}">处理</a></div></div>`).join("") || '<p class="muted">队列为空</p>'}</div>`;
@@ -125,7 +125,7 @@ const routes = {
     const rows = list(await api.get(`/staff/ratings/aggregates?group_by=${group}`));
     const max = Math.max(1, ...rows.map((r) => r.count));
     view.innerHTML = `<div class="card"><h2>好差评统计</h2>
-      <select id="group">${Object.entries(GROUPS).map(([k, v]) => `<option value="${k}" ${k === group ? "selected" : ""}>${v}</option>`).join("")}</select>
+      <select id="group" aria-label="统计维度">${Object.entries(GROUPS).map(([k, v]) => `<option value="${k}" ${k === group ? "selected" : ""}>${v}</option>`).join("")}</select>
       <canvas id="chart" width="340" height="${Math.max(60, rows.length * 34)}" aria-label="评价数量与平均分"></canvas>
       <table id="aggregates"><tr><th>${esc(GROUPS[group])}</th><th>评价数</th><th>平均分</th><th>差评率</th><th>按期整改</th></tr>
       ${rows.map((r) => `<tr class="aggregate" data-key="${esc(r.key)}"><td>${esc(r.label ?? r.key)}</td><td class="count">${r.count}</td><td>${r.average.toFixed(2)}</td>
