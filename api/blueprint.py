@@ -25,6 +25,7 @@ from flask import g, request
 
 from api.errors import EVERY_OPERATION, WITH_BODY
 from api.schemas import ErrorBodySchema, TextCheckingParser
+from app import ratelimit
 from app.acting import represented
 from app.acting.errors import ActingNeedsAccount, ActingNotSupported, ActingRefused
 from app.errors import AppError, SessionRevoked, ValidationFailed
@@ -174,9 +175,13 @@ class Blueprint(flask_smorest.Blueprint):
             @functools.wraps(func)
             def wrapper(*args: Any, **kwargs: Any) -> Any:
                 token = bearer_token()
-                if token is None:
-                    raise LoginRequired()
-                principal = authenticate(token)
+                try:
+                    if token is None:
+                        raise LoginRequired()
+                    principal = authenticate(token)
+                except AppError:
+                    ratelimit.flush()  # a refused token still counts; past the limit it hears 429
+                    raise
                 if principal.level < level:
                     raise LevelRequired(
                         f"此操作需要先完成{LEVEL_NAMES[level]}（L{level}）",
@@ -192,6 +197,7 @@ class Blueprint(flask_smorest.Blueprint):
                 return answer
 
             wrapper.auth_policy = f"resident:L{level}" + (f"+acting:{acting}" if acting else "")
+            wrapper.reads_redis_first = True  # the session check (app/identity/session_cache.py)
             documented = self.doc(security=[{"bearerAuth": []}])(wrapper)
             if acting is not None:
                 documented = self.doc(parameters=[ACTING_PARAMETER])(documented)

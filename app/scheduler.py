@@ -38,6 +38,8 @@ PERIODIC: tuple[tuple[int, str, tuple], ...] = (
     (3_600, "app.opendata.publish:refresh_open_data", ()),
     # Daily, at 00:00 UTC = 08:00 Asia/Shanghai (when quiet hours end); a repeat in the same day writes nothing.
     (86_400, "app.push.scans:daily_scan", ()),
+    # Daily: tell parents and child when a ward turns 18 (the acting itself ended by the date).
+    (86_400, "app.acting.coming_of_age:tell_coming_of_age", ()),
 )
 
 

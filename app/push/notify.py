@@ -9,11 +9,12 @@ nothing; only rows written now get a delivery, and their jobs are enqueued after
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
 from app import clock
+from app.acting.represented import reminder_proxies
 from app.db import after_commit, session, transactional
 from app.push import consent
 from app.push.content import WeChatMessage, render
@@ -63,9 +64,21 @@ def plan(rule: Rule, facts: dict[str, Any], account_ids: list[int]) -> list[Plan
             for a in dict.fromkeys(account_ids)]
 
 
+def for_proxies(planned: list[Planned]) -> list[Planned]:
+    """A copy of each reminder (a rule's notification) for whoever receives the recipient's reminders
+    (亲属代办, ``receive_reminders``), with a "for whom" line; inbox only, their own WeChat consent
+    being for their own reminders."""
+    reminders = [p for p in planned if p.rule_id is not None]
+    proxies = reminder_proxies([p.account_id for p in reminders])
+    return [replace(p, account_id=proxy, body=f"【为{name}代收】{p.body}", why={**p.why, "for_whom": name},
+                    dedupe_key=f"{p.dedupe_key}|for:{p.account_id}", message=None)
+            for p in reminders for proxy, name in proxies.get(p.account_id, []) if proxy != p.account_id]
+
+
 @transactional
 def write_notifications(planned: list[Planned]) -> list[int]:
     now = clock.now()
+    planned = [*planned, *for_proxies(planned)]
     by_key = {(p.account_id, p.dedupe_key): p for p in planned}
     written = insert_ignoring_conflicts(Notification, [
         {"recipient_account_id": p.account_id, "rule_id": p.rule_id, "rule_version": p.rule_version,

@@ -26,7 +26,7 @@ TEMPLATES_FILE = CONFIG / "wechat_templates.toml"
 AUDIENCES = ("person", "entity")
 CATEGORIES = ("certificates", "family", "social_security", "business", "tickets", "applications")
 DATE_FIELDS = ("certificate.expires_on", "licence.valid_until")
-EVENTS = ("life_event.birth", "licence.suspended", "entity.representative_changed")
+EVENTS = ("life_event.birth", "licence.suspended", "entity.representative_changed", "acting.coming_of_age")
 RECIPIENTS = ("self", "parents")
 PLACEHOLDER = re.compile(r"\{([a-z_]+(?:\.[a-z_]+)*)\}")
 RULE_ID = re.compile(r"^[a-z][a-z0-9_]{1,62}$")
@@ -45,6 +45,8 @@ FACTS: dict[str, tuple[str, ...]] = {
     "life_event.birth": ("event.id", "event.occurred_on", "child.name_masked", "child.birth_date", *_PERSON),
     "licence.suspended": ("event.id", "event.reason", "event.effective_on", *_LICENCE),
     "entity.representative_changed": ("event.id", "event.agents", "event.administrators", *_ENTITY),
+    # A ward turned 18: the parents' acting ended (app.acting.coming_of_age); told to parents and child.
+    "acting.coming_of_age": ("event.id", "event.adult_on", "child.id", "child.name_masked"),
 }
 # Every condition here is applied by the scans (app.push.scans); a rule naming any other is refused.
 CONDITIONS = {"certificate_type": str, "licence_types": list, "area_prefix": str, "annual_report": str}
