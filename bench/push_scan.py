@@ -184,7 +184,7 @@ def _scan(args: argparse.Namespace) -> tuple[list[str], dict]:
                                 str(args.threads), "--queues", PUSH], cwd=ROOT, env=dict(os.environ),
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        deadline = time.monotonic() + 120  # a hang guard: both worker processes consuming
+        deadline = time.monotonic() + 600  # a hang guard: both worker processes consuming
         while redis.zcard(f"{broker.namespace}:__heartbeats__") < 2:
             if workers.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit("the workers did not start")
