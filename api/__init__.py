@@ -20,7 +20,7 @@ from config import get_settings
 BLUEPRINTS: tuple[str, ...] = (
     "api.system", "api.sessions", "api.identity", "api.intake", "api.people", "api.acting", "api.certificates",
     "api.entities", "api.licences", "api.staff", "api.tickets.routes", "api.ratings.routes", "api.applications",
-    "api.opendata",
+    "api.opendata", "api.halls.routes",
     "api.push.inbox", "api.push.preferences", "api.push.consent", "api.push.wechat_messages",
     "api.push.operations", "api.oidc.provider", "api.oidc.consent", "api.oidc.clients",
 )

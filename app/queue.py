@@ -20,9 +20,9 @@ from app.redis_store import redis_url
 # Queue names, one constant each (actors name theirs with these; the worker joins them all).
 # WeChat deliveries have a queue of their own, so a population scan and a send backlog neither wait for
 # each other nor need the same number of workers.
-AUDIT, DELIVERY, LICENCES, OPENDATA, PUSH, SECURITY, SYSTEM, TICKETS = (
-    "audit", "delivery", "licences", "opendata", "push", "security", "system", "tickets")
-QUEUES = (AUDIT, DELIVERY, LICENCES, OPENDATA, PUSH, SECURITY, SYSTEM, TICKETS)
+AUDIT, DELIVERY, HALLS, LICENCES, OPENDATA, PUSH, SECURITY, SYSTEM, TICKETS = (
+    "audit", "delivery", "halls", "licences", "opendata", "push", "security", "system", "tickets")
+QUEUES = (AUDIT, DELIVERY, HALLS, LICENCES, OPENDATA, PUSH, SECURITY, SYSTEM, TICKETS)
 
 MAX_RETRIES = 10  # with the backoff below, about four hours of trying
 MIN_BACKOFF_MS = 15_000

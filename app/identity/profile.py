@@ -19,6 +19,7 @@ class AccountView:
     id: int
     level: int
     l3_lapses_at: datetime | None
+    l3_method: str | None  # face | in_person, while L3 holds
     phone: str | None
     name: str | None
     id_number: str | None
@@ -42,6 +43,7 @@ def my_account(principal: Principal) -> AccountView:
         id_number = id_number and mask_id_number(id_number)
         number = number and mask_phone(number)
     return AccountView(account.id, level, account.l3_lapses_at(l3_max_age()) if level >= L3 else None,
+                       account.l3_method if level >= L3 else None,
                        number, name, id_number, not reveal, account.created_at, account.elder_mode)
 
 

@@ -6,6 +6,7 @@ import { serviceRoutes } from "/app/services.js";
 import { banshiRoutes } from "/app/banshi.js";
 import { consentRoutes, pendingReturn } from "/app/consent.js";
 import { credentialRoutes } from "/app/credential.js";
+import { appointmentRoutes } from "/app/appointments.js";
 import { notificationRoutes } from "/app/notifications.js";
 import { lifeEventRoutes } from "/app/life-events.js";
 import { actingRoutes, actingWithoutAccount, installActing } from "/app/acting.js";
@@ -144,6 +145,7 @@ export const routes = {
         <a href="#/business"><span class="icon" aria-hidden="true">企</span>企业服务</a>
         <a href="#/licence-check"><span class="icon" aria-hidden="true">查</span>许可查询</a>
         <a class="core" href="#/tickets"><span class="icon" aria-hidden="true">诉</span>咨询投诉</a>
+        <a href="#/appointments"><span class="icon" aria-hidden="true">约</span>预约办理</a>
         <a class="core" href="#/inbox"><span class="icon" aria-hidden="true">信</span>消息提醒</a>
         <a class="core" href="#/access-log"><span class="icon" aria-hidden="true">查</span>谁看了我</a>
         <a href="#/authorizations"><span class="icon" aria-hidden="true">授</span>我的授权</a>
@@ -201,6 +203,7 @@ export const routes = {
   ...banshiRoutes,
   ...consentRoutes,
   ...credentialRoutes,
+  ...appointmentRoutes,
   ...notificationRoutes,
   ...lifeEventRoutes,
   ...actingRoutes(ctx),

@@ -6,6 +6,7 @@ import { makeApi, esc, toast, fmtDate, act } from "/shared/api.js";
 import { applicationRoutes } from "/console/applications.js";
 import { oidcClientRoutes } from "/console/oidc-clients.js";
 import { panes, markCurrent, pager } from "/console/desk.js";
+import { hallRoutes } from "/console/hall.js";
 
 const api = makeApi("yss-staff");
 const view = document.getElementById("view");
@@ -27,6 +28,7 @@ const TABS = [
   { tab: "rectifications", label: "整改", role: "supervisor" },
   { tab: "appeals", label: "申诉审核", role: "admin" },
   { tab: "oidc-clients", label: "部门应用", role: "admin" },
+  { tab: "hall", label: "服务大厅", only: "hall_officer" }, // a hall officer sees their hall and nothing else
 ];
 // Where a case route belongs in the navigation.
 const TAB_OF = { ticket: "queue", case: "applications" };
@@ -251,11 +253,13 @@ const routes = {
   },
   ...applicationRoutes(api, view),
   ...oidcClientRoutes(api, view),
+  ...hallRoutes(api, view),
 };
 
 function showTabs(role) {
   const nav = document.getElementById("tabs");
-  nav.innerHTML = TABS.filter((t) => !t.role || (RANK[role] || 0) >= RANK[t.role])
+  const officer = role === "hall_officer";
+  nav.innerHTML = TABS.filter((t) => (officer ? t.only === role : !t.only && (!t.role || (RANK[role] || 0) >= RANK[t.role])))
     .map((t) => `<a href="#/${t.tab}" data-tab="${t.tab}">${esc(t.label)}</a>`).join("");
   nav.hidden = false;
 }
@@ -279,7 +283,8 @@ async function render() {
         : "";
     }
     markTab();
-    await (routes[name] || routes.queue)(...args);
+    const home = me && me.role === "hall_officer" ? routes.hall : routes.queue; // a hall officer works no ticket queue
+    await (name === "queue" ? home : routes[name] || home)(...args);
   } catch (error) {
     if (error.status === 401) {
       api.setTokens(null); me = null;
