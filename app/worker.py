@@ -25,6 +25,7 @@ broker.add_middleware(SessionCleanup())
 import app.acting.coming_of_age  # noqa: E402
 import app.applications.settlement  # noqa: E402
 import app.audit.checkpoints  # noqa: E402
+import app.halls.reminders  # noqa: E402
 import app.licences.schedule  # noqa: E402
 import app.opendata.publish  # noqa: E402
 import app.push.delivery  # noqa: E402
