@@ -5,8 +5,9 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from flask import Flask, send_from_directory
+from flask import Flask, request, send_from_directory
 from flask_smorest import Api
+from sqlalchemy.exc import DBAPIError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api.errors import register_error_handlers
@@ -19,10 +20,24 @@ from config import get_settings
 BLUEPRINTS: tuple[str, ...] = (
     "api.system", "api.sessions", "api.identity", "api.intake", "api.people", "api.acting", "api.certificates",
     "api.entities", "api.licences", "api.staff", "api.tickets.routes", "api.ratings.routes", "api.applications",
-    "api.opendata",
+    "api.opendata", "api.halls.routes",
     "api.push.inbox", "api.push.preferences", "api.push.consent", "api.push.wechat_messages",
     "api.push.operations", "api.oidc.provider", "api.oidc.consent", "api.oidc.clients",
 )
+
+
+class YssFlask(Flask):
+    def dispatch_request(self) -> Any:
+        """A read that met a connection the database had dropped (a restart) runs once more, on a
+        fresh one: the disconnect invalidated the pool, so no request pays a ping to find out."""
+        try:
+            return super().dispatch_request()
+        except DBAPIError as error:
+            if not error.connection_invalidated or request.method not in ("GET", "HEAD"):
+                raise
+            db.remove_session()
+            db.plain_reads()
+            return super().dispatch_request()
 
 
 class YssApi(Api):
@@ -35,7 +50,7 @@ class YssApi(Api):
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     settings = get_settings()
     configure_logging(settings.log_level)
-    app = Flask(__name__, instance_path=str(settings.instance_path))
+    app = YssFlask(__name__, instance_path=str(settings.instance_path))
     app.config.update(
         MAX_CONTENT_LENGTH=settings.max_request_bytes,
         RATE_LIMIT_PER_MINUTE=settings.rate_limit_per_minute,

@@ -25,9 +25,12 @@ from flask import g, request
 
 from api.errors import EVERY_OPERATION, WITH_BODY
 from api.schemas import ErrorBodySchema, TextCheckingParser
+from app import ratelimit
 from app.acting import represented
 from app.acting.errors import ActingNeedsAccount, ActingNotSupported, ActingRefused
 from app.errors import AppError, SessionRevoked, ValidationFailed
+from app.halls.errors import NotThisHall, UnknownHall
+from app.halls.officers import Desk, desk_of
 from app.identity.errors import AccountDisabled, LevelRequired, LoginRequired, TokenInvalid
 from app.identity.models import L0
 from app.identity.sessions import Principal, authenticate
@@ -64,7 +67,12 @@ def current_staff() -> staff_auth.StaffPrincipal:
     return g.staff
 
 
-ROLE_NAMES = {"agent": "工作人员", "supervisor": "主管", "admin": "管理员"}
+def current_desk() -> Desk:
+    """The hall officer at the hall of the URL (``@blp.hall_officer()``)."""
+    return g.desk
+
+
+ROLE_NAMES = {"hall_officer": "窗口工作人员", "agent": "工作人员", "supervisor": "主管", "admin": "管理员"}
 
 # What each policy itself can answer, documented on every view that uses it.
 RESIDENT_AUTH_ERRORS: tuple[type[AppError], ...] = (LoginRequired, TokenInvalid, TokenExpired, TokenSignatureInvalid,
@@ -91,6 +99,13 @@ def paged(pagination_parameters: Any, page: Page) -> list:
     """A use case's ``Page`` as the view's return: the items, with the total for ``X-Pagination``."""
     pagination_parameters.item_count = page.total
     return page.items
+
+
+def _staff_session() -> staff_auth.StaffPrincipal:
+    token = bearer_token()
+    if token is None:
+        raise StaffLoginRequired()
+    return staff_auth.authenticate(token)
 
 
 def _errors_of(func: Callable) -> list[type[AppError]]:
@@ -174,9 +189,13 @@ class Blueprint(flask_smorest.Blueprint):
             @functools.wraps(func)
             def wrapper(*args: Any, **kwargs: Any) -> Any:
                 token = bearer_token()
-                if token is None:
-                    raise LoginRequired()
-                principal = authenticate(token)
+                try:
+                    if token is None:
+                        raise LoginRequired()
+                    principal = authenticate(token)
+                except AppError:
+                    ratelimit.flush()  # a refused token still counts; past the limit it hears 429
+                    raise
                 if principal.level < level:
                     raise LevelRequired(
                         f"此操作需要先完成{LEVEL_NAMES[level]}（L{level}）",
@@ -192,6 +211,7 @@ class Blueprint(flask_smorest.Blueprint):
                 return answer
 
             wrapper.auth_policy = f"resident:L{level}" + (f"+acting:{acting}" if acting else "")
+            wrapper.reads_redis_first = True  # the session check (app/identity/session_cache.py)
             documented = self.doc(security=[{"bearerAuth": []}])(wrapper)
             if acting is not None:
                 documented = self.doc(parameters=[ACTING_PARAMETER])(documented)
@@ -206,10 +226,7 @@ class Blueprint(flask_smorest.Blueprint):
         def decorator(func: Callable) -> Callable:
             @functools.wraps(func)
             def wrapper(*args: Any, **kwargs: Any) -> Any:
-                token = bearer_token()
-                if token is None:
-                    raise StaffLoginRequired()
-                principal = staff_auth.authenticate(token)
+                principal = _staff_session()
                 if not principal.has_role(role):
                     raise RoleRequired(f"此操作需要{ROLE_NAMES[role]}角色",
                                        details={"required_role": role, "current_role": principal.role})
@@ -219,6 +236,23 @@ class Blueprint(flask_smorest.Blueprint):
             wrapper.auth_policy = f"staff:{role}"
             documented = self.doc(security=[{"bearerAuth": []}])(wrapper)
             return with_errors(documented, STAFF_AUTH_ERRORS)
+
+        return decorator
+
+    def hall_officer(self) -> Callable[[Callable], Callable]:
+        """Require a hall officer (窗口工作人员) of the hall named by the URL's ``hall_code``: the role
+        and the hall both (403 ``role_required`` for other roles, ``not_this_hall`` for another hall)."""
+
+        def decorator(func: Callable) -> Callable:
+            @functools.wraps(func)
+            def wrapper(*args: Any, **kwargs: Any) -> Any:
+                principal = _staff_session()
+                g.staff, g.desk = principal, desk_of(principal, kwargs["hall_code"])
+                return func(*args, **kwargs)
+
+            wrapper.auth_policy = "staff:hall_officer@hall"
+            documented = self.doc(security=[{"bearerAuth": []}])(wrapper)
+            return with_errors(documented, (*STAFF_AUTH_ERRORS, NotThisHall, UnknownHall))
 
         return decorator
 

@@ -69,6 +69,8 @@ class MeSchema(ma.Schema):
     id = Int()
     level = Int(metadata={"description": "0 微信 · 1 手机 · 2 实名 · 3 人脸"})
     l3_lapses_at = ma.fields.DateTime(allow_none=True, metadata={"description": "人脸认证失效时间"})
+    l3_method = ma.fields.String(allow_none=True, metadata={
+        "description": "L3 的取得方式：face 人脸核验 · in_person 服务大厅窗口核验（失效规则相同）"})
     phone = ma.fields.String(allow_none=True)
     name = ma.fields.String(allow_none=True)
     id_number = ma.fields.String(allow_none=True)
@@ -107,7 +109,7 @@ class WeChatLogin(MethodView):
 class Me(MethodView):
     @blp.auth(L0)
     @blp.response(200, MeSchema, example={
-        "id": 1, "level": 2, "l3_lapses_at": None, "phone": "138****8000", "name": "*三",
+        "id": 1, "level": 2, "l3_lapses_at": None, "l3_method": None, "phone": "138****8000", "name": "*三",
         "id_number": "4****************4", "masked": True, "created_at": "2026-11-28T08:00:00+00:00",
         "elder_mode": False})
     def get(self):

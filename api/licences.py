@@ -137,6 +137,8 @@ class LicenceCheck(MethodView):
         """Check one licence's status by its number (public fields only, no login)."""
         return public_check.check_licence(query["number"], query.get("uscc"), request.remote_addr or "")
 
+    get.reads_redis_first = True  # the request's rate limit joins the cache read (one round trip)
+
     @blp.public
     @blp.arguments(BulkCheckSchema, example={"numbers": ["JY14401040012345", "GD-NOT-KNOWN"]})
     @blp.response(200, BulkResultSchema, example={"results": [PUBLIC_EXAMPLE,

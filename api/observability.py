@@ -10,7 +10,7 @@ import uuid
 from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import UnsupportedMediaType
 
-from app import context, ratelimit
+from app import context, db, ratelimit
 
 log = logging.getLogger("yss.request")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -22,11 +22,29 @@ def _start() -> None:
     g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
     context.request_id.set(g.request_id)
     g.started = time.perf_counter()
+    ratelimit.defer()
     if request.path.startswith("/api/v1/"):
+        db.plain_reads()  # reads outside a use case run without a transaction (app/db.py)
         _require_json_body()
         limit = current_app.config["RATE_LIMIT_PER_MINUTE"]
         if limit:
-            ratelimit.hit(f"ip:{request.remote_addr}", limit=limit, window_seconds=60)
+            per_address = ratelimit.Limit(f"ip:{request.remote_addr}", limit, 60)
+            if _reads_redis_first():
+                ratelimit.defer(per_address)  # counted in the view's own first round trip to Redis
+            else:
+                ratelimit.with_limits(per_address)
+
+
+def _view_function() -> object:
+    view = current_app.view_functions.get(request.endpoint or "")
+    view_class = getattr(view, "view_class", None)
+    return getattr(view_class, request.method.lower(), view) if view_class is not None else view
+
+
+def _reads_redis_first() -> bool:
+    """Views marked ``reads_redis_first`` (the resident session check, the cached public licence
+    check) make a Redis round trip before any other work, and the limit joins it."""
+    return getattr(_view_function(), "reads_redis_first", False)
 
 
 def _require_json_body() -> None:
@@ -58,6 +76,13 @@ def _finish(response: Response) -> Response:
     return response
 
 
+def _count_pending(_exc: BaseException | None) -> None:
+    # A deferred limit still pending (the view answered before reaching Redis: bad arguments, no
+    # token) is counted all the same; it refuses only the next request.
+    ratelimit.flush(refuse=False)
+
+
 def install(app: Flask) -> None:
     app.before_request(_start)
     app.after_request(_finish)
+    app.teardown_request(_count_pending)

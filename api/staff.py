@@ -14,7 +14,7 @@ from app.errors import NotFound
 from app.security.errors import PasswordTooWeak
 from app.staff import accounts, auth, catalogue
 from app.staff.errors import InvalidCredentials, StaffLocked, UnknownDepartment, UsernameTaken
-from app.staff.models import ADMIN, ROLE_RANK
+from app.staff.models import ADMIN, HALL_OFFICER, ROLE_RANK
 
 blp = Blueprint("staff", __name__, url_prefix="/api/v1", description="工作人员与服务事项")
 
@@ -29,7 +29,7 @@ class StaffLoginSchema(ma.Schema):
 class StaffMeSchema(ma.Schema):
     id = Int(attribute="staff_id")
     display_name = ma.fields.String()
-    role = ma.fields.String(metadata={"description": "agent · supervisor · admin"})
+    role = ma.fields.String(metadata={"description": "hall_officer · agent · supervisor · admin"})
     department_ids = ma.fields.List(Int())
 
 
@@ -42,7 +42,8 @@ class CalendarHorizonSchema(ma.Schema):
 class StaffHomeSchema(StaffMeSchema):
     id = Int(attribute="principal.staff_id")
     display_name = ma.fields.String(attribute="principal.display_name")
-    role = ma.fields.String(attribute="principal.role", metadata={"description": "agent · supervisor · admin"})
+    role = ma.fields.String(attribute="principal.role",
+                            metadata={"description": "hall_officer · agent · supervisor · admin"})
     department_ids = ma.fields.List(Int(), attribute="principal.department_ids")
     calendar = ma.fields.Nested(CalendarHorizonSchema)
 
@@ -112,7 +113,7 @@ class StaffSessions(MethodView):
 
 @blp.route("/staff/sessions/current")
 class CurrentStaffSession(MethodView):
-    @blp.staff()
+    @blp.staff(role=HALL_OFFICER)  # every staff role, hall officers included
     @blp.response(204)
     def delete(self):
         """Log out of the staff console (this session ends at once)."""
@@ -121,7 +122,7 @@ class CurrentStaffSession(MethodView):
 
 @blp.route("/staff/me")
 class StaffMe(MethodView):
-    @blp.staff()
+    @blp.staff(role=HALL_OFFICER)  # every staff role, hall officers included
     @blp.response(200, StaffHomeSchema, example={**ME_EXAMPLE, "calendar": {
         "official_until": "2026-12-31", "days_left": 28, "warning": True}})
     def get(self):

@@ -10,7 +10,7 @@ import click
 
 # Modules with a ``seed() -> None`` that loads idempotent demo data, in order.
 SEEDERS: tuple[str, ...] = ("app.staff.demo", "app.people.demo", "app.certificates.demo", "app.entities.demo",
-                         "app.licences.demo", "app.oidc.demo")
+                         "app.licences.demo", "app.oidc.demo", "app.halls.demo")
 
 
 def register_commands(group: click.Group) -> None:

@@ -22,6 +22,7 @@ LOADERS: tuple[str, ...] = (
     "app.certificates.catalogue:certificate_types",
     "app.licences.catalogue:catalogue",
     "app.staff.catalogue:read_catalogue",
+    "app.halls.catalogue:halls",
     "app.audit.data_catalogue:data_catalogue",
     "app.workdays:holiday_years",
     "app.applications.guides:guides",

@@ -71,12 +71,36 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 _tx_mode = threading.local()
 
 
+def _reading() -> bool:
+    """True outside a use case in a unit of work that asked for plain reads (``plain_reads``)."""
+    return getattr(_tx_mode, "plain_reads", False) and not getattr(_tx_mode, "immediate", False)
+
+
+def plain_reads() -> None:
+    """Until ``remove_session``, statements outside a use case run without a transaction: no BEGIN
+    and no ROLLBACK round trip, no lock. The API asks for it per request; each statement then sees
+    its own snapshot (READ COMMITTED sees nothing more inside a transaction on PostgreSQL)."""
+    _tx_mode.plain_reads = True
+
+
 def _sqlite_begin(conn: Any) -> None:
     # A use case (``transactional``) takes SQLite's write lock up front: one that read first and
     # wrote later would otherwise fail with SQLITE_BUSY_SNAPSHOT when another connection committed
-    # in between. Plain reads stay deferred so they never block writers.
+    # in between. Other reads stay deferred so they never block writers, and plain reads (the
+    # driver's own autocommit, ``isolation_level = None``) begin nothing at all.
+    if _reading():
+        return
     immediate = getattr(_tx_mode, "immediate", False)
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _postgresql_begin(conn: Any) -> None:
+    # psycopg sends BEGIN before the first statement unless the connection is in autocommit; the
+    # flag is client-side, set on every begin so a pooled connection never carries it into a use case.
+    dbapi_connection = conn.connection.dbapi_connection
+    autocommit = _reading()
+    if dbapi_connection.autocommit != autocommit:
+        dbapi_connection.autocommit = autocommit
 
 
 def build_engine(url: str) -> Engine:
@@ -86,9 +110,13 @@ def build_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    # pre-ping: a connection the server dropped (a restart) is replaced, not handed to a request.
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, pool_timeout=10,
-                         connect_args={"connect_timeout": 3})
+    # No pre-ping (a round trip per checkout): connections are recycled after half an hour, and one
+    # the server dropped (a restart) fails its first statement, which invalidates the whole pool;
+    # the API then retries a read once on a fresh connection (api.YssFlask.dispatch_request).
+    engine = create_engine(url, pool_size=10, max_overflow=10, pool_timeout=10, pool_recycle=1800,
+                           connect_args={"connect_timeout": 3})
+    event.listen(engine, "begin", _postgresql_begin)
+    return engine
 
 
 @functools.cache
@@ -114,6 +142,7 @@ def session() -> Session:
 
 def remove_session() -> None:
     Session_.remove()
+    _tx_mode.plain_reads = False
 
 
 P = ParamSpec("P")

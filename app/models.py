@@ -5,6 +5,7 @@ from app.applications import models as _applications  # noqa: F401
 from app.audit import models as _audit  # noqa: F401
 from app.certificates import models as _certificates  # noqa: F401
 from app.entities import models as _entities  # noqa: F401
+from app.halls import models as _halls  # noqa: F401
 from app.identity import models as _identity  # noqa: F401
 from app.intake import models as _intake  # noqa: F401
 from app.licences import models as _licences  # noqa: F401

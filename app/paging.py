@@ -29,14 +29,16 @@ class Page(Generic[T]):
     total: int
 
 
-def fetch_page(session: Session, statement: Select, window: Window, view: Callable[[Any], T]) -> Page[T]:
-    """Run ``statement`` (ordered, unpaged) for one window; ``view`` turns each row into its view."""
-    rows = session.execute(statement.offset(window.offset).limit(window.limit)).all()
+def fetch_page(session: Session, statement: Select, window: Window, view: Callable[[Any], T],
+               params: dict[str, Any] | None = None) -> Page[T]:
+    """Run ``statement`` (ordered, unpaged; ``params`` for its bound parameters) for one window;
+    ``view`` turns each row into its view."""
+    rows = session.execute(statement.offset(window.offset).limit(window.limit), params).all()
     if len(rows) < window.limit and (rows or window.offset == 0):
         total = window.offset + len(rows)  # a short page ends the list: no count needed
     else:
         counted = select(func.count()).select_from(statement.order_by(None).subquery())
-        total = session.execute(counted).scalar_one()
+        total = session.execute(counted, params).scalar_one()
     return Page([view(row[0] if len(row) == 1 else row) for row in rows], total)
 
 

@@ -3,11 +3,21 @@
 While Redis is out of reach the counters fall back to this process's memory (logged once per
 outage): every limit still holds per process, so with N processes a client gets at most N times
 its limit until Redis is back, rather than no limit at all or no service at all.
+
+A request's counters and its cached reads share one round trip: the API defers its per-address
+limit (``defer``) for views that read Redis anyway, and ``with_limits`` counts what is pending
+together with the view's own limits and reads, in one pipeline.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+from redis.client import Pipeline
 
 from app import clock
 from app.errors import RateLimited
@@ -54,24 +64,64 @@ def count(key: str, window_seconds: int) -> int:
     return hits
 
 
+@dataclass(frozen=True)
+class Limit:
+    key: str
+    limit: int
+    window_seconds: int
+    error: type[RateLimited] = RateLimited
+    count: int = 1
+
+
+_pending: ContextVar[tuple[Limit, ...]] = ContextVar("pending_rate_limits", default=())
+
+
+def defer(*limits: Limit) -> None:
+    """A new request: count ``limits`` with its first ``with_limits`` round trip (the caller makes
+    sure one comes: ``flush`` at the latest). Anything an earlier request left pending is dropped."""
+    _pending.set(limits)
+
+
+def flush(*, refuse: bool = True) -> None:
+    """Count what ``defer`` left pending now (``refuse=False``: count only, e.g. once answered)."""
+    if _pending.get():
+        with_limits(refuse=refuse)
+
+
+def with_limits(*limits: Limit, reads: Callable[[Pipeline], Any] | None = None, refuse: bool = True) -> list | None:
+    """Count the pending limits and ``limits``, and queue ``reads`` on the same pipeline: one round
+    trip. Past a limit raise its error (429) with the seconds left; else return the results of the
+    commands ``reads`` queued, or None when Redis is out of reach (the counters then count here)."""
+    limits = (*_pending.get(), *limits)
+    _pending.set(())
+    now = clock.wall_seconds()
+    keys = [f"rl:{lim.key}:{int(now) // lim.window_seconds}" for lim in limits]
+    results: list | None
+    try:
+        pipe = get_redis().pipeline(transaction=False)
+        for lim, key in zip(limits, keys, strict=True):
+            pipe.incrby(key, lim.count)
+            pipe.expire(key, lim.window_seconds + 1)
+        if reads is not None:
+            reads(pipe)
+        answers = pipe.execute()
+        note_available()
+        hits, results = answers[0:2 * len(limits):2], answers[2 * len(limits):]
+    except REDIS_UNAVAILABLE as error:
+        note_unavailable(FALLBACK, error)
+        hits = [_local.incr(key, lim.window_seconds + 1, lim.count) for lim, key in zip(limits, keys, strict=True)]
+        results = None
+    for lim, hits_now in zip(limits, hits, strict=True):
+        if refuse and hits_now > lim.limit:
+            bucket = int(now) // lim.window_seconds
+            raise lim.error(retry_after=max(1, int((bucket + 1) * lim.window_seconds - now)))
+    return results
+
+
 def hit(key: str, *, limit: int, window_seconds: int, error: type[RateLimited] = RateLimited,
         count: int = 1) -> None:
     """Count ``count`` hits; past ``limit`` in the window, raise ``error`` (429) with the seconds left."""
-    now = clock.wall_seconds()
-    bucket = int(now) // window_seconds
-    redis_key = f"rl:{key}:{bucket}"
-    try:
-        pipe = get_redis().pipeline()
-        pipe.incrby(redis_key, count)
-        pipe.expire(redis_key, window_seconds + 1)
-        hits, _ = pipe.execute()
-        note_available()
-    except REDIS_UNAVAILABLE as error:
-        note_unavailable(FALLBACK, error)
-        hits = _local.incr(redis_key, window_seconds + 1, count)
-    if hits > limit:
-        retry_after = max(1, int((bucket + 1) * window_seconds - now))
-        raise error(retry_after=retry_after)
+    with_limits(Limit(key, limit, window_seconds, error, count))
 
 
 def refuse_when_spent(key: str, *, limit: int, window_seconds: int, error: type[RateLimited]) -> None:

@@ -34,10 +34,14 @@ PERIODIC: tuple[tuple[int, str, tuple], ...] = (
     (3_600, "app.applications.settlement:settle_decided_applications", ()),
     # Licence decisions dated in the future, within minutes of local midnight on their date.
     (300, "app.licences.schedule:apply_scheduled_changes", ()),
+    # Hourly: remind tomorrow's appointments (once each) and record yesterday's no-shows.
+    (3_600, "app.halls.reminders:appointment_reminders", ()),
     # Hourly: rebuild the open datasets (the figures page and the downloads read the last build).
     (3_600, "app.opendata.publish:refresh_open_data", ()),
     # Daily, at 00:00 UTC = 08:00 Asia/Shanghai (when quiet hours end); a repeat in the same day writes nothing.
     (86_400, "app.push.scans:daily_scan", ()),
+    # Daily: tell parents and child when a ward turns 18 (the acting itself ended by the date).
+    (86_400, "app.acting.coming_of_age:tell_coming_of_age", ()),
 )
 
 

@@ -22,8 +22,10 @@ class SessionCleanup(dramatiq.Middleware):
 broker.add_middleware(SessionCleanup())
 
 # Actor modules, imported for their registration with the broker.
+import app.acting.coming_of_age  # noqa: E402
 import app.applications.settlement  # noqa: E402
 import app.audit.checkpoints  # noqa: E402
+import app.halls.reminders  # noqa: E402
 import app.licences.schedule  # noqa: E402
 import app.opendata.publish  # noqa: E402
 import app.push.delivery  # noqa: E402

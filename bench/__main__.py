@@ -6,7 +6,7 @@ import importlib
 import sys
 
 BENCHES = {"api": "bench.api_requests", "banshi": "bench.banshi", "push-delivery": "bench.push_delivery",
-           "push": "bench.push_scan"}
+           "push": "bench.push_scan", "profile": "bench.profile_requests", "memory": "bench.memory"}
 
 
 def main() -> None:

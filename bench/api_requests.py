@@ -1,9 +1,12 @@
 """API request throughput: authenticated resident reads against the same stack's /healthz.
 
-Starts gunicorn (as `make run` does) on a fresh instance, creates an L3 resident, and drives
-each endpoint with wrk from a second process on loopback. The baseline (/healthz) is the same
-server, workers and middleware answering without touching a store, so the ratios show what auth,
-the session check and the database add.
+Starts gunicorn (as `make run` does) on a fresh instance, creates an L3 resident who represents an
+entity with licences (bench/fixtures.py), and drives each endpoint with wrk from a second process
+on loopback. The baseline (/healthz) is the same server, workers and middleware answering without
+touching a store, so the ratios show what auth, the session check and the database add; a bare
+Flask hello-world under the same gunicorn settings shows the stack's own ceiling. Every request
+comes from a different client address behind one trusted proxy (bench/many_clients.lua), so the
+per-address limits (on, at their production values) count as they would for real clients.
 
 On a small shared machine one wrk run is noisy, so the cases run in interleaved rounds (baseline,
 then each endpoint, again and again): each round's ratio is taken against that round's own baseline,
@@ -30,6 +33,8 @@ from bench.results import write_section
 
 ROOT = Path(__file__).resolve().parent.parent
 PORT = 8765
+HELLO_PORT = 8766
+CLIENTS_SCRIPT = str(Path(__file__).resolve().parent / "many_clients.lua")
 DURATION = os.environ.get("BENCH_DURATION", "5s")
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "4")  # two cores: more connections only measure queueing
@@ -54,62 +59,91 @@ def wrk(url: str, headers: dict[str, str], duration: str = DURATION, *, threads:
     return {"rps": rps, "p50": pct("50"), "p99": pct("99"), "errors": int(errors.group(1)) if errors else 0}
 
 
+def _gunicorn(app: str, port: int, env: dict[str, str]) -> subprocess.Popen:
+    # BENCH_SERVER_LOG=<file> keeps the server's own log (errors) for a look after the run.
+    log = open(os.environ["BENCH_SERVER_LOG"], "a") if os.environ.get("BENCH_SERVER_LOG") else subprocess.DEVNULL  # noqa: SIM115
+    return subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "--bind", f"127.0.0.1:{port}",
+         "--workers", "2", "--threads", "4", app], cwd=ROOT, env=env, stdout=log, stderr=log)
+
+
+def shutdown(servers: list[subprocess.Popen], instance: Path) -> None:
+    """Stop the bench's servers and its embedded Redis (when it started one), drop its instance."""
+    from app.redis_store import stop_embedded_redis
+
+    for process in servers:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+    if not os.environ.get("REDIS_URL"):
+        stop_embedded_redis(instance)
+    shutil.rmtree(instance, ignore_errors=True)
+
+
+def _wait_ready(url: str) -> None:
+    for _ in range(300):
+        try:
+            if requests.get(url, timeout=1).ok:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"{url} did not answer")
+
+
 def main(_args: list[str]) -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: scripts/install-bench-tools.sh")
     instance = Path(tempfile.mkdtemp(prefix="yss-bench-", dir="/tmp"))
-    env = {**os.environ, "YSS_INSTANCE_PATH": str(instance), "RATE_LIMIT_PER_MINUTE": "0", "LOG_LEVEL": "WARNING"}
+    env = {**os.environ, "YSS_INSTANCE_PATH": str(instance), "LOG_LEVEL": "WARNING", "TRUSTED_PROXIES": "1"}
+    env.pop("RATE_LIMIT_PER_MINUTE", None)  # the production default
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     from app.migrate import upgrade
-    from app.redis_store import redis_url, stop_embedded_redis
-    from tests.support.residents import create_resident
+    from app.redis_store import redis_url
+    from bench import fixtures
 
     upgrade()
     env["REDIS_URL"] = os.environ.get("REDIS_URL") or redis_url()
-    resident = create_resident(level=3)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "--bind", f"127.0.0.1:{PORT}",
-         "--workers", "2", "--threads", "4", "wsgi:app"], cwd=ROOT, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    data = fixtures.create()
+    server, hello = _gunicorn("wsgi:app", PORT, env), _gunicorn("bench.hello:app", HELLO_PORT, env)
+    load = os.getloadavg()
     try:
         base = f"http://127.0.0.1:{PORT}"
-        for _ in range(100):
-            try:
-                if requests.get(f"{base}/healthz", timeout=1).ok:
-                    break
-            except requests.RequestException:
-                time.sleep(0.2)
-        auth = {"Authorization": f"Bearer {resident.tokens.access_token}"}
+        _wait_ready(f"{base}/healthz")
+        _wait_ready(f"http://127.0.0.1:{HELLO_PORT}/")
+        auth = {"Authorization": f"Bearer {data.token}"}
         cases = [
-            ("GET /healthz (baseline: same stack, no store)", "/healthz", {}),
-            ("GET /api/v1/status (one query)", "/api/v1/status", {}),
-            ("GET /api/v1/auth/jwks (public)", "/api/v1/auth/jwks", {}),
-            ("GET /api/v1/me (JWT + session check + decrypt, L3)", "/api/v1/me", auth),
-            ("GET /api/v1/me/notifications (paginated inbox, count + page)", "/api/v1/me/notifications", auth),
+            ("GET /healthz (baseline: same stack, no store)", f"{base}/healthz", {}),
+            ("bare Flask hello-world, same gunicorn (the stack's ceiling)", f"http://127.0.0.1:{HELLO_PORT}/", {}),
+            ("GET /api/v1/status (one query)", f"{base}/api/v1/status", {}),
+            ("GET /api/v1/auth/jwks (public)", f"{base}/api/v1/auth/jwks", {}),
+            ("GET /api/v1/me (JWT + session check + decrypt, L3)", f"{base}/api/v1/me", auth),
+            ("GET /api/v1/me/notifications (paginated inbox)", f"{base}/api/v1/me/notifications", auth),
+            ("GET /api/v1/entities/<uscc>/licences (acting as representative)",
+             f"{base}/api/v1/entities/{data.uscc}/licences", auth),
+            ("GET /api/v1/licences/check (public, cached)",
+             f"{base}/api/v1/licences/check?number={data.licence_number}", {}),
         ]
-        for _label, path, headers in cases:  # warm-up: imports, connection pools, caches
-            wrk(base + path, headers, "2s")
-        rounds = [[wrk(base + path, headers) for _label, path, headers in cases] for _ in range(ROUNDS)]
+        for _label, url, headers in cases:  # warm-up: imports, connection pools, caches
+            wrk(url, headers, "2s", script=CLIENTS_SCRIPT)
+        rounds = [[wrk(url, headers, script=CLIENTS_SCRIPT) for _label, url, headers in cases]
+                  for _ in range(ROUNDS)]
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
-        if not os.environ.get("REDIS_URL"):
-            stop_embedded_redis(instance)
-        shutil.rmtree(instance, ignore_errors=True)
+        shutdown([server, hello], instance)
     store = "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite (embedded default)"
     lines = [
         f"## API requests ({store})",
         "",
-        f"`make bench ARGS=api` — gunicorn 2 workers × 4 threads, wrk -t2 -c{CONNECTIONS} -d{DURATION} on loopback, "
-        f"a warm-up, then {ROUNDS} interleaved rounds; {platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}. Figures are medians over the rounds; each round's ratio is "
-        "against that round's baseline.",
+        f"`make bench ARGS=api` — gunicorn 2 workers × 4 threads, wrk -t2 -c{CONNECTIONS} -d{DURATION} on loopback "
+        f"(each request from another client address), a warm-up, then {ROUNDS} interleaved rounds; "
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; load average "
+        f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1/5/15 min) at the start. Figures are medians over the "
+        "rounds; each round's ratio is against that round's /healthz.",
         "",
-        "| request | req/s | ratio to baseline (min–max) | p50 ms | p99 ms | non-2xx |",
+        "| request | req/s | ratio to /healthz (min–max) | p50 ms | p99 ms | non-2xx |",
         "|---|---:|---:|---:|---:|---:|",
     ]
-    lines += ratio_rows([label for label, _path, _headers in cases], rounds)
+    lines += ratio_rows([label for label, _url, _headers in cases], rounds)
     write_section(f"api-{'pg' if os.environ.get('DATABASE_URL') else 'sqlite'}", "\n".join(lines))
     print("\n".join(lines))
 

@@ -57,6 +57,8 @@ def main() -> int:
         upgrade()
     except DatabaseUnreachable as error:
         print(error, file=sys.stderr, flush=True)
+        if not settings.redis_url:
+            stop_embedded_redis(settings.instance_path)
         return 1
     seed_demo_data()
 

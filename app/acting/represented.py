@@ -34,7 +34,6 @@ from app.identity.sessions import ActingFor, Principal
 from app.people.models import HouseholdLink, Person
 from app.people.persons import person_name
 from app.security.keys import lookup_hash
-from app.security.masking import mask_name
 
 GUARDIAN, PROXY = "guardian", "proxy"
 ADULT_AGE = 18
@@ -145,7 +144,7 @@ def act_for(principal: Principal, ref: str, scope: str) -> Principal:
 def actor_label(acting: ActingFor) -> str:
     """How the represented person's data tracker names who acted: "张三（监护人）"."""
     identity = real_name(get_account(acting.actor_account_id))
-    name = identity[0] if identity else mask_name("代办人")
+    name = identity[0] if identity else "代办人"
     return f"{name}（{RELATION_LABELS[acting.relation]}）"
 
 
@@ -160,3 +159,18 @@ def record_act(acting: ActingFor, scope: str, **refs: str | int) -> None:
     else:
         record_person_read(acting.person_id, by=by, data=[SCOPE_DATA[scope]], purpose=f"acting_{scope}",
                            **details)
+
+
+def reminder_proxies(account_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+    """For each account, who also receives its reminders (a live grant with ``receive_reminders``):
+    ``[(proxy account, the represented person's name)]``. One query for a whole batch of notifications."""
+    found: dict[int, list[tuple[int, str]]] = {}
+    if not account_ids:
+        return found
+    rows = session().execute(live_grants(clock.now()).add_columns(Person)
+                             .join(Person, Person.id == ProxyGrant.grantor_person_id)
+                             .where(Person.account_id.in_(sorted(set(account_ids)))).order_by(ProxyGrant.id))
+    for grant, person in rows:
+        if RECEIVE_REMINDERS in grant.scopes:
+            found.setdefault(person.account_id, []).append((grant.grantee_account_id, person_name(person) or ""))
+    return found

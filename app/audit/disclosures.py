@@ -28,6 +28,17 @@ from app.db import transactional
 ACTION = "data.read"
 
 
+def _checked(by: Actor, data: Iterable[str], purpose: str) -> list[str]:
+    catalogue = data_catalogue()
+    keys = list(dict.fromkeys(data))
+    unknown = [key for key in keys if not catalogue.knows_data(key)]
+    if unknown or purpose not in catalogue.purposes:
+        raise ValueError(f"not in the data catalogue: {unknown or purpose}")
+    if by.type == "outside" and by.id not in catalogue.recipients:
+        raise ValueError(f"recipient not in the data catalogue: {by.id}")
+    return keys
+
+
 @transactional
 def record_read(account_id: int, *, by: Actor, data: Iterable[str], purpose: str, **refs: str | int) -> None:
     _record("account", account_id, by=by, data=data, purpose=purpose, **refs)
@@ -42,12 +53,15 @@ def record_person_read(person_id: int, *, by: Actor, data: Iterable[str], purpos
 
 def _record(subject_type: str, subject_id: int, *, by: Actor, data: Iterable[str], purpose: str,
             **refs: str | int) -> None:
-    catalogue = data_catalogue()
-    keys = list(dict.fromkeys(data))
-    unknown = [key for key in keys if not catalogue.knows_data(key)]
-    if unknown or purpose not in catalogue.purposes:
-        raise ValueError(f"not in the data catalogue: {unknown or purpose}")
-    if by.type == "outside" and by.id not in catalogue.recipients:
-        raise ValueError(f"recipient not in the data catalogue: {by.id}")
+    keys = _checked(by, data, purpose)
     audit_log.record(ACTION, actor=by, subject_type=subject_type, subject_id=subject_id,
                      details={"data": keys, "purpose": purpose, **refs})
+
+
+@transactional
+def record_reads(reads: list[tuple[int, dict[str, str | int]]], *, by: Actor, data: Iterable[str],
+                 purpose: str) -> None:
+    """``record_read`` for many people at once, (account id, refs) each: one append to the audit log."""
+    keys = _checked(by, data, purpose)
+    audit_log.record_many(ACTION, actor=by, entries=[
+        ("account", account_id, {"data": keys, "purpose": purpose, **refs}) for account_id, refs in reads])

@@ -69,6 +69,18 @@ def _body(entry: AuditEntry) -> dict[str, Any]:
     }
 
 
+def _locked_head() -> AuditHead:
+    s = session()
+    # Lock the head first (row lock on PostgreSQL, write lock on SQLite) so appends never fork.
+    s.execute(update(AuditHead).where(AuditHead.id == 1).values(last_id=AuditHead.last_id))
+    head = s.get(AuditHead, 1, populate_existing=True)
+    if head is None:
+        head = AuditHead(id=1, last_id=0, last_hash=GENESIS)
+        s.add(head)
+        s.flush()
+    return head
+
+
 def record(
     action: str,
     *,
@@ -79,13 +91,7 @@ def record(
     details: dict[str, Any] | None = None,
 ) -> AuditEntry:
     s = session()
-    # Lock the head first (row lock on PostgreSQL, write lock on SQLite) so appends never fork.
-    s.execute(update(AuditHead).where(AuditHead.id == 1).values(last_id=AuditHead.last_id))
-    head = s.get(AuditHead, 1, populate_existing=True)
-    if head is None:
-        head = AuditHead(id=1, last_id=0, last_hash=GENESIS)
-        s.add(head)
-        s.flush()
+    head = _locked_head()
     entry = AuditEntry(
         id=head.last_id + 1,
         at=clock.now(),
@@ -104,6 +110,29 @@ def record(
     head.last_id, head.last_hash = entry.id, entry.entry_hash
     s.flush()
     return entry
+
+
+def record_many(action: str, *, actor: Actor, entries: list[tuple[str, str | int, dict[str, Any]]],
+                outcome: str = "ok") -> None:
+    """Append one entry per (subject type, subject id, details), chained as ``record`` chains them, in
+    one INSERT and one head update: a population scan's batch takes the head's lock once, at its end."""
+    if not entries:
+        return
+    s = session()
+    head = _locked_head()
+    at, request_id = clock.now(), context.request_id.get()
+    last_id, last_hash = head.last_id, head.last_hash
+    rows = []
+    for subject_type, subject_id, details in entries:
+        row = {"id": last_id + 1, "at": at, "actor_type": actor.type, "actor_id": actor.id, "action": action,
+               "subject_type": subject_type, "subject_id": str(subject_id), "outcome": outcome,
+               "request_id": request_id, "details": details, "prev_hash": last_hash}
+        row["entry_hash"] = entry_digest({**row, "at": at.isoformat()})
+        rows.append(row)
+        last_id, last_hash = row["id"], row["entry_hash"]
+    s.execute(AuditEntry.__table__.insert(), rows)
+    head.last_id, head.last_hash = last_id, last_hash
+    s.flush()
 
 
 @dataclass(frozen=True)

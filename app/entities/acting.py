@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app import clock
 from app.audit import log as audit_log
@@ -37,10 +37,13 @@ class ActingAs:
     grant_id: int | None = None
 
 
+_OPEN_BINDING = select(RepresentativeBinding).where(  # built once, bound per call (a hot read)
+    RepresentativeBinding.entity_id == bindparam("entity_id"),
+    RepresentativeBinding.account_id == bindparam("account_id"), RepresentativeBinding.ended_at.is_(None))
+
+
 def open_binding(entity_id: int, account_id: int) -> RepresentativeBinding | None:
-    return session().scalars(select(RepresentativeBinding).where(
-        RepresentativeBinding.entity_id == entity_id, RepresentativeBinding.account_id == account_id,
-        RepresentativeBinding.ended_at.is_(None))).first()
+    return session().scalars(_OPEN_BINDING, {"entity_id": entity_id, "account_id": account_id}).first()
 
 
 def live_grants_query(now: datetime):
@@ -48,9 +51,10 @@ def live_grants_query(now: datetime):
                                     AgentGrant.expires_at > now)
 
 
-@transactional
 def require_acting(account_id: int, uscc: str, scope: str | None) -> ActingAs:
-    """Who ``account_id`` is for the entity ``uscc``, if they hold ``scope``; else 404 ``not_found``."""
+    """Who ``account_id`` is for the entity ``uscc``, if they hold ``scope``; else 404 ``not_found``.
+
+    A read: no transaction (and on SQLite no write lock) unless an agent's use is audited."""
     entity = find_entity(uscc) if len(uscc) <= 18 else None
     if entity is None:
         raise NotFound()
@@ -62,10 +66,15 @@ def require_acting(account_id: int, uscc: str, scope: str | None) -> ActingAs:
     grant = next((g for g in grants if scope is ANY_SCOPE or scope in g.scopes), None)
     if grant is None:
         raise NotFound()
-    audit_log.record("entity.agent_use", actor=Actor("resident", str(account_id)), subject_type="entity",
-                     subject_id=entity.uscc, details={"grant_id": grant.id, "scope": scope or "any"})
+    _record_agent_use(account_id, entity.uscc, grant.id, scope)
     role = "administrator" if MANAGE_AGENTS in grant.scopes else "agent"
     return ActingAs(entity, account_id, role, tuple(grant.scopes), grant.id)
+
+
+@transactional
+def _record_agent_use(account_id: int, uscc: str, grant_id: int, scope: str | None) -> None:
+    audit_log.record("entity.agent_use", actor=Actor("resident", str(account_id)), subject_type="entity",
+                     subject_id=uscc, details={"grant_id": grant_id, "scope": scope or "any"})
 
 
 def accounts_acting_for(entity_id: int, scope: str) -> list[int]:

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app import clock
 from app.audit import log as audit_log
@@ -53,8 +53,12 @@ def when_renamed(listener: Callable[[Entity], None]) -> Callable[[Entity], None]
     return listener
 
 
+# Built once: a hot read binds its values instead of building the statement on every request.
+_BY_USCC = select(Entity).where(Entity.uscc == bindparam("uscc"))
+
+
 def find_entity(uscc: str) -> Entity | None:
-    return session().scalars(select(Entity).where(Entity.uscc == uscc.strip().upper())).first()
+    return session().scalars(_BY_USCC, {"uscc": uscc.strip().upper()}).first()
 
 
 def entity_or_reject(uscc: str) -> Entity:

@@ -38,3 +38,8 @@ def real_name(account: Account) -> tuple[str, str] | None:
 
 def phone(account: Account) -> str | None:
     return None if account.phone_enc is None else decrypt(account.phone_enc, "account.phone")
+
+
+def find_by_phone(phone_number: str) -> Account | None:
+    stmt = select(Account).where(Account.phone_hash == lookup_hash(phone_number, "phone"))
+    return session().scalars(stmt).first()

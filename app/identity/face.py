@@ -17,6 +17,7 @@ from app.audit.log import Actor
 from app.db import transactional
 from app.identity import errors
 from app.identity.accounts import get_account, real_name
+from app.identity.models import FACE
 from app.identity.sessions import Principal
 from app.integrations.wechat import wechat
 from app.redis_store import get_redis
@@ -87,6 +88,6 @@ def finish_face_verification(principal: Principal, verify_id: str) -> None:
 @transactional
 def _mark_passed(account_id: int) -> None:
     account = get_account(account_id)
-    account.face_verified_at = clock.now()
+    account.face_verified_at, account.l3_method = clock.now(), FACE
     audit_log.record("identity.face", actor=Actor("resident", str(account_id)), subject_type="account",
                      subject_id=account_id)

@@ -7,8 +7,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, UTCDateTime
 
-# Assurance levels (docs/product.md): L0 WeChat only, L1 phone, L2 name + ID verified, L3 face verified.
+# Assurance levels (docs/product.md): L0 WeChat only, L1 phone, L2 name + ID verified, L3 face verified
+# (or checked in person at a service hall).
 L0, L1, L2, L3 = 0, 1, 2, 3
+FACE, IN_PERSON = "face", "in_person"  # how L3 was reached
 
 
 class Account(Base):
@@ -35,7 +37,10 @@ class Account(Base):
     id_number_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     phone_bound_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     real_name_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When L3 was last established, and how: "face" (WeChat face check) or "in_person" (a hall
+    # officer checked the ID card at a service hall). Either lapses after the same L3 age.
     face_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    l3_method: Mapped[str | None] = mapped_column(String(16))
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # 长者模式 in the pages (large text, fewer items, high contrast): kept here so it follows the person.

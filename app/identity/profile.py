@@ -19,6 +19,7 @@ class AccountView:
     id: int
     level: int
     l3_lapses_at: datetime | None
+    l3_method: str | None  # face | in_person, while L3 holds
     phone: str | None
     name: str | None
     id_number: str | None
@@ -28,7 +29,9 @@ class AccountView:
 
 
 def my_account(principal: Principal) -> AccountView:
-    account = get_account(principal.account_id)
+    account = principal.account  # the session check's row, when it read one
+    if account is None or account.id != principal.account_id:
+        account = get_account(principal.account_id)
     level = account.level(clock.now(), l3_max_age())
     # Masked everywhere except for the holder's own look at L3 (docs/product.md, display masking).
     reveal = level >= L3
@@ -40,6 +43,7 @@ def my_account(principal: Principal) -> AccountView:
         id_number = id_number and mask_id_number(id_number)
         number = number and mask_phone(number)
     return AccountView(account.id, level, account.l3_lapses_at(l3_max_age()) if level >= L3 else None,
+                       account.l3_method if level >= L3 else None,
                        number, name, id_number, not reveal, account.created_at, account.elder_mode)
 
 

@@ -124,3 +124,10 @@ def _mark_verified(account_id: int, name: str, id_number: str, id_hash: str) -> 
                      subject_type="account", subject_id=account_id)
     for listener in _on_verified:
         listener(account, name, id_number)
+
+
+def lift_attempt_limits(account_id: int, id_number: str) -> None:
+    """Today's failure counts for this account and this ID number are forgotten (a hall officer has
+    seen the person and their ID card); the caller audits who lifted them. Only today's: the
+    counters are per local day."""
+    get_redis().delete(*_counter_keys(account_id, lookup_hash(id_number, "id_number")))

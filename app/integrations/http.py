@@ -17,6 +17,9 @@ RETRY_AFTER_SECONDS = 30
 @functools.cache
 def http_session() -> requests.Session:
     s = requests.Session()
+    # No proxy or netrc lookups from the environment: requests redoes them on every call otherwise,
+    # and the configured outside services are reached directly.
+    s.trust_env = False
     adapter = HTTPAdapter(pool_connections=8, pool_maxsize=32)
     s.mount("http://", adapter)
     s.mount("https://", adapter)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app import clock
 from app.db import session
@@ -62,14 +62,20 @@ def licence_view(licence: Licence, today: date, scheduled: list[LicenceStatusCha
                        [change_view(c) for c in scheduled or []], history or [])
 
 
+# What ``licence_view`` and ``licence_status`` read, selected as plain columns for list pages.
+LIST_COLUMNS = (Licence.id, Licence.number, Licence.type_code, Licence.issuer, Licence.issued_on, Licence.valid_until,
+                Licence.state, Licence.state_reason)
+
+
+_LIST = (select(*LIST_COLUMNS).where(Licence.entity_id == bindparam("entity_id"))  # built once, bound per call
+         .order_by(Licence.valid_until.is_(None), Licence.valid_until, Licence.id))
+
+
 def entity_licences(account_id: int, uscc: str, status: str | None, window: Window) -> Page[LicenceView]:
     entity = require_acting(account_id, uscc, VIEW_LICENCES).entity
     today = clock.today()
-    where = [Licence.entity_id == entity.id]
-    if status:
-        where.append(status_condition(status, today))
-    statement = select(Licence).where(*where).order_by(Licence.valid_until.is_(None), Licence.valid_until, Licence.id)
-    page = fetch_page(session(), statement, window, lambda licence: licence)
+    statement = _LIST if not status else _LIST.where(status_condition(status, today))
+    page = fetch_page(session(), statement, window, lambda licence: licence, {"entity_id": entity.id})
     scheduled = scheduled_changes([licence.id for licence in page.items]) if page.items else {}
     return Page([licence_view(licence, today, scheduled.get(licence.id)) for licence in page.items], page.total)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from app import clock
 from app.db import after_commit, session, transactional
@@ -104,14 +104,17 @@ def change_licence_state(licence: Licence, action: str, reason: str, effective_o
     return change
 
 
+_SCHEDULED = (select(LicenceStatusChange)  # built once: licence lists read it on every request
+              .where(LicenceStatusChange.licence_id.in_(bindparam("licence_ids", expanding=True)),
+                     LicenceStatusChange.status == "scheduled")
+              .order_by(LicenceStatusChange.effective_on, LicenceStatusChange.id)
+              .execution_options(populate_existing=True))
+
+
 def scheduled_changes(licence_ids: list[int], due_by: date | None = None) -> dict[int, list[LicenceStatusChange]]:
     """Each licence's scheduled changes in the order they take effect (optionally only those due)."""
-    where = [LicenceStatusChange.licence_id.in_(licence_ids), LicenceStatusChange.status == "scheduled"]
-    if due_by is not None:
-        where.append(LicenceStatusChange.effective_on <= due_by)
-    rows = session().scalars(select(LicenceStatusChange).where(*where)
-                             .order_by(LicenceStatusChange.effective_on, LicenceStatusChange.id)
-                             .execution_options(populate_existing=True))
+    statement = _SCHEDULED if due_by is None else _SCHEDULED.where(LicenceStatusChange.effective_on <= due_by)
+    rows = session().scalars(statement, {"licence_ids": licence_ids})
     found: dict[int, list[LicenceStatusChange]] = {}
     for row in rows:
         found.setdefault(row.licence_id, []).append(row)

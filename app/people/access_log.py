@@ -28,7 +28,7 @@ from app.staff.models import Department, StaffDepartment
 # Ids a resident may quote to support (audience: which verifier checked a credential online);
 # anything else in an entry's details stays internal.
 SHOWN_REFS = ("show_id", "verification_id", "ticket_id", "audience", "application_id", "application_number",
-              "client_id", "department", "relation")
+              "client_id", "department", "relation", "hall")
 
 
 @dataclass(frozen=True)

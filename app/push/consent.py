@@ -100,6 +100,16 @@ def usable(account_ids: list[int], template_id: str, kind: str) -> set[int]:
     return set(session().scalars(stmt))
 
 
+def standing(pairs: set[tuple[int, str]]) -> set[tuple[int, str]]:
+    """Which (account, long-term template) pairs hold an accepted consent, in one query."""
+    if not pairs:
+        return set()
+    rows = session().execute(select(Consent.account_id, Consent.template_id).where(
+        Consent.account_id.in_({a for a, _t in pairs}), Consent.template_id.in_({t for _a, t in pairs}),
+        Consent.status == "accept"))
+    return {(a, t) for a, t in rows} & pairs
+
+
 def spend_credit(account_id: int, template_id: str, kind: str) -> bool:
     """Take the right to send one message, atomically; False when there is none."""
     where = [Consent.account_id == account_id, Consent.template_id == template_id]

@@ -18,9 +18,10 @@ operator may requeue one that never arrived.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 
 from app import clock
 from app.db import after_commit, session, transactional
@@ -30,7 +31,7 @@ from app.integrations.errors import WeChatError
 from app.integrations.wechat import wechat
 from app.push import consent, reports
 from app.push.models import Delivery
-from app.queue import PUSH, actor
+from app.queue import DELIVERY, PUSH, actor, send_many
 
 log = logging.getLogger("yss.push")
 
@@ -40,6 +41,9 @@ MAX_BACKOFF = timedelta(hours=1)
 LEASE = timedelta(minutes=2)  # longer than any WeChat call (HTTP timeout) plus the bookkeeping
 STUCK_AFTER = timedelta(minutes=5)
 SWEEP_BATCH = 5000
+# Deliveries per job: one claim and one record per batch. A worker killed mid-batch leaves at most this
+# many rows per thread ``sending`` (interrupted dead letters, settled by WeChat's sent reports).
+BATCH = 10
 PERMANENT = {47003: "invalid_data", 40003: "invalid_openid", 40037: "invalid_template", 41030: "invalid_page"}
 RETRYABLE = {-1, 45009}
 
@@ -48,42 +52,98 @@ def backoff(attempts: int) -> timedelta:
     return min(MAX_BACKOFF, BASE_BACKOFF * (2 ** max(0, attempts - 1)))
 
 
-@actor(queue_name=PUSH, max_retries=0)
+@dataclass(frozen=True)
+class Claimed:
+    delivery_id: int
+    openid: str
+    template_id: str
+    data: dict
+    page: str | None
+    kind: str
+
+
+# A job that fails (the database busy, say) is retried soon: safe, because a retry claims only rows
+# still ``pending`` — whatever the first run claimed or sent it leaves alone.
+RETRY = {"max_retries": 3, "min_backoff": 500, "max_backoff": 5000}
+
+
+@actor(queue_name=DELIVERY, **RETRY)
 def deliver(delivery_id: int) -> None:
-    """Claim, send, record. Retries are scheduled on the row (not by Dramatiq) so they stay bounded."""
-    claimed = claim(delivery_id)
-    if claimed is None:
-        return
-    openid, template_id, data, page, kind = claimed
-    try:
-        msgid = wechat().send_subscribe_message(openid=openid, template_id=template_id, data=data, page=page)
-    except WeChatError as error:
-        _record_failure(delivery_id, error.errcode, kind)
-        return
-    except UpstreamUnavailable:
-        _record_failure(delivery_id, None, kind)
-        return
-    _mark_sent(delivery_id, msgid)
+    """One delivery (jobs enqueued before batches existed, an operator's requeue)."""
+    deliver_many([delivery_id])
+
+
+@actor(queue_name=DELIVERY, **RETRY)
+def deliver_batch(delivery_ids: list[int]) -> None:
+    deliver_many(delivery_ids)
+
+
+def deliver_many(delivery_ids: list[int]) -> None:
+    """Claim, send, record. Sends are retried on the row (not by Dramatiq) so they stay bounded.
+
+    One transaction claims the batch and one records it; the sends between go out one after another
+    on the process's keep-alive connection. When WeChat is unreachable the rest of the batch is not
+    tried (each would wait out the timeout, past the lease): those rows go back with a backoff.
+    """
+    claims = claim_batch(delivery_ids)
+    client = wechat()
+    sent: list[tuple[int, str | None]] = []
+    failed: list[tuple[int, int | None, str]] = []
+    for n, claimed in enumerate(claims):
+        try:
+            msgid = client.send_subscribe_message(openid=claimed.openid, template_id=claimed.template_id,
+                                                  data=claimed.data, page=claimed.page)
+        except WeChatError as error:
+            failed.append((claimed.delivery_id, error.errcode, claimed.kind))
+            continue
+        except UpstreamUnavailable:
+            failed += [(c.delivery_id, None, c.kind) for c in claims[n:]]
+            break
+        sent.append((claimed.delivery_id, msgid))
+    _record(sent, failed)
+
+
+def claim(delivery_id: int) -> tuple[str, str, dict, str | None, str] | None:
+    """Claim one delivery: (openid, template, data, page, kind), or None when there is nothing to send."""
+    claims = claim_batch([delivery_id])
+    return (claims[0].openid, claims[0].template_id, claims[0].data, claims[0].page, claims[0].kind) if claims \
+        else None
 
 
 @transactional
-def claim(delivery_id: int) -> tuple[str, str, dict, str | None, str] | None:
+def claim_batch(delivery_ids: list[int]) -> list[Claimed]:
+    """Move the due ``pending`` rows among ``delivery_ids`` to ``sending`` with a lease, in one UPDATE,
+    and spend their consent; those without a WeChat account or consent settle as ``inbox_only``."""
     now = clock.now()
-    result = session().execute(update(Delivery).where(
-        Delivery.id == delivery_id, Delivery.state == "pending",
+    s = session()
+    rows = s.execute(update(Delivery).where(
+        Delivery.id.in_(delivery_ids), Delivery.state == "pending",
         or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now + timedelta(seconds=5)),
-    ).values(state="sending", lease_until=now + LEASE, attempts=Delivery.attempts + 1, updated_at=now))
-    if result.rowcount != 1:
-        return None  # sent, failed, deferred, or another job holds it
-    row = session().get(Delivery, delivery_id, populate_existing=True)
-    account = session().get(Account, row.account_id)
-    if account is None or account.provider != "wechat" or account.disabled_at is not None:
-        _settle(row, "inbox_only", "no_wechat_account")
-        return None
-    if not consent.spend_credit(row.account_id, row.template_id, row.template_kind):
-        _settle(row, "inbox_only", "no_consent")
-        return None
-    return account.provider_uid, row.template_id, dict(row.data), row.page, row.template_kind
+    ).values(state="sending", lease_until=now + LEASE, attempts=Delivery.attempts + 1, updated_at=now)
+        .returning(Delivery.id, Delivery.account_id, Delivery.template_id, Delivery.template_kind, Delivery.data,
+                   Delivery.page).execution_options(synchronize_session=False)).all()
+    if not rows:
+        return []  # sent, failed, deferred, or another job holds them
+    accounts = {a.id: a for a in s.execute(
+        select(Account.id, Account.provider, Account.provider_uid, Account.disabled_at)
+        .where(Account.id.in_({r.account_id for r in rows})))}
+    standing = consent.standing({(r.account_id, r.template_id) for r in rows if r.template_kind != "one_time"})
+    claims, settled = [], {}
+    for row in sorted(rows, key=lambda r: r.id):
+        account = accounts.get(row.account_id)
+        if account is None or account.provider != "wechat" or account.disabled_at is not None:
+            settled.setdefault("no_wechat_account", []).append(row.id)
+        elif not ((row.account_id, row.template_id) in standing if row.template_kind != "one_time"
+                  else consent.spend_credit(row.account_id, row.template_id, row.template_kind)):
+            settled.setdefault("no_consent", []).append(row.id)
+        else:
+            claims.append(Claimed(row.id, account.provider_uid, row.template_id, dict(row.data), row.page,
+                                  row.template_kind))
+    for reason, ids in settled.items():
+        s.execute(update(Delivery).where(Delivery.id.in_(ids)).values(state="inbox_only", reason=reason,
+                                                                       lease_until=None, updated_at=now)
+                  .execution_options(synchronize_session=False))
+    return claims
 
 
 def _settle(row: Delivery, state: str, reason: str | None) -> None:
@@ -95,15 +155,22 @@ def _sending(delivery_id: int) -> Delivery | None:
     return row if row is not None and row.state == "sending" else None
 
 
-@transactional
-def _mark_sent(delivery_id: int, msgid: str | None) -> None:
-    row = _sending(delivery_id)
-    if row is not None:
-        _settle(row, "sent", None)
-        row.msgid, row.sent_at = msgid, clock.now()
+_MARK_SENT = Delivery.__table__.update().where(
+    Delivery.__table__.c.id == bindparam("delivery_id"), Delivery.__table__.c.state == "sending",
+).values(state="sent", reason=None, lease_until=None, msgid=bindparam("sent_msgid"), sent_at=bindparam("at"),
+         updated_at=bindparam("at"))
 
 
 @transactional
+def _record(sent: list[tuple[int, str | None]], failed: list[tuple[int, int | None, str]]) -> None:
+    """What the batch's sends came to, in one transaction (the sent rows in one executemany)."""
+    if sent:
+        now = clock.now()
+        session().execute(_MARK_SENT, [{"delivery_id": d, "sent_msgid": m, "at": now} for d, m in sent])
+    for delivery_id, errcode, kind in failed:
+        _record_failure(delivery_id, errcode, kind)
+
+
 def _record_failure(delivery_id: int, errcode: int | None, kind: str) -> None:
     row = _sending(delivery_id)
     if row is None:
@@ -160,5 +227,6 @@ def sweep() -> dict[str, int]:
 
 
 def enqueue_deliveries(delivery_ids: list[int], delay_ms: int | None = None) -> None:
-    for delivery_id in delivery_ids:
-        deliver.send_with_options(args=(delivery_id,), delay=delay_ms)
+    """One job per ``BATCH`` deliveries, all enqueued in one Redis round trip."""
+    ids = list(delivery_ids)
+    send_many(deliver_batch, [(ids[i:i + BATCH],) for i in range(0, len(ids), BATCH)], delay_ms)

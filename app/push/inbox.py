@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from app import clock
 from app.db import session, transactional
@@ -29,20 +29,24 @@ class NotificationView:
     why: dict[str, Any]
 
 
+# What a view shows, selected as plain columns: a list page builds no ORM objects.
+VIEW_COLUMNS = (Notification.id, Notification.category, Notification.title, Notification.body, Notification.page,
+                Notification.rule_id, Notification.created_at, Notification.read_at, Notification.why)
+
+
 def notification_view(row: Notification) -> NotificationView:
     return NotificationView(row.id, row.category, row.title, row.body, row.page, row.rule_id, row.created_at,
                             row.read_at, {**(row.why or {}), **explain(row.why)})
 
 
-def my_notifications_query(account_id: int, unread_only: bool = False):
-    stmt = select(Notification).where(Notification.recipient_account_id == account_id)
-    if unread_only:
-        stmt = stmt.where(Notification.read_at.is_(None))
-    return stmt.order_by(Notification.id.desc())
+# Built once, bound per request: ``account_id``.
+_MINE = select(*VIEW_COLUMNS).where(Notification.recipient_account_id == bindparam("account_id"))
+_LISTS = {False: _MINE.order_by(Notification.id.desc()),
+          True: _MINE.where(Notification.read_at.is_(None)).order_by(Notification.id.desc())}
 
 
 def list_notifications(account_id: int, *, unread_only: bool, window: Window) -> Page[NotificationView]:
-    return fetch_page(session(), my_notifications_query(account_id, unread_only), window, notification_view)
+    return fetch_page(session(), _LISTS[unread_only], window, notification_view, {"account_id": account_id})
 
 
 def unread_count(account_id: int) -> int:

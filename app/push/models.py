@@ -79,7 +79,7 @@ class Preference(Base):
 
 
 class DailyCount(Base):
-    """WeChat messages planned for one person on one Asia/Shanghai day (the frequency cap)."""
+    """WeChat messages asked for on one Asia/Shanghai day by one person's notifications (the first N get a slot)."""
 
     __tablename__ = "push_daily_counts"
 

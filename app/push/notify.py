@@ -9,19 +9,18 @@ nothing; only rows written now get a delivery, and their jobs are enqueued after
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
-
 from app import clock
+from app.acting.represented import reminder_proxies
 from app.db import after_commit, session, transactional
 from app.push import consent
 from app.push.content import WeChatMessage, render
 from app.push.delivery import enqueue_deliveries
 from app.push.models import Delivery, Notification
-from app.push.preferences import preferences_of, quiet_until, reserve_daily_slot
+from app.push.preferences import preferences_of, quiet_until, reserve_daily_slots
 from app.push.rules import Rule
 from app.sqlutil import insert_ignoring_conflicts
 
@@ -65,9 +64,21 @@ def plan(rule: Rule, facts: dict[str, Any], account_ids: list[int]) -> list[Plan
             for a in dict.fromkeys(account_ids)]
 
 
+def for_proxies(planned: list[Planned]) -> list[Planned]:
+    """A copy of each reminder (a rule's notification) for whoever receives the recipient's reminders
+    (亲属代办, ``receive_reminders``), with a "for whom" line; inbox only, their own WeChat consent
+    being for their own reminders."""
+    reminders = [p for p in planned if p.rule_id is not None]
+    proxies = reminder_proxies([p.account_id for p in reminders])
+    return [replace(p, account_id=proxy, body=f"【为{name}代收】{p.body}", why={**p.why, "for_whom": name},
+                    dedupe_key=f"{p.dedupe_key}|for:{p.account_id}", message=None)
+            for p in reminders for proxy, name in proxies.get(p.account_id, []) if proxy != p.account_id]
+
+
 @transactional
 def write_notifications(planned: list[Planned]) -> list[int]:
     now = clock.now()
+    planned = [*planned, *for_proxies(planned)]
     by_key = {(p.account_id, p.dedupe_key): p for p in planned}
     written = insert_ignoring_conflicts(Notification, [
         {"recipient_account_id": p.account_id, "rule_id": p.rule_id, "rule_version": p.rule_version,
@@ -86,31 +97,53 @@ def _plan_deliveries(items: list[tuple[int, Planned]], now: datetime) -> None:
     accounts = sorted({p.account_id for _n, p in items})
     prefs = preferences_of(accounts)
     allowed: dict[str, set[int]] = {}
-    rows = []
+    planned = []  # (notification id, planned, state, reason, due, send day or None)
     for notification_id, p in sorted(items, key=lambda item: item[1].priority):
         message = p.message
         assert message is not None
         if message.template_id not in allowed:
             allowed[message.template_id] = consent.usable(accounts, message.template_id, message.kind)
         pref = prefs[p.account_id]
-        state, reason, due = "pending", None, None
         if p.category in pref.disabled_categories:
-            state, reason = "inbox_only", "category_off"
+            planned.append((notification_id, p, "inbox_only", "category_off", None, None))
         elif p.account_id not in allowed[message.template_id]:
-            state, reason = "inbox_only", "no_consent"
+            planned.append((notification_id, p, "inbox_only", "no_consent", None, None))
         else:
             due = quiet_until(pref, now)
-            send_day = (due or now).astimezone(clock.local_tz()).date()
-            if not reserve_daily_slot(p.account_id, send_day, pref.daily_cap):
+            planned.append((notification_id, p, "pending", None, due, (due or now).astimezone(clock.local_tz()).date()))
+    # The daily cap for the whole batch in one statement; slots go to the messages in priority order.
+    wanted: dict[tuple[int, date], int] = {}
+    for _n, p, _s, _r, _d, day in planned:
+        if day is not None:
+            wanted[(p.account_id, day)] = wanted.get((p.account_id, day), 0) + 1
+    slots = reserve_daily_slots({key: (n, prefs[key[0]].daily_cap) for key, n in wanted.items()})
+    rows, pending = [], []
+    for notification_id, p, state, reason, due, day in planned:
+        if day is not None:
+            key = (p.account_id, day)
+            if slots[key] > 0:
+                slots[key] -= 1
+                if due is not None:
+                    state, reason = "deferred", "quiet_hours"
+                else:
+                    pending.append(notification_id)
+            else:
                 state, reason, due = "inbox_only", "daily_cap", None
-            elif due is not None:
-                state, reason = "deferred", "quiet_hours"
+        message = p.message
+        assert message is not None
         rows.append({"notification_id": notification_id, "account_id": p.account_id, "rule_id": p.rule_id,
                      "channel": "wechat", "template_id": message.template_id, "template_kind": message.kind,
                      "data": message.data, "page": p.page, "state": state, "reason": reason, "attempts": 0,
                      "next_attempt_at": due, "created_at": now, "updated_at": now})
-    session().execute(Delivery.__table__.insert(), rows)
-    pending_ids = list(session().scalars(select(Delivery.id).where(
-        Delivery.notification_id.in_([n for n, _p in items]), Delivery.state == "pending")))
-    if pending_ids:
-        after_commit(lambda: enqueue_deliveries(pending_ids))
+    if not pending:
+        session().execute(_INSERT_DELIVERIES, rows)
+        return
+    # Only the pending rows' ids are needed, to enqueue them after the commit.
+    by_notification = {row.notification_id: row.id
+                       for row in session().execute(_INSERT_DELIVERIES_RETURNING, rows)}
+    pending_ids = [by_notification[n] for n in pending]
+    after_commit(lambda: enqueue_deliveries(pending_ids))
+
+
+_INSERT_DELIVERIES = Delivery.__table__.insert()
+_INSERT_DELIVERIES_RETURNING = Delivery.__table__.insert().returning(Delivery.id, Delivery.notification_id)

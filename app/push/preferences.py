@@ -9,14 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from app import clock
 from app.db import session, transactional
 from app.push import errors
 from app.push.models import DailyCount, Preference
 from app.push.rules import CATEGORIES
-from app.sqlutil import insert_ignoring_conflicts
+from app.sqlutil import add_counts
 
 DEFAULT_QUIET = ("22:00", "08:00")
 DEFAULT_DAILY_CAP = 3
@@ -90,13 +90,22 @@ def update_preferences(account_id: int, *, categories: dict[str, bool] | None = 
 
 
 def reserve_daily_slot(account_id: int, day: date, cap: int) -> bool:
-    """Take one of the person's WeChat messages for ``day``; False once the cap is reached.
+    """Take one of the person's WeChat messages for ``day``; False once the cap is reached."""
+    return reserve_daily_slots({(account_id, day): (1, cap)})[(account_id, day)] == 1
 
-    One conditional UPDATE, so concurrent writers cannot both take the last slot.
+
+def reserve_daily_slots(wanted: dict[tuple[int, date], tuple[int, int]]) -> dict[tuple[int, date], int]:
+    """Take slots for many people at once: {(account, day): (messages wanted, cap)} → slots granted.
+
+    One upsert for the whole batch adds what each person's messages ask for to their day's count and
+    returns the new count; the row lock orders concurrent writers, so ``new - wanted`` is exactly what
+    was asked before, and the first ``cap`` messages asked for on a day are the ones that get a slot.
+    (The count is therefore the messages asked for that day, which may pass the cap.)
     """
-    insert_ignoring_conflicts(DailyCount, [{"account_id": account_id, "day": day, "count": 0}],
-                              ("account_id", "day"))
-    result = session().execute(update(DailyCount).where(
-        DailyCount.account_id == account_id, DailyCount.day == day, DailyCount.count < cap,
-    ).values(count=DailyCount.count + 1))
-    return result.rowcount == 1
+    rows = [{"account_id": a, "day": d, "count": n} for (a, d), (n, _cap) in wanted.items()]
+    granted = {}
+    for row in add_counts(DailyCount, rows, ("account_id", "day"), "count",
+                          (DailyCount.account_id, DailyCount.day, DailyCount.count)):
+        n, cap = wanted[(row.account_id, row.day)]
+        granted[(row.account_id, row.day)] = max(0, min(n, cap - (row.count - n)))
+    return granted

@@ -26,7 +26,8 @@ TEMPLATES_FILE = CONFIG / "wechat_templates.toml"
 AUDIENCES = ("person", "entity")
 CATEGORIES = ("certificates", "family", "social_security", "business", "tickets", "applications")
 DATE_FIELDS = ("certificate.expires_on", "licence.valid_until")
-EVENTS = ("life_event.birth", "licence.suspended", "entity.representative_changed")
+EVENTS = ("life_event.birth", "licence.suspended", "entity.representative_changed", "acting.coming_of_age",
+          "appointment.reminder")
 RECIPIENTS = ("self", "parents")
 PLACEHOLDER = re.compile(r"\{([a-z_]+(?:\.[a-z_]+)*)\}")
 RULE_ID = re.compile(r"^[a-z][a-z0-9_]{1,62}$")
@@ -45,6 +46,10 @@ FACTS: dict[str, tuple[str, ...]] = {
     "life_event.birth": ("event.id", "event.occurred_on", "child.name_masked", "child.birth_date", *_PERSON),
     "licence.suspended": ("event.id", "event.reason", "event.effective_on", *_LICENCE),
     "entity.representative_changed": ("event.id", "event.agents", "event.administrators", *_ENTITY),
+    # A ward turned 18: the parents' acting ended (app.acting.coming_of_age); told to parents and child.
+    "acting.coming_of_age": ("event.id", "event.adult_on", "child.id", "child.name_masked"),
+    "appointment.reminder": ("appointment.id", "appointment.hall_name", "appointment.hall_address",
+                             "appointment.service_name", "appointment.date", "appointment.time"),
 }
 # Every condition here is applied by the scans (app.push.scans); a rule naming any other is refused.
 CONDITIONS = {"certificate_type": str, "licence_types": list, "area_prefix": str, "annual_report": str}
@@ -266,17 +271,20 @@ def load_rule(path: Path, templates: dict[str, Template]) -> Rule:
 
 
 APPLY_PAGE = "pages/applications/apply?service="
+BOOK_PAGE = "pages/appointments/book?service="  # a service done at a service hall: book a visit
 
 
 def _service(data: dict, page: str, path: Path) -> str | None:
-    """A rule naming the service that acts on it opens that service's prefilled draft."""
+    """A rule naming the service that acts on it opens that service's prefilled draft, or for a
+    service done at a hall (an ID card's photo and fingerprints), its booking page."""
     if "service" not in data:
         return None
     code = _need(data, "service", str, path)
     # That the code names a guide is checked by the guides' loader (app.applications.guides), which
     # sits above push: push knows no 事项.
-    if not (page.startswith(APPLY_PAGE + code + "&") or page == APPLY_PAGE + code):
-        raise DataFileError(path, "page", f"a rule naming a service opens {APPLY_PAGE}{code}[&…]")
+    if not any(page.startswith(prefix + code + "&") or page == prefix + code for prefix in (APPLY_PAGE, BOOK_PAGE)):
+        raise DataFileError(path, "page", f"a rule naming a service opens {APPLY_PAGE}{code}[&…] "
+                                          f"or {BOOK_PAGE}{code}[&…]")
     return code
 
 

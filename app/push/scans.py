@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import Select, exists, select
 
 from app import clock
-from app.audit.disclosures import record_read
+from app.audit.disclosures import record_reads
 from app.audit.log import SYSTEM
 from app.certificates.models import Certificate
 from app.db import after_commit, session, transactional
@@ -39,7 +39,7 @@ from app.push.facts import certificate_facts
 from app.push.models import Notification
 from app.push.notify import plan, write_notifications
 from app.push.rules import Rule, rules
-from app.queue import PUSH, actor
+from app.queue import PUSH, actor, send_many
 
 log = logging.getLogger("yss.push")
 
@@ -196,7 +196,7 @@ def plan_scan(today: date | None = None, size: int = BATCH_SIZE) -> list[tuple[s
     today = today or clock.today()
     jobs = plan_batches(today, size)
     day = today.isoformat()
-    after_commit(lambda: [scan_batch.send(rule_id, day, lo, hi) for rule_id, lo, hi in jobs])
+    after_commit(lambda: send_many(scan_batch, [(rule_id, day, lo, hi) for rule_id, lo, hi in jobs]))
     log.info("push scan planned", extra={"day": day, "batches": len(jobs)})
     return jobs
 
@@ -228,10 +228,10 @@ def _record_own_data_read(rule: Rule, notification_ids: list[int]) -> None:
     data = SCANNED_DATA.get(rule.trigger.subject)
     if not data or not notification_ids or (rule.trigger.subject == "age" and rule.recipients != "self"):
         return
-    for notification_id, account_id in session().execute(
-            select(Notification.id, Notification.recipient_account_id)
-            .where(Notification.id.in_(notification_ids)).order_by(Notification.id)):
-        record_read(account_id, by=SYSTEM, data=data, purpose="proactive_service", notification_id=notification_id)
+    rows = session().execute(select(Notification.id, Notification.recipient_account_id)
+                             .where(Notification.id.in_(notification_ids)).order_by(Notification.id))
+    record_reads([(account_id, {"notification_id": nid}) for nid, account_id in rows], by=SYSTEM, data=data,
+                 purpose="proactive_service")
 
 
 def scan_now(today: date | None = None, size: int = BATCH_SIZE, only: str | None = None) -> int:
@@ -243,7 +243,8 @@ def scan_now(today: date | None = None, size: int = BATCH_SIZE, only: str | None
 
 @actor(queue_name=PUSH, max_retries=5)
 def scan_batch(rule_id: str, day: str, lo: int, hi: int) -> None:
-    run_batch(rule_id, date.fromisoformat(day), lo, hi)
+    written = run_batch(rule_id, date.fromisoformat(day), lo, hi)
+    log.info("push scan batch", extra={"rule": rule_id, "day": day, "lo": lo, "hi": hi, "written": written})
 
 
 @actor(queue_name=PUSH, max_retries=3)

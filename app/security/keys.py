@@ -17,6 +17,12 @@ def field_cipher() -> FieldCipher:
 
 @functools.cache
 def signing_keys() -> SigningKeyRing:
+    # One ring per key list, so its verified-token cache lives as long as the keys do.
+    return _signing_ring(get_settings().signing_keys)
+
+
+@functools.lru_cache(maxsize=4)
+def _signing_ring(_configured: str) -> SigningKeyRing:
     return SigningKeyRing(get_settings().key_list("signing_keys"))
 
 

@@ -11,6 +11,8 @@ import base64
 import binascii
 import json
 import secrets
+import threading
+import time
 from typing import Any
 
 import jwt
@@ -24,6 +26,7 @@ from app.security.errors import TokenExpired, TokenSignatureInvalid
 _ALG = "EdDSA"
 _RESERVED = frozenset({"iat", "exp", "aud"})  # set by sign(); a caller's value would be overwritten
 _REQUIRED = ["iat", "exp", "aud", "jti"]
+_VERIFIED_MAX = 20_000  # tokens kept verified per process (an access token lives 15 minutes)
 
 
 def _b64url(raw: bytes) -> str:
@@ -79,6 +82,11 @@ class SigningKeyRing:
             self._private[kid] = Ed25519PrivateKey.from_private_bytes(seed)
         self.signing_kid = keys[0][0]
         self._public = {kid: key.public_key() for kid, key in self._private.items()}
+        # (token, audience, leeway) -> claims, for tokens already verified: a token is immutable, so
+        # its signature needs checking once; only its expiry is checked again, against the same
+        # clock PyJWT uses. A ring is built once per process, so a dropped key drops its tokens too.
+        self._verified: dict[tuple[str, str, int], dict[str, Any]] = {}
+        self._verified_lock = threading.Lock()
 
     def sign(self, claims: dict[str, Any], *, ttl_seconds: int, audience: str, now: int | None = None) -> str:
         """A JWT with the given claims plus iat, exp, aud and jti (the caller's jti is kept)."""
@@ -100,10 +108,24 @@ class SigningKeyRing:
 
     def verify(self, token: str, *, audience: str, leeway: int = 0) -> dict[str, Any]:
         """The token's claims; Unauthenticated ``token_expired`` or ``token_invalid`` otherwise."""
+        cache_key = (token, audience, leeway)
+        claims = self._verified.get(cache_key)
+        if claims is not None:
+            if time.time() < claims["exp"] + leeway:
+                return dict(claims)
+            self._verified.pop(cache_key, None)
         key = self._public.get(_unverified_kid(token))
         if key is None:
             raise TokenSignatureInvalid()
-        return _decode(token, key, audience, leeway)
+        claims = _decode(token, key, audience, leeway)
+        with self._verified_lock:
+            if len(self._verified) >= _VERIFIED_MAX:
+                now = time.time()
+                self._verified = {k: v for k, v in self._verified.items() if v["exp"] + k[2] > now}
+                if len(self._verified) >= _VERIFIED_MAX:
+                    self._verified.clear()
+            self._verified[cache_key] = claims
+        return dict(claims)
 
     def jwks(self) -> dict[str, list[dict[str, str]]]:
         return {

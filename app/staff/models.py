@@ -10,8 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.db import Base, UTCDateTime
 
 AGENT, SUPERVISOR, ADMIN = "agent", "supervisor", "admin"
+# A hall officer (窗口工作人员) works at one service hall (app/halls) and ranks below an agent: no
+# ticket queue, no admin, and their hall powers need the role itself *and* their own hall.
+HALL_OFFICER = "hall_officer"
 # A role includes the powers of those ranked below it.
-ROLE_RANK = {AGENT: 1, SUPERVISOR: 2, ADMIN: 3}
+ROLE_RANK = {HALL_OFFICER: 0, AGENT: 1, SUPERVISOR: 2, ADMIN: 3}
 
 
 class Department(Base):

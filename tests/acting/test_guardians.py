@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from app import clock
+from app.acting import coming_of_age
 from tests.support.acting import acting, family
+from tests.support.jobs import run_queued_jobs
 from tests.support.residents import create_resident
 
 
@@ -41,3 +43,16 @@ def test_the_acting_header_on_an_endpoint_without_acting_is_refused(client):
     home = family(client)
     answer = client.get("/api/v1/me/profile", headers=acting(home.parent, home.child_ref))
     assert (answer.status_code, answer.json["code"]) == (422, "acting_not_supported")
+
+
+def test_on_the_18th_birthday_the_parent_and_the_child_are_told_once(client):
+    home = family(client, child_birth=date(2008, 12, 20), child_name="李小明")
+    child = create_resident(name="李小明", id_number=home.child_id_number, birth=date(2008, 12, 20))
+    assert coming_of_age.announce_coming_of_age(date(2026, 12, 19)) == 0  # still a minor
+    assert coming_of_age.announce_coming_of_age(date(2026, 12, 21)) == 1
+    assert coming_of_age.announce_coming_of_age(date(2026, 12, 22)) == 0  # told once
+    run_queued_jobs()
+    for who in (home.parent, child):
+        notes = client.get("/api/v1/me/notifications", headers=who.headers).json
+        assert [n["title"] for n in notes if n["rule_id"] == "guardianship_ended"] == ["监护代办已结束"]
+        assert "2026年12月20日年满18周岁" in notes[0]["body"] and notes[0]["body"].startswith("**明")

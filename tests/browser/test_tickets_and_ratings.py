@@ -44,6 +44,7 @@ def test_ticket_from_filing_to_rating_counted_on_the_dashboard(site, phone, emul
     console.click("#send")
     console.wait_for_selector(".thread .msg")
     console.wait_for_function("document.querySelector('#reply').value === ''")
+    console.fill("#step-note", "已告知换领所需材料：原身份证")
     console.click('[data-step="resolve"]')
     console.wait_for_function("document.querySelector('#ticket-state').textContent === '已办结'")
     staff.shot("resolved")

@@ -141,3 +141,18 @@ def test_a_locked_sqlite_database_answers_503_fast_and_recovers(emulator, api_on
         lock.close()
     assert client.call("POST", "/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]}).ok
     assert client.server_errors() == []
+
+
+def test_after_a_postgresql_restart_the_first_read_is_answered_on_a_fresh_connection(
+        emulator, postgres, api_on_postgres):
+    """No connection is pinged before use: the pooled ones the restart cut fail their first
+    statement, which empties the pool, and the read runs again on a new connection."""
+    client = Client(api_on_postgres.url)
+    _openid, _tokens, headers = _signed_in(client, emulator)
+    for path in READS:  # the pool now holds connections to the server about to restart
+        assert client.call("GET", path, headers=headers).status_code == 200, path
+    postgres.stop()
+    postgres.start()  # pg_ctl -w: accepting connections again
+    for path in READS:
+        assert client.call("GET", path, headers=headers).status_code == 200, path
+    assert client.server_errors() == []

@@ -12,7 +12,8 @@ from miniprogram_stub.keywords import check_value
 
 SHIPPED = {"id_card_expiring", "driving_licence_expiring", "child_school_enrolment", "pension_at_sixty",
            "birth_bundle", "licence_expiring", "licence_suspended", "annual_report_opening", "annual_report_closing",
-           "representative_changed"}
+           "representative_changed", "guardianship_ended",
+           "appointment_reminder"}
 
 GOOD = """
 id = "x_rule"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dramatiq
 
 
-def run_queued_jobs(timeout_ms: int = 30_000, queues: tuple[str, ...] = ("push",)) -> None:
+def run_queued_jobs(timeout_ms: int = 30_000, queues: tuple[str, ...] = ("push", "delivery")) -> None:
     import app.worker  # noqa: F401  (registers every actor and the session middleware)
     from app.queue import broker
 

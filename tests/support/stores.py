@@ -140,7 +140,8 @@ class ApiProcess:
         self.env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
         self.env.update(YSS_ENV="test", YSS_INSTANCE_PATH=self.instance, LOG_LEVEL="WARNING",
                         RATE_LIMIT_PER_MINUTE="600", WECHAT_APPID=settings.wechat_appid,
-                        WECHAT_SECRET=settings.wechat_secret or "", **env)
+                        WECHAT_SECRET=settings.wechat_secret or "")
+        self.env.update(env)  # the caller's settings win (a shared instance directory, say)
         self.process: subprocess.Popen | None = None
 
     @property

@@ -1,11 +1,12 @@
 // The resident mini program, played in a browser. WeChat's client calls (wx.login, the phone
 // button, wx.requestFacialVerify, wx.requestSubscribeMessage) go to the emulator's developer API.
-import { makeApi, emulator, esc, toast, fmtDate, badge, act, linkLabels, pager, pageParam, withPage } from "/shared/api.js";
+import { makeApi, emulator, esc, fmtDate, badge, act, linkLabels, pager, pageParam, withPage } from "/shared/api.js";
 import { businessRoutes } from "/app/business.js";
 import { serviceRoutes } from "/app/services.js";
 import { banshiRoutes } from "/app/banshi.js";
 import { consentRoutes, pendingReturn } from "/app/consent.js";
 import { credentialRoutes } from "/app/credential.js";
+import { appointmentRoutes } from "/app/appointments.js";
 import { notificationRoutes } from "/app/notifications.js";
 import { lifeEventRoutes } from "/app/life-events.js";
 import { actingRoutes, actingWithoutAccount, installActing } from "/app/acting.js";
@@ -101,12 +102,11 @@ export const routes = {
     const err = document.getElementById("err");
     const phone = document.getElementById("phone");
     if (phone) phone.onclick = async () => {
-      try {
+      const done = await act(phone, err, async () => {
         const { code } = await emulator("POST", `/users/${user.openid}/phone-code`);
-        await api.put("/me/phone", { code });
-        toast("手机号已绑定");
-        routes.verify();
-      } catch (error) { showError(err, error); }
+        return api.put("/me/phone", { code });
+      }, "手机号已绑定");
+      if (done.ok) routes.verify();
     };
     const go = document.getElementById("realname-go");
     if (go) go.onclick = () => {
@@ -114,23 +114,21 @@ export const routes = {
         <label>姓名</label><input id="rn-name" value="${esc(user.name || "")}">
         <label>身份证号</label><input id="rn-id" value="${esc(user.id_number || "")}">
         <button class="block" id="rn-submit">提交实名认证</button>`;
-      document.getElementById("rn-submit").onclick = async () => {
-        try {
-          await api.put("/me/real-name", { name: document.getElementById("rn-name").value, id_number: document.getElementById("rn-id").value });
-          toast("实名认证成功");
-          routes.verify();
-        } catch (error) { showError(err, error); }
+      const submit = document.getElementById("rn-submit");
+      submit.onclick = async () => {
+        const done = await act(submit, err, () => api.put("/me/real-name",
+          { name: document.getElementById("rn-name").value, id_number: document.getElementById("rn-id").value }), "实名认证成功");
+        if (done.ok) routes.verify();
       };
     };
     const face = document.getElementById("face");
     if (face) face.onclick = async () => {
-      try {
+      const done = await act(face, err, async () => {
         const { verify_id } = await api.post("/me/face-verifications");
         await emulator("POST", `/face/${verify_id}/run`, { verify_ret: 10000 }); // wx.requestFacialVerify
-        await api.post("/me/face-verifications/result", { verify_id });
-        toast("人脸识别通过");
-        routes.verify();
-      } catch (error) { showError(err, error); }
+        return api.post("/me/face-verifications/result", { verify_id });
+      }, "人脸识别通过");
+      if (done.ok) routes.verify();
     };
   },
 
@@ -147,6 +145,7 @@ export const routes = {
         <a href="#/business"><span class="icon" aria-hidden="true">企</span>企业服务</a>
         <a href="#/licence-check"><span class="icon" aria-hidden="true">查</span>许可查询</a>
         <a class="core" href="#/tickets"><span class="icon" aria-hidden="true">诉</span>咨询投诉</a>
+        <a href="#/appointments"><span class="icon" aria-hidden="true">约</span>预约办理</a>
         <a class="core" href="#/inbox"><span class="icon" aria-hidden="true">信</span>消息提醒</a>
         <a class="core" href="#/access-log"><span class="icon" aria-hidden="true">查</span>谁看了我</a>
         <a href="#/authorizations"><span class="icon" aria-hidden="true">授</span>我的授权</a>
@@ -204,6 +203,7 @@ export const routes = {
   ...banshiRoutes,
   ...consentRoutes,
   ...credentialRoutes,
+  ...appointmentRoutes,
   ...notificationRoutes,
   ...lifeEventRoutes,
   ...actingRoutes(ctx),

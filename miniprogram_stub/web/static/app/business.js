@@ -1,7 +1,7 @@
 // Business pages: bind a company as its legal representative, company administrators (appointed by
 // the representative; suspended when it changes, until the new one reinstates or ends them), agents,
 // licences, annual reports.
-import { esc, toast, fmtDate, badge, act } from "/shared/api.js";
+import { esc, toast, fmtDate, badge, act, pager, pageParam, withPage } from "/shared/api.js";
 import { ctx } from "/app/app.js";
 
 const TICKET_STATES = { new: "待受理", assigned: "已分派", in_progress: "处理中", awaiting_requester: "待补充", resolved: "已办结", closed: "已关闭" };
@@ -35,7 +35,7 @@ export const businessRoutes = {
   async entity(uscc) {
     const entity = await ctx.api.get(`/entities/${uscc}`);
     const scopes = entity.scopes || [];
-    const licences = scopes.includes("view_licences") ? await ctx.api.get(`/entities/${uscc}/licences`) : [];
+    const licences = scopes.includes("view_licences") ? await ctx.api.get(withPage(`/entities/${uscc}/licences`, pageParam())) : [];
     const tickets = scopes.includes("manage_tickets") ? await ctx.api.get(`/tickets?entity_uscc=${uscc}`) : null;
     const items = Array.isArray(licences) ? licences : licences.items || [];
     const reports = entity.annual_reports || [];
@@ -47,7 +47,7 @@ export const businessRoutes = {
       <div class="card"><h2>${esc(entity.name)}</h2><div class="muted">${esc(entity.uscc)} · ${esc(STAGES[entity.stage] || entity.stage)} · 法定代表人 ${esc(entity.legal_representative || "")}</div></div>
       <div class="card"><h2>许可证</h2>${items.map((l) => `
         <div class="row licence" data-number="${esc(l.number)}"><div><div>${esc(l.licence_type_name)}</div>
-        <div class="muted">${esc(l.number)} · 有效期至 ${esc(l.valid_until || "长期")}</div></div>${badge(l.status)}</div>`).join("") || '<p class="muted">暂无许可证</p>'}</div>
+        <div class="muted">${esc(l.number)} · 有效期至 ${esc(l.valid_until || "长期")}</div></div>${badge(l.status)}</div>`).join("") || '<p class="muted">暂无许可证</p>'}${pager(licences, `#/entity/${esc(uscc)}`)}</div>
       ${tickets ? `<div class="card"><h2>企业工单</h2>${tickets.map((t) => `
         <div class="row company-ticket"><div><div>${esc(t.title)}</div><div class="muted">${esc(t.department.name)} · ${fmtDate(t.created_at)}</div></div>
         <a class="btn" href="#/ticket/${t.id}">${esc(TICKET_STATES[t.state] || t.state)}</a></div>`).join("") || '<p class="muted">暂无企业工单</p>'}</div>` : ""}

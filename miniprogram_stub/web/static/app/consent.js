@@ -1,6 +1,6 @@
 // Logging in to a department app with yss: the consent page (which app, which department, each
 // claim with its purpose and source; optional claims can be declined) and 我的授权 (list, revoke).
-import { esc, toast, fmtDate } from "/shared/api.js";
+import { esc, fmtDate, act, pager, pageParam, withPage } from "/shared/api.js";
 import { ctx } from "/app/app.js";
 
 const LEVELS = ["微信登录", "绑定手机号", "实名认证", "人脸识别"];
@@ -48,7 +48,7 @@ export const consentRoutes = {
   },
 
   async authorizations() {
-    const list = await ctx.api.get("/me/authorizations");
+    const list = await ctx.api.get(withPage("/me/authorizations", pageParam()));
     const items = Array.isArray(list) ? list : list.items || [];
     ctx.view.innerHTML = `<div class="card"><h2>我的授权</h2><p class="muted">用粤省事登录过的部门应用，以及您同意提供的信息。</p>
       ${items.length ? items.map((a) => `
@@ -56,13 +56,12 @@ export const consentRoutes = {
         <div class="muted">${esc(a.department)}</div>
         <div class="muted">已提供：${esc(a.claim_labels.join("、") || "仅身份")}${a.declined_labels.length ? `；已拒绝：${esc(a.declined_labels.join("、"))}` : ""}</div>
         <div class="muted">授权于 ${fmtDate(a.granted_at)}</div></div>
-        <button class="danger revoke" data-client="${esc(a.client_id)}">撤销</button></div>`).join("") : '<p class="muted" id="no-authorizations">暂无授权</p>'}</div>`;
+        <button class="danger revoke" data-client="${esc(a.client_id)}">撤销</button></div>`).join("") : '<p class="muted" id="no-authorizations">暂无授权</p>'}
+      ${pager(list, "#/authorizations")}<div id="err"></div></div>`;
     document.querySelectorAll("button.revoke").forEach((b) => b.onclick = async () => {
-      try {
-        await ctx.api.del(`/me/authorizations/${encodeURIComponent(b.dataset.client)}`);
-        toast("已撤销授权");
-        consentRoutes.authorizations();
-      } catch (error) { toast(error.message); }
+      const done = await act(b, document.getElementById("err"),
+        () => ctx.api.del(`/me/authorizations/${encodeURIComponent(b.dataset.client)}`), "已撤销授权");
+      if (done.ok) consentRoutes.authorizations();
     });
   },
 };

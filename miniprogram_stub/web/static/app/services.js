@@ -1,6 +1,7 @@
 // Messages (inbox with "why you got this") and tickets (open, thread, rate).
 import { esc, fmtDate, act, pager, pageParam, withPage } from "/shared/api.js";
 import { ctx } from "/app/app.js";
+import { appointmentLink } from "/app/appointments.js";
 
 const KINDS = { consultation: "咨询", complaint: "投诉", suggestion: "建议", help: "求助" };
 const STATES = { new: "已受理", assigned: "已分派", in_progress: "办理中", awaiting_requester: "待您补充", resolved: "已办结", closed: "已关闭" };
@@ -22,8 +23,11 @@ function applyLink(n) {
     return `<a class="btn ghost go-application" href="#/application/${encodeURIComponent(query.get("id"))}">查看办件</a>`;
   }
   const code = query.get("service");
+  const goApply = () => `<a class="btn go-apply" href="#/go/${encodeURIComponent(code)}?${esc(query)}">去办理</a>`;
+  // A renewal done at a hall (ID card, driving licence) offers the booking first, and still the online form.
+  if (page.startsWith("pages/appointments/")) return appointmentLink(page) + (code ? ` ${goApply()}` : "");
   if (!code || !page.startsWith("pages/applications/apply")) return "";
-  return `<a class="btn go-apply" href="#/go/${encodeURIComponent(code)}?${esc(query)}">去办理</a>`;
+  return goApply();
 }
 
 const items = (data) => (Array.isArray(data) ? data : (data && data.items) || []);

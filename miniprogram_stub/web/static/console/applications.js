@@ -1,6 +1,7 @@
-// Staff console, 办件: the department's application queue (state, service, overdue) and the case page
-// (applicant data, form with sources, materials, timeline) offering only the actions its state allows.
+// Staff console, 办件: the department's application queue (state, service, overdue) and, beside it, the
+// case (applicant data, form with sources, materials, timeline) offering only the actions its state allows.
 import { esc, fmtDate, act } from "/shared/api.js";
+import { panes, markCurrent, pager } from "/console/desk.js";
 
 const STATES = { submitted: "待受理", accepted: "已受理", not_accepted: "不予受理", in_review: "审查中",
   supplement_requested: "待补正", approved: "已批准", rejected: "不予批准", completed: "已办结", withdrawn: "已撤回" };
@@ -40,32 +41,44 @@ function eventLine(e) {
 }
 
 export function applicationRoutes(api, view) {
+  let page = 1;
+  async function renderQueue(pane, current) {
+    const params = new URLSearchParams(location.hash.split("?")[1] || "");
+    if (!pane.innerHTML.trim() || !pane.querySelector("#queue")) pane.innerHTML = '<div class="card muted" id="loading">加载中…</div>';
+    const query = new URLSearchParams(params);
+    query.set("page", String(page));
+    const [queue, services] = await Promise.all([api.get(`/staff/applications?${query}`), api.get("/services")]);
+    const state = params.get("state") || "";
+    const service = params.get("service_code") || "";
+    const paging = pager(queue, (n) => { page = n; renderQueue(pane, current); });
+    pane.innerHTML = `<div class="card"><h2>办件队列</h2>
+      <div class="filters">
+        <select id="app-state" aria-label="按状态筛选"><option value="">全部状态</option>${Object.entries(STATES).map(([k, v]) => `<option value="${k}" ${k === state ? "selected" : ""}>${v}</option>`).join("")}</select>
+        <select id="app-service" aria-label="按事项筛选"><option value="">全部事项</option>${list(services).map((s) => `<option value="${esc(s.code)}" ${s.code === service ? "selected" : ""}>${esc(s.name)}</option>`).join("")}</select>
+        <label class="inline"><input type="checkbox" id="app-overdue" ${params.get("overdue") === "true" ? "checked" : ""}>只看超期</label></div>
+      <table id="queue"><tr><th>办件</th><th>状态</th><th>承诺办结</th><th></th></tr>
+      ${list(queue).map((a) => `<tr class="application-item" data-id="${a.id}" data-state="${esc(a.state)}">
+        <td>${esc(a.number)}<div class="muted">${esc(a.service_name)} · 提交 ${fmtDate(a.submitted_at)}</div></td>
+        <td>${esc(a.state_name || STATES[a.state] || a.state)}</td>
+        <td>${a.due_at ? fmtDate(a.due_at) : "—"} ${dueBadge(a)}</td>
+        <td><a class="btn" href="#/case/${a.id}">办理</a></td></tr>`).join("")}</table>
+      ${list(queue).length ? "" : '<p class="muted" id="queue-empty">队列为空</p>'}${paging.html}</div>`;
+    paging.bind(pane);
+    const refilter = () => {
+      const next = new URLSearchParams();
+      if (el("app-state").value) next.set("state", el("app-state").value);
+      if (el("app-service").value) next.set("service_code", el("app-service").value);
+      if (el("app-overdue").checked) next.set("overdue", "true");
+      page = 1;
+      location.hash = `#/applications?${next}`;
+    };
+    ["app-state", "app-service", "app-overdue"].forEach((id) => { el(id).onchange = refilter; });
+    if (current) markCurrent(pane, ".application-item", current);
+  }
+
   const routes = {
     async applications() {
-      const params = new URLSearchParams(location.hash.split("?")[1] || "");
-      loading(view);
-      const [queue, services] = await Promise.all([api.get(`/staff/applications?${params}`), api.get("/services")]);
-      const state = params.get("state") || "";
-      const service = params.get("service_code") || "";
-      view.innerHTML = `<div class="card"><h2>办件队列</h2>
-        <div class="filters">
-          <select id="app-state" aria-label="按状态筛选"><option value="">全部状态</option>${Object.entries(STATES).map(([k, v]) => `<option value="${k}" ${k === state ? "selected" : ""}>${v}</option>`).join("")}</select>
-          <select id="app-service" aria-label="按事项筛选"><option value="">全部事项</option>${list(services).map((s) => `<option value="${esc(s.code)}" ${s.code === service ? "selected" : ""}>${esc(s.name)}</option>`).join("")}</select>
-          <label class="inline"><input type="checkbox" id="app-overdue" ${params.get("overdue") === "true" ? "checked" : ""}>只看超期</label></div>
-        <table id="queue"><tr><th>办件编号</th><th>事项</th><th>状态</th><th>提交时间</th><th>承诺办结</th><th></th></tr>
-        ${list(queue).map((a) => `<tr class="application-item" data-id="${a.id}" data-state="${esc(a.state)}">
-          <td>${esc(a.number)}</td><td>${esc(a.service_name)}</td><td>${esc(a.state_name || STATES[a.state] || a.state)}</td>
-          <td>${fmtDate(a.submitted_at)}</td><td>${a.due_at ? fmtDate(a.due_at) : "—"} ${dueBadge(a)}</td>
-          <td><a class="btn" href="#/case/${a.id}">办理</a></td></tr>`).join("")}</table>
-        ${list(queue).length ? "" : '<p class="muted" id="queue-empty">队列为空</p>'}</div>`;
-      const refilter = () => {
-        const next = new URLSearchParams();
-        if (el("app-state").value) next.set("state", el("app-state").value);
-        if (el("app-service").value) next.set("service_code", el("app-service").value);
-        if (el("app-overdue").checked) next.set("overdue", "true");
-        location.hash = `#/applications?${next}`;
-      };
-      ["app-state", "app-service", "app-overdue"].forEach((id) => { el(id).onchange = refilter; });
+      await renderQueue(panes(view, "applications").list);
     },
 
     // Supervisors: running cases past their promised deadline or due within two working days.
@@ -81,11 +94,14 @@ export function applicationRoutes(api, view) {
     },
 
     async case(id) {
-      loading(view);
+      const { list: pane, detail } = panes(view, "applications");
+      if (!pane.querySelector("#queue")) renderQueue(pane, id).catch(() => {});
+      else markCurrent(pane, ".application-item", id);
+      loading(detail);
       const { application: a, applicant, events, allowed_actions: allowed } = await api.get(`/staff/applications/${id}`);
       const actions = (allowed || []).filter((k) => ACTIONS[k]).map((k) => [k, ACTIONS[k]]);
       const d = a.deadline || {};
-      view.innerHTML = `<div class="case-layout">
+      detail.innerHTML = `<div class="case-grid">
         <div class="card wide"><h2>${esc(a.number)} ${esc(a.service_name)}</h2>
           <div class="muted">状态 <span id="case-state" data-state="${esc(a.state)}">${esc(a.state_name || STATES[a.state] || a.state)}</span>
             · 提交 ${fmtDate(a.submitted_at)} · 承诺时限 ${esc(d.promised_days)} 个工作日${d.due_at ? `，办结期限 ${fmtDate(d.due_at)}` : ""}
@@ -125,7 +141,7 @@ export function applicationRoutes(api, view) {
         if (x.needs && !text) { el("err").innerHTML = '<div class="error">请填写办理意见</div>'; return; }
         const done = await act(b, el("err"), () => api.post(`/staff/applications/${id}/${x.path || b.dataset.action}`, x.body(text)),
           `已${x.label}`);
-        if (done.ok) routes.case(id);
+        if (done.ok) { await routes.case(id); renderQueue(pane, id).catch(() => {}); }
       });
     },
   };

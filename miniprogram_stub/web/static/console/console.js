@@ -1,17 +1,42 @@
-// Staff console: password + TOTP login, department queues, a ticket with its thread, SLA watch,
-// the ratings dashboard, rectification cases and (for admins) appeals of bad ratings. Staff tokens are kept apart from residents'.
-import { makeApi, esc, toast, fmtDate } from "/shared/api.js";
+// Staff console, a desk application: password + TOTP login, department queues with the ticket open
+// beside them (only the actions the API says it would accept), SLA watch, the ratings dashboard,
+// rectification cases and (for admins) appeals of bad ratings; tabs by role. Staff tokens are kept
+// apart from residents'.
+import { makeApi, esc, toast, fmtDate, act } from "/shared/api.js";
 import { applicationRoutes } from "/console/applications.js";
 import { oidcClientRoutes } from "/console/oidc-clients.js";
+import { panes, markCurrent, pager } from "/console/desk.js";
+import { hallRoutes } from "/console/hall.js";
 
 const api = makeApi("yss-staff");
 const view = document.getElementById("view");
 const STATES = { new: "新建", assigned: "已分派", in_progress: "办理中", awaiting_requester: "待补充", resolved: "已办结", closed: "已关闭" };
 const KINDS = { consultation: "咨询", complaint: "投诉", suggestion: "建议", help: "求助" };
 const STEPS = { start: "开始办理", await_requester: "请申请人补充", resume: "继续办理", resolve: "办结", close: "关闭" };
+// The API labels each event (e.label); these stand in for an older answer without one.
+const EVENTS = { opened: "提交工单", claim: "认领", assign: "分派", transfer: "转交", reopen: "重新打开", notice: "通知申请人",
+  rated: "评价", rerated: "再评价", ...STEPS };
+// The navigation: each tab with the lowest role that may open it (the API refuses the others). A new
+// page adds its line here and its route below.
+const RANK = { agent: 1, supervisor: 2, admin: 3 };
+const TABS = [
+  { tab: "queue", label: "工单队列" },
+  { tab: "applications", label: "办件" },
+  { tab: "deadlines", label: "办件时限", role: "supervisor" },
+  { tab: "sla", label: "SLA 监控", role: "supervisor" },
+  { tab: "ratings", label: "好差评", role: "supervisor" },
+  { tab: "rectifications", label: "整改", role: "supervisor" },
+  { tab: "appeals", label: "申诉审核", role: "admin" },
+  { tab: "oidc-clients", label: "部门应用", role: "admin" },
+  { tab: "hall", label: "服务大厅", only: "hall_officer" }, // a hall officer sees their hall and nothing else
+];
+// Where a case route belongs in the navigation.
+const TAB_OF = { ticket: "queue", case: "applications" };
 const GROUPS = { department: "按部门", service: "按事项", staff: "按工作人员", month: "按月份" };
 const list = (data) => (Array.isArray(data) ? data : (data && data.items) || []);
 let me = null;
+let queuePage = 1;
+let loginNotice = ""; // why the last session ended, shown on the login card
 let renderSeq = 0; // a slower, older render must not overwrite a newer one
 
 function fail(el, error) {
@@ -19,6 +44,7 @@ function fail(el, error) {
 }
 
 function sla(t) {
+  if (t.state === "resolved" || t.state === "closed") return `<span class="badge voided">${STATES[t.state]}</span>`;
   if (t.overdue) return '<span class="badge expired">已超期</span>';
   if (t.at_risk) return '<span class="badge expiring">即将超期</span>';
   return '<span class="badge valid">正常</span>';
@@ -37,13 +63,35 @@ function appealLine(c) {
   return `<div class="muted">申诉：${esc(c.appeal.reason)}（${esc(c.appeal.filed_by || "")}）${decided}</div>`;
 }
 
+// The ticket queue in the list pane: open work first, earliest deadline first (the API's order), paged.
+async function renderQueue(pane, current) {
+  const params = new URLSearchParams(location.hash.split("?")[1] || "");
+  const state = params.get("state") || "";
+  const page = Number(params.get("page") || queuePage || 1);
+  const query = new URLSearchParams({ page: String(page), page_size: "20" });
+  if (state) query.set("state", state);
+  const tickets = await api.get(`/staff/tickets?${query}`);
+  const paging = pager(tickets, (n) => { queuePage = n; renderQueue(pane, current); });
+  pane.innerHTML = `<div class="card" id="queue-card"><h2>工单队列</h2>
+    <select id="state-filter" aria-label="按状态筛选"><option value="">全部状态</option>${Object.entries(STATES).map(([k, v]) => `<option value="${k}" ${k === state ? "selected" : ""}>${v}</option>`).join("")}</select>
+    ${list(tickets).map((t) => `<div class="row queue-item" data-id="${t.id}" data-state="${esc(t.state)}"><div><div class="title">#${t.id} ${esc(t.title)}</div>
+      <div class="muted">${esc(KINDS[t.kind] || t.kind)} · ${esc(STATES[t.state] || t.state)} · ${esc(t.department.name)}</div>
+      <div class="muted due">办结期限 ${fmtDate(t.resolution_due)}</div></div>
+      <div>${sla(t)} <a class="btn" href="#/ticket/${t.id}">处理</a></div></div>`).join("") || '<p class="muted">队列为空</p>'}
+    ${paging.html}</div>`;
+  paging.bind(pane);
+  pane.querySelectorAll(".queue-item").forEach((item) => { item.onclick = (e) => { if (!e.target.closest("a")) location.hash = `#/ticket/${item.dataset.id}`; }; });
+  pane.querySelector("#state-filter").onchange = (e) => { queuePage = 1; location.hash = `#/queue?state=${e.target.value}`; };
+  if (current) markCurrent(pane, ".queue-item", current);
+}
+
 const routes = {
   async login() {
     view.innerHTML = `<div class="card"><h2>工作人员登录</h2>
       <label for="username">用户名</label><input id="username" autocomplete="username">
       <label for="password">密码</label><input id="password" type="password" autocomplete="current-password">
       <label for="totp">动态验证码（TOTP）</label><input id="totp" inputmode="numeric" maxlength="6">
-      <button class="block" id="login">登录</button><div id="err"></div></div>`;
+      <button class="block" id="login">登录</button><div id="err">${loginNotice ? `<div class="error">${esc(loginNotice)}</div>` : ""}</div></div>`;
     document.getElementById("login").onclick = async () => {
       try {
         const session = await api.post("/staff/sessions", {
@@ -58,58 +106,81 @@ const routes = {
   },
 
   async queue() {
-    const state = new URLSearchParams(location.hash.split("?")[1] || "").get("state") || "";
-    const tickets = list(await api.get(`/staff/tickets${state ? `?state=${state}` : ""}`));
-    view.innerHTML = `<div class="card"><h2>工单队列</h2>
-      <select id="state-filter" aria-label="按状态筛选"><option value="">全部状态</option>${Object.entries(STATES).map(([k, v]) => `<option value="${k}" ${k === state ? "selected" : ""}>${v}</option>`).join("")}</select>
-      ${tickets.map((t) => `<div class="row queue-item" data-id="${t.id}"><div><div>#${t.id} ${esc(t.title)}</div>
-        <div class="muted">${esc(KINDS[t.kind] || t.kind)} · ${esc(STATES[t.state] || t.state)} · ${esc(t.department.name)} · 期限 ${fmtDate(t.resolution_due)}</div></div>
-        <div>${sla(t)} <a class="btn" href="#/ticket/${t.id}">处理</a></div></div>`).join("") || '<p class="muted">队列为空</p>'}</div>`;
-    document.getElementById("state-filter").onchange = (e) => { location.hash = `#/queue?state=${e.target.value}`; };
+    const { list: pane } = panes(view, "tickets");
+    await renderQueue(pane);
   },
 
   async ticket(id) {
     const seq = ++renderSeq;
+    const { list: pane, detail } = panes(view, "tickets");
+    if (!pane.querySelector("#queue-card")) renderQueue(pane, id).catch((error) => fail(pane, error));
+    else markCurrent(pane, ".queue-item", id);
     const [t, messages, events, departments] = await Promise.all([
       api.get(`/staff/tickets/${id}`), api.get(`/staff/tickets/${id}/messages`),
       api.get(`/staff/tickets/${id}/events`), api.get("/departments")]);
     if (seq !== renderSeq) return;
-    view.innerHTML = `
-      <div class="card"><h2>#${t.id} ${esc(t.title)}</h2>
-        <div class="muted">${esc(KINDS[t.kind] || t.kind)} · <span id="ticket-state">${esc(STATES[t.state] || t.state)}</span> · ${esc(t.service.name)} ${sla(t)}</div>
+    const offered = new Set(t.actions || []);
+    const steps = Object.entries(STEPS).filter(([k]) => offered.has(k));
+    const closed = t.state === "closed";
+    detail.innerHTML = `<div class="case-grid">
+      <div class="card wide"><div class="case-head"><h2 id="ticket-title">#${t.id} ${esc(t.title)}</h2>${sla(t)}</div>
+        <div class="muted">${esc(KINDS[t.kind] || t.kind)} · <span id="ticket-state" data-state="${esc(t.state)}">${esc(STATES[t.state] || t.state)}</span>
+          · ${esc(t.service.name)} · ${esc(t.department.name)}${t.handler ? ` · 承办人 ${esc(t.handler)}` : ""}</div>
         <p>${esc(t.description)}</p>
         <div class="muted">首次响应期限 ${fmtDate(t.first_response_due)} · 办结期限 ${fmtDate(t.resolution_due)}${t.sla_estimated ? "（估算）" : ""}</div>
-        <div id="actions" style="margin-top:8px;display:flex;flex-wrap:wrap;gap:6px">
-          ${t.state === "new" ? '<button id="claim">认领</button>' : ""}
-          ${Object.entries(STEPS).map(([k, v]) => `<button class="ghost" data-step="${k}">${v}</button>`).join("")}
+        ${offered.has("resolve") ? '<textarea id="step-note" placeholder="办理结果（办结时必填，申请人会看到）" aria-label="办理结果"></textarea>' : ""}
+        <div id="actions" class="ticket-actions">
+          ${offered.has("claim") ? '<button id="claim">认领</button>' : ""}
+          ${steps.map(([k, v]) => `<button class="${k === "resolve" ? "" : "ghost"}" data-step="${k}">${v}</button>`).join("")}
           <button class="ghost" id="requester">查看申请人联系方式</button>
-        </div><div id="requester-details"></div><div id="err"></div></div>
+        </div>
+        ${offered.size ? "" : `<p class="muted" id="no-actions">${closed ? "工单已关闭，无需再办理" : "当前没有您可执行的操作"}</p>`}
+        <div id="requester-details"></div><div id="err"></div></div>
       <div class="card thread"><h2>沟通记录</h2>${list(messages).map((m) => `<div class="msg ${m.author_type === "staff" ? "mine" : ""}">
           <div class="muted">${esc(m.author_name)} · ${fmtDate(m.at)}</div>${esc(m.body)}</div>`).join("") || '<p class="muted">暂无消息</p>'}
-        <textarea id="reply" placeholder="回复申请人"></textarea><button class="block" id="send">回复</button></div>
-      <div class="card"><h2>转办</h2><select id="department">${list(departments).map((d) => `<option value="${d.id}">${esc(d.name)}</option>`).join("")}</select>
-        <input id="transfer-reason" placeholder="转办理由"><button class="block ghost" id="transfer">转办</button></div>
-      <div class="card"><h2>工单日志</h2>${list(events).map((e) => `<div class="row"><span>${esc(e.kind)} ${esc(e.to_state ? "→ " + (STATES[e.to_state] || e.to_state) : "")}</span>
-        <span class="muted">${esc(e.actor || "")} ${fmtDate(e.at)}</span></div>`).join("")}</div>`;
-    const err = document.getElementById("err");
-    const act = async (fn, message) => {
-      try { await fn(); toast(message); routes.ticket(id); } catch (error) { fail(err, error); }
+        ${closed ? '<p class="muted" id="reply-closed">工单已关闭，不能再回复</p>'
+          : '<textarea id="reply" placeholder="回复申请人" aria-label="回复申请人"></textarea><button class="block" id="send">回复</button><div id="reply-err"></div>'}</div>
+      <div class="case-side">${offered.has("transfer") ? `<div class="card" id="transfer-card"><h2>转办</h2><select id="department" aria-label="转办至部门">${list(departments)
+          .filter((d) => d.id !== t.department.id).map((d) => `<option value="${d.id}">${esc(d.name)}</option>`).join("")}</select>
+        <input id="transfer-reason" placeholder="转办理由" aria-label="转办理由"><button class="block ghost" id="transfer">转办</button><div id="transfer-err"></div></div>` : ""}
+      <div class="card ticket-log"><h2>工单日志</h2>${list(events).map((e) => `<div class="row" data-kind="${esc(e.kind)}"><div>${esc(e.label || EVENTS[e.kind] || e.kind)}${
+          e.to_state && e.kind !== "opened" ? ` → ${esc(STATES[e.to_state] || e.to_state)}` : ""}${e.details && e.details.note ? `：${esc(e.details.note)}` : ""}${
+          e.details && e.details.reason && e.kind !== "notice" ? `：${esc(e.details.reason)}` : ""}</div>
+        <div class="muted">${esc(e.actor || "")} · ${fmtDate(e.at)}</div></div>`).join("")}</div></div></div>`;
+    const el = (x) => document.getElementById(x);
+    const after = async (message) => { toast(message); await routes.ticket(id); renderQueue(pane, id).catch(() => {}); };
+    const run = async (button, out, work, message) => {
+      const done = await act(button, out, work);
+      if (done.ok) await after(message);
     };
-    const claim = document.getElementById("claim");
-    if (claim) claim.onclick = () => act(() => api.post(`/staff/tickets/${id}/claim`), "已认领");
-    document.querySelectorAll("[data-step]").forEach((b) => b.onclick = () =>
-      act(() => api.post(`/staff/tickets/${id}/transitions`, { action: b.dataset.step }), STEPS[b.dataset.step]));
-    document.getElementById("send").onclick = () =>
-      act(() => api.post(`/staff/tickets/${id}/messages`, { body: document.getElementById("reply").value }), "已回复");
-    document.getElementById("transfer").onclick = () => act(() => api.post(`/staff/tickets/${id}/transfer`, {
-      department_id: Number(document.getElementById("department").value),
-      reason: document.getElementById("transfer-reason").value }), "已转办");
-    document.getElementById("requester").onclick = async () => {
+    if (el("claim")) el("claim").onclick = (e) => run(e.target, el("err"), () => api.post(`/staff/tickets/${id}/claim`), "已认领");
+    document.querySelectorAll("[data-step]").forEach((b) => b.onclick = () => {
+      const step = b.dataset.step;
+      const note = el("step-note") ? el("step-note").value.trim() : "";
+      if (step === "resolve" && !note) { el("err").innerHTML = '<div class="error">请填写办理结果后再办结</div>'; el("step-note").focus(); return; }
+      run(b, el("err"), () => api.post(`/staff/tickets/${id}/transitions`, note && step === "resolve" ? { action: step, note } : { action: step }), STEPS[step]);
+    });
+    if (el("send")) el("send").onclick = (e) => {
+      const body = el("reply").value.trim();
+      if (!body) { el("reply-err").innerHTML = '<div class="error">请先输入回复内容</div>'; el("reply").focus(); return; }
+      run(e.target, el("reply-err"), () => api.post(`/staff/tickets/${id}/messages`, { body }), "已回复");
+    };
+    if (el("transfer")) el("transfer").onclick = (e) => {
+      const reason = el("transfer-reason").value.trim();
+      if (!reason) { el("transfer-err").innerHTML = '<div class="error">请填写转办理由</div>'; return; }
+      act(e.target, el("transfer-err"), () => api.post(`/staff/tickets/${id}/transfer`, {
+        department_id: Number(el("department").value), reason })).then((done) => {
+        if (!done.ok) return;
+        toast("已转办，工单已离开本部门队列");
+        location.hash = "#/queue";
+      });
+    };
+    el("requester").onclick = async () => {
       try {
         const r = await api.get(`/staff/tickets/${id}/requester`);
-        document.getElementById("requester-details").innerHTML = `<p class="muted">（本次查看已记入申请人的数据访问记录）</p>
+        el("requester-details").innerHTML = `<p class="muted">（本次查看已记入申请人的数据访问记录）</p>
           <div class="row"><span>姓名</span><span>${esc(r.name || "—")}</span></div><div class="row"><span>手机</span><span>${esc(r.phone || "—")}</span></div>`;
-      } catch (error) { fail(err, error); }
+      } catch (error) { fail(el("err"), error); }
     };
   },
 
@@ -182,19 +253,28 @@ const routes = {
   },
   ...applicationRoutes(api, view),
   ...oidcClientRoutes(api, view),
+  ...hallRoutes(api, view),
 };
+
+function showTabs(role) {
+  const nav = document.getElementById("tabs");
+  const officer = role === "hall_officer";
+  nav.innerHTML = TABS.filter((t) => (officer ? t.only === role : !t.only && (!t.role || (RANK[role] || 0) >= RANK[t.role])))
+    .map((t) => `<a href="#/${t.tab}" data-tab="${t.tab}">${esc(t.label)}</a>`).join("");
+  nav.hidden = false;
+}
 
 async function render() {
   const [name, ...args] = (location.hash.replace(/^#\//, "").split("?")[0] || "queue").split("/");
   if (!api.tokens() && name !== "login") { location.hash = "#/login"; return; }
-  document.querySelectorAll("nav.tabs a").forEach((a) => a.classList.toggle("on", a.dataset.tab === name));
+  const markTab = () => document.querySelectorAll("nav.tabs a").forEach((a) => a.classList.toggle("on", a.dataset.tab === (TAB_OF[name] || name)));
+  markTab();
+  if (name === "login") document.getElementById("tabs").hidden = true;
   try {
     if (name !== "login" && !me) {
       me = await api.get("/staff/me");
       document.getElementById("who").textContent = `${me.display_name}`;
-      document.querySelector('[data-tab="appeals"]').hidden = me.role !== "admin";
-      document.querySelector('[data-tab="deadlines"]').hidden = !["supervisor", "admin"].includes(me.role);
-      document.querySelector('[data-tab="oidc-clients"]').hidden = me.role !== "admin";
+      showTabs(me.role);
       const calendar = me.calendar || {};
       const warning = document.getElementById("calendar-warning");
       warning.hidden = !calendar.warning;
@@ -202,9 +282,15 @@ async function render() {
         ? `节假日官方数据只覆盖到 ${calendar.official_until}（剩 ${calendar.days_left} 天）：此后的工单与整改期限按周末估算，请尽快在 config/calendar/holidays.toml 录入国务院放假通知。`
         : "";
     }
-    await (routes[name] || routes.queue)(...args);
+    markTab();
+    const home = me && me.role === "hall_officer" ? routes.hall : routes.queue; // a hall officer works no ticket queue
+    await (name === "queue" ? home : routes[name] || home)(...args);
   } catch (error) {
-    if (error.status === 401) { api.setTokens(null); me = null; location.hash = "#/login"; return; }
+    if (error.status === 401) {
+      api.setTokens(null); me = null;
+      loginNotice = error.code === "not_a_staff_token" ? error.message : "";
+      location.hash = "#/login"; return;
+    }
     view.innerHTML = `<div class="card"><div class="error" data-code="${esc(error.code || "")}">${esc(error.message)}</div></div>`;
   }
 }

@@ -1,6 +1,6 @@
 // The verifier page: checks SD-JWT+KB presentations offline with the JWKS and the status list it
-// fetched (kept in localStorage with the time it fetched them), scans QR codes from the camera, and
-// checks online only when asked. Replay: each key binding (audience, nonce) is accepted once here,
+// fetched (kept in localStorage with the time it fetched them), scans QR codes from the camera or from
+// a chosen or pasted screenshot, and checks online only when asked. Replay: each key binding (audience, nonce) is accepted once here,
 // remembered until it could no longer verify; a challenge nonce is this verifier's own, used once.
 import { esc, fmtDate } from "/shared/api.js";
 import { CHALLENGE_MAX_AGE, CLOCK_SKEW, COUNTER_AUDIENCE, COUNTER_MAX_AGE, b64urlBytes, inflate, randomB64,
@@ -146,9 +146,18 @@ function okCard(mode, typeName, claims, note) {
 const TYPE_NAMES = { "yss:resident_id_card": "居民身份证", "yss:driving_licence": "机动车驾驶证",
   "yss:social_security_card": "社会保障卡", "yss:residence_permit": "居住证" };
 
+// Nothing to check yet: say what to do, before anything is sent or verified.
+function missing(presentation) {
+  const hint = document.getElementById("input-hint");
+  hint.innerHTML = presentation ? "" : '<div class="error" id="empty-input">请先扫描亮证码，或粘贴亮证码文字或截图</div>';
+  if (!presentation) document.getElementById("result").innerHTML = "";
+  return !presentation;
+}
+
 async function check() {
   const out = document.getElementById("result");
   const presentation = document.getElementById("presentation").value.trim();
+  if (missing(presentation)) return;
   try {
     const r = await verifyOffline(presentation);
     out.innerHTML = okCard("offline", TYPE_NAMES[r.vct] || r.vct, r.claims,
@@ -161,6 +170,7 @@ async function check() {
 async function checkOnline() {
   const out = document.getElementById("result");
   const presentation = document.getElementById("presentation").value.trim();
+  if (missing(presentation)) return;
   let aud;
   try { aud = splitJws(presentation.slice(presentation.lastIndexOf("~") + 1)).payload.aud; } catch { aud = null; }
   const body = { presentation };
@@ -175,6 +185,37 @@ async function checkOnline() {
 
 // The camera, decoded with jsQR (npm) on canvas frames. Not BarcodeDetector: its rawValue is text, and
 // the QR carries zlib bytes (Linux Chromium has no BarcodeDetector anyway). A QR of plain text works too.
+// The text of a QR found in RGBA pixels: the wallet's QR carries zlib bytes, a plain-text QR its text.
+async function decodePixels(data, width, height, inversionAttempts = "dontInvert") {
+  const found = window.jsQR(data, width, height, { inversionAttempts });
+  if (!found) return null;
+  const bytes = Uint8Array.from(found.binaryData);
+  return bytes[0] === 0x78 ? new TextDecoder().decode(await inflate(bytes)) : found.data;
+}
+
+// A screenshot or photo of the QR (chosen or pasted), decoded here like a camera frame.
+async function scanImage(blob) {
+  const hint = document.getElementById("input-hint");
+  hint.innerHTML = '<div class="muted" id="decoding">正在识别图片中的亮证码…</div>';
+  let text = null;
+  try {
+    const image = await createImageBitmap(blob);
+    const scale = Math.min(1, 1600 / Math.max(image.width, image.height));
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.round(image.width * scale); canvas.height = Math.round(image.height * scale);
+    const g = canvas.getContext("2d", { willReadFrequently: true });
+    g.fillStyle = "#fff"; g.fillRect(0, 0, canvas.width, canvas.height); // a transparent PNG reads as white
+    g.drawImage(image, 0, 0, canvas.width, canvas.height);
+    text = await decodePixels(g.getImageData(0, 0, canvas.width, canvas.height).data, canvas.width, canvas.height,
+      "attemptBoth");
+  } catch { text = null; }
+  if (!text) { hint.innerHTML = '<div class="error" id="no-qr">图片中没有识别到亮证码，请换一张清晰、完整的截图</div>'; return; }
+  hint.innerHTML = "";
+  document.getElementById("presentation").value = text;
+  document.getElementById("scan").dataset.decoder = "jsQR";
+  await check();
+}
+
 async function scan() {
   const video = document.getElementById("camera");
   const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment", width: 1280 } });
@@ -187,11 +228,7 @@ async function scan() {
     canvas.width = video.videoWidth; canvas.height = video.videoHeight;
     if (!canvas.width) return null;
     g.drawImage(video, 0, 0);
-    const found = window.jsQR(g.getImageData(0, 0, canvas.width, canvas.height).data, canvas.width, canvas.height,
-      { inversionAttempts: "dontInvert" });
-    if (!found) return null;
-    const bytes = Uint8Array.from(found.binaryData);
-    return bytes[0] === 0x78 ? new TextDecoder().decode(await inflate(bytes)) : found.data;
+    return decodePixels(g.getImageData(0, 0, canvas.width, canvas.height).data, canvas.width, canvas.height);
   };
   document.getElementById("scan").dataset.decoder = "jsQR";
   for (;;) {
@@ -213,9 +250,21 @@ document.getElementById("new-challenge").onclick = newChallenge;
 document.getElementById("refresh").onclick = () => refresh("no-cache").catch(() => {
   document.getElementById("freshness").textContent = "无法联网更新，仍使用上次下载的";
 });
-document.getElementById("scan").onclick = () => scan().catch((e) => {
-  document.getElementById("result").innerHTML = refusedCard("camera", `无法打开摄像头：${e.message}`);
+document.getElementById("scan").onclick = () => {
+  if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+    document.getElementById("input-hint").innerHTML = '<div class="error" id="no-camera">本设备无法使用摄像头，请选择或粘贴亮证码截图</div>';
+    return;
+  }
+  scan().catch(() => {
+    document.getElementById("input-hint").innerHTML = '<div class="error" id="no-camera">无法打开摄像头（未授权或没有摄像头），请选择或粘贴亮证码截图</div>';
+  });
+};
+document.getElementById("qr-file").onchange = (e) => { const file = e.target.files[0]; e.target.value = ""; if (file) scanImage(file); };
+document.getElementById("presentation").addEventListener("paste", (e) => {
+  const image = [...(e.clipboardData ? e.clipboardData.items : [])].find((i) => i.type.startsWith("image/"));
+  if (image) { e.preventDefault(); scanImage(image.getAsFile()); }
 });
+document.getElementById("presentation").addEventListener("input", () => { document.getElementById("input-hint").innerHTML = ""; });
 newChallenge();
 showFreshness();
 if (navigator.onLine) refresh().catch(showFreshness);
