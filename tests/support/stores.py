@@ -159,7 +159,8 @@ class ApiProcess:
         self.log = open(Path(self.instance) / "api.log", "w")  # noqa: SIM115 (closed in close())
         self.process = subprocess.Popen([sys.executable, "-c", _SERVE.format(port=self.port)], cwd=ROOT,
                                         env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
-        wait_until(lambda: requests.get(f"{self.url}/healthz", timeout=2).ok, timeout=60, what="the API to start")
+        # A hang guard: importing the app takes a minute on a machine loaded by many test runs.
+        wait_until(lambda: requests.get(f"{self.url}/healthz", timeout=2).ok, timeout=240, what="the API to start")
 
     def close(self) -> None:
         if self.process is not None:
