@@ -89,3 +89,16 @@ def test_the_message_url_check_echoes_only_for_a_good_signature(client):
     assert forged.status_code == 403 and forged.json["code"] == "wechat_signature_invalid"
     unsigned_post = client.post("/api/v1/wechat/messages?signature=x&timestamp=1&nonce=2", json={"MsgType": "event"})
     assert unsigned_post.status_code == 403
+
+
+def test_the_templates_to_ask_for_show_my_answers_only_and_need_a_login(person, client):
+    me, other = person(), person()
+    client.post("/api/v1/me/subscriptions", json={"results": {NOTICE: "accept"}}, headers=me.headers)
+    mine = {t["template_id"]: t for t in client.get("/api/v1/me/subscriptions/templates", headers=me.headers).json}
+    theirs = {t["template_id"]: t for t in client.get("/api/v1/me/subscriptions/templates", headers=other.headers).json}
+    assert mine.keys() == theirs.keys() and NOTICE in mine
+    assert (mine[NOTICE]["status"], mine[NOTICE]["credits"]) == ("accept", 1)
+    assert theirs[NOTICE]["status"] is None  # another resident's answer is not theirs to see
+    assert all(t["title"] and not t["title"].isascii() for t in mine.values())  # titles in Chinese
+    anonymous = client.get("/api/v1/me/subscriptions/templates")
+    assert anonymous.status_code == 401 and anonymous.json["code"] == "unauthenticated"
