@@ -45,7 +45,8 @@ def create() -> BenchData:
         for i in range(3):
             s.add(Notification(recipient_account_id=resident.account_id, rule_id=None, category="service",
                                priority=5, title=f"通知 {i}", body="您的证照即将到期，请及时办理延续。", page=None,
-                               why={"rule": "bench"}, dedupe_key=f"bench-{i}", created_at=now))
+                               why={"rule": {"id": "ticket_notice", "version": 1}, "facts": {"reason": "reply"}},
+                               dedupe_key=f"bench-{i}", created_at=now))
         return "JY1440104BENCH00"
 
     number = rows()

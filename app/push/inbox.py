@@ -36,7 +36,7 @@ VIEW_COLUMNS = (Notification.id, Notification.category, Notification.title, Noti
 
 def notification_view(row: Notification) -> NotificationView:
     return NotificationView(row.id, row.category, row.title, row.body, row.page, row.rule_id, row.created_at,
-                            row.read_at, {**(row.why or {}), **explain(row.why)})
+                            row.read_at, {**(row.why if isinstance(row.why, dict) else {}), **explain(row.why)})
 
 
 # Built once, bound per request: ``account_id``.

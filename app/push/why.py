@@ -78,9 +78,11 @@ def _fill(wording: str, facts: dict[str, Any]) -> str:
 def explain(why: dict[str, Any] | None) -> dict[str, Any]:
     """``text``: the sentence; ``matched``: [{label, value}] of the labelled facts, in the rule's order."""
     catalogue = why_catalogue()
-    why = why or {}
-    facts = why.get("facts") or {}
-    rule_id = (why.get("rule") or {}).get("id")
+    # A stored why of another shape (hand-made, or from an older writer) still reads as the fallback.
+    why = why if isinstance(why, dict) else {}
+    facts = why.get("facts") if isinstance(why.get("facts"), dict) else {}
+    rule = why.get("rule")
+    rule_id = rule.get("id") if isinstance(rule, dict) else None
     rule = rules().get(rule_id) if rule_id else None
     wording = (rule.why_wording if rule else None) or catalogue.notices.get(rule_id or "") or catalogue.fallback
     matched = []

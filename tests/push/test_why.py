@@ -100,3 +100,8 @@ def test_every_category_and_subscribe_template_has_a_chinese_title():
     catalogue = why_catalogue()
     assert set(catalogue.categories) == set(CATEGORIES)
     assert set(catalogue.templates) == set(load_templates())
+
+
+@pytest.mark.parametrize("stored", [None, "text", {"rule": "old_rule"}, {"rule": {"id": 7}, "facts": ["x"]}])
+def test_a_why_stored_in_another_shape_reads_as_the_fallback(stored):
+    assert explain(stored)["text"] == why_catalogue().fallback
