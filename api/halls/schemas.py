@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from api.acting import NewProxyGrantSchema
 from api.schemas import Int
-from app.acting.models import SCOPES
 from app.halls.bookings import OUTCOMES
 from app.halls.models import STATUSES
 
@@ -128,16 +128,11 @@ class HallQuerySchema(ma.Schema):
                                metadata={"description": "只列办理该事项的大厅"})
 
 
-class NewHallGrantSchema(ma.Schema):
+class NewHallGrantSchema(NewProxyGrantSchema):
+    """A resident's own grant form, recorded at the counter for the grantor standing there."""
+
     grantor_id_number = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(min=1, max=32),
                                          metadata={"description": "授权人（到场群众）出示的身份证号码"})
-    grantee_name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64),
-                                    metadata={"description": "代办人姓名"})
-    grantee_id_number = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(min=1, max=32),
-                                         metadata={"description": "代办人身份证号（须已在本平台实名认证）"})
-    scopes = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(SCOPES)), required=True,
-                            validate=ma.validate.Length(min=1, max=len(SCOPES)))
-    expires_at = ma.fields.AwareDateTime(required=True, metadata={"description": "授权截止时间（最长三年）"})
 
 
 class RecordedGrantSchema(ma.Schema):
