@@ -5,8 +5,9 @@ account or a new assurance level on its very next request, and Redis is already 
 process shares (rate limits, one-time codes). The round trip carries the request's rate-limit
 counters too (``ratelimit.with_limits``), so a hit costs one round trip and no SQL.
 
-An entry (``auth:session:<sid>``, 120 s) records a live session of an enabled account and what its
-level is computed from; it is written only on a miss. Each account has a generation
+An entry (``auth:session:<sid>``, 120 s) records a live session of an enabled account and a snapshot
+of the account (its level's inputs, its display setting, its PII still encrypted), so a hit answers
+``/me`` with no SQL; it is written only on a miss. Each account has a generation
 (``auth:gen:<account_id>``): any change to the account's or a session's row bumps it after the
 commit (a session event, so no use case can forget), and an entry counts only while it carries the
 current generation. An entry written from a read that raced a change carries the generation seen
@@ -41,24 +42,37 @@ def generation_key(account_id: int | str) -> str:
 
 
 @dataclass(frozen=True)
-class Standing:
-    """What an account's level is computed from (``Account.level`` itself runs on it)."""
+class AccountSnapshot:
+    """What a request reads of its own account, cached with the session so that ``/me`` needs no SQL.
 
-    phone_hash: str | None
+    PII stays as the database holds it, encrypted (``*_enc``); of the phone's blind index only
+    whether there is one. ``level`` and ``l3_lapses_at`` are ``Account``'s own, so both compute alike.
+    Frozen: a use case that changes the account loads its row (``get_account``)."""
+
+    id: int
+    phone_hash: str | None  # "1" when a phone is bound
     real_name_verified_at: datetime | None
     face_verified_at: datetime | None
+    l3_method: str | None
+    created_at: datetime
+    elder_mode: bool
+    phone_enc: str | None
+    name_enc: str | None
+    id_number_enc: str | None
 
     level = Account.level
     l3_lapses_at = Account.l3_lapses_at
 
     @classmethod
-    def of(cls, account: Account) -> Standing:
-        return cls("1" if account.phone_hash else None, account.real_name_verified_at, account.face_verified_at)
+    def of(cls, account: Account) -> AccountSnapshot:
+        return cls(account.id, "1" if account.phone_hash else None, account.real_name_verified_at,
+                   account.face_verified_at, account.l3_method, account.created_at, bool(account.elder_mode),
+                   account.phone_enc, account.name_enc, account.id_number_enc)
 
 
 @dataclass(frozen=True)
 class Lookup:
-    standing: Standing | None  # None: not cached (or Redis is down)
+    account: AccountSnapshot | None  # None: not cached (or Redis is down)
     generation: int | None  # None: Redis is down, nothing to write back
 
 
@@ -67,7 +81,7 @@ def _time(value: str | None) -> datetime | None:
 
 
 def lookup(session_id: str, account_id: str) -> Lookup:
-    """The cached standing of a live session, counting the request's pending rate limits in the same
+    """The cached account of a live session, counting the request's pending rate limits in the same
     round trip (a limit passed raises ``RateLimited`` here)."""
     results = ratelimit.with_limits(reads=lambda pipe: pipe.mget(entry_key(session_id), generation_key(account_id)))
     if results is None:
@@ -79,17 +93,21 @@ def lookup(session_id: str, account_id: str) -> Lookup:
     entry = json.loads(raw)
     if entry["g"] != current or str(entry["a"]) != account_id:
         return Lookup(None, current)
-    return Lookup(Standing(entry["p"], _time(entry["r"]), _time(entry["f"])), current)
+    return Lookup(AccountSnapshot(entry["a"], entry["p"], _time(entry["r"]), _time(entry["f"]), entry["m"],
+                                  datetime.fromisoformat(entry["c"]), entry["e"], entry["pe"], entry["ne"],
+                                  entry["ie"]), current)
 
 
 def remember(session_id: str, account: Account, generation: int | None) -> None:
-    """Cache a live session's standing, as of ``generation`` (read before the database was)."""
+    """Cache a live session's account, as of ``generation`` (read before the database was)."""
     if generation is None:
         return
-    standing = Standing.of(account)
-    entry = {"g": generation, "a": account.id, "p": standing.phone_hash,
-             "r": standing.real_name_verified_at and standing.real_name_verified_at.isoformat(),
-             "f": standing.face_verified_at and standing.face_verified_at.isoformat()}
+    snap = AccountSnapshot.of(account)
+    entry = {"g": generation, "a": snap.id, "p": snap.phone_hash,
+             "r": snap.real_name_verified_at and snap.real_name_verified_at.isoformat(),
+             "f": snap.face_verified_at and snap.face_verified_at.isoformat(), "m": snap.l3_method,
+             "c": snap.created_at.isoformat(), "e": snap.elder_mode, "pe": snap.phone_enc, "ne": snap.name_enc,
+             "ie": snap.id_number_enc}
     with best_effort(_FALLBACK):
         get_redis().set(entry_key(session_id), json.dumps(entry), ex=ENTRY_SECONDS)
 

@@ -29,6 +29,7 @@ from app.db import session, transactional
 from app.errors import SessionRevoked, Unauthenticated
 from app.identity import errors, session_cache
 from app.identity.models import Account, AuthSession, RefreshToken
+from app.identity.session_cache import AccountSnapshot
 from app.security.keys import signing_keys
 from config import get_settings
 
@@ -73,8 +74,9 @@ class Principal:
     level: int
     l3_lapses_at: datetime | None
     acting: ActingFor | None = None
-    # The row the session check loaded, for the rest of the request (None when it came from the cache).
-    account: Account | None = field(default=None, compare=False, repr=False)
+    # What the session check read of the account, for the rest of the request: its row on a miss, the
+    # cached snapshot on a hit (read-only either way; a use case that changes the account loads it).
+    account: Account | AccountSnapshot | None = field(default=None, compare=False, repr=False)
 
     @property
     def actor_account_id(self) -> int:
@@ -242,9 +244,9 @@ def authenticate(access_token: str) -> Principal:
         raise errors.TokenInvalid()
     cached = session_cache.lookup(session_id, subject)
     now = clock.now()
-    if cached.standing is not None:
-        return Principal(int(subject), session_id, cached.standing.level(now, l3_max_age()),
-                         cached.standing.l3_lapses_at(l3_max_age()))
+    if cached.account is not None:
+        return Principal(int(subject), session_id, cached.account.level(now, l3_max_age()),
+                         cached.account.l3_lapses_at(l3_max_age()), account=cached.account)
     row = session().execute(_SESSION_AND_ACCOUNT, {"sid": session_id}).first()
     if row is None or str(row.Account.id) != subject:
         raise errors.TokenInvalid()

@@ -89,6 +89,25 @@ def test_a_level_lost_or_gained_shows_on_the_next_request(client):
     assert _l3_gate(client, resident.headers) == "validation_error"
 
 
+def test_what_me_shows_follows_a_change_on_the_next_request(client):
+    resident = create_resident(level=3)
+    _cached(client, resident.headers)
+    assert client.get(ME, headers=resident.headers).json["elder_mode"] is False
+    assert client.put("/api/v1/me/display", json={"elder_mode": True}, headers=resident.headers).status_code == 200
+    assert client.get(ME, headers=resident.headers).json["elder_mode"] is True
+    _change(resident.account_id, l3_method="in_person")  # a change made elsewhere (a hall officer)
+    assert client.get(ME, headers=resident.headers).json["l3_method"] == "in_person"
+
+
+def test_the_cached_entry_holds_no_plaintext_identity(client):
+    resident = create_resident(level=3)
+    me = client.get(ME, headers=resident.headers).json
+    assert me["masked"] is False and me["name"] and me["id_number"] and me["phone"]
+    raw = get_redis().get(session_cache.entry_key(resident.tokens.session_id))
+    assert me["name"] not in raw and me["id_number"] not in raw and me["phone"] not in raw
+    assert client.get(ME, headers=resident.headers).json == me  # and the hit shows the same
+
+
 def test_an_entry_written_from_a_read_that_raced_a_change_is_not_believed(client):
     resident = create_resident(level=3)
     sid, subject = resident.tokens.session_id, str(resident.account_id)
@@ -97,7 +116,7 @@ def test_an_entry_written_from_a_read_that_raced_a_change_is_not_believed(client
     session_cache.invalidate({resident.account_id})  # … a change commits meanwhile …
     session_cache.remember(sid, account, before.generation)  # … and the stale read is written back
     assert get_redis().get(session_cache.entry_key(sid)) is not None
-    assert session_cache.lookup(sid, subject).standing is None
+    assert session_cache.lookup(sid, subject).account is None
 
 
 @pytest.fixture
