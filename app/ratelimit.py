@@ -5,7 +5,8 @@ outage): every limit still holds per process, so with N processes a client gets 
 its limit until Redis is back, rather than no limit at all or no service at all.
 
 A request's counters and its cached reads share one round trip: the API defers its per-address
-limit (``defer``) for views that read Redis anyway, and ``with_limits`` counts what is pending
+limit (``defer``) for views that read Redis anyway, other modules defer the reads they will want
+(``defer_reads``: a cached answer, ``app.readcache``), and ``with_limits`` counts what is pending
 together with the view's own limits and reads, in one pipeline.
 """
 
@@ -73,13 +74,29 @@ class Limit:
     count: int = 1
 
 
+@dataclass(frozen=True)
+class Reads:
+    """Commands another module queues on the request's next round trip, and where their answers go."""
+
+    queue: Callable[[Pipeline], Any]  # queues exactly ``commands`` commands
+    commands: int
+    receive: Callable[[list | None], None]  # their answers, or None when Redis is out of reach
+
+
 _pending: ContextVar[tuple[Limit, ...]] = ContextVar("pending_rate_limits", default=())
+_pending_reads: ContextVar[tuple[Reads, ...]] = ContextVar("pending_reads", default=())
 
 
 def defer(*limits: Limit) -> None:
     """A new request: count ``limits`` with its first ``with_limits`` round trip (the caller makes
     sure one comes: ``flush`` at the latest). Anything an earlier request left pending is dropped."""
     _pending.set(limits)
+    _pending_reads.set(())
+
+
+def defer_reads(reads: Reads) -> None:
+    """Queue ``reads`` on the next ``with_limits`` round trip (e.g. a cached answer the view will want)."""
+    _pending_reads.set((*_pending_reads.get(), reads))
 
 
 def flush(*, refuse: bool = True) -> None:
@@ -92,8 +109,9 @@ def with_limits(*limits: Limit, reads: Callable[[Pipeline], Any] | None = None, 
     """Count the pending limits and ``limits``, and queue ``reads`` on the same pipeline: one round
     trip. Past a limit raise its error (429) with the seconds left; else return the results of the
     commands ``reads`` queued, or None when Redis is out of reach (the counters then count here)."""
-    limits = (*_pending.get(), *limits)
+    limits, deferred = (*_pending.get(), *limits), _pending_reads.get()
     _pending.set(())
+    _pending_reads.set(())
     now = clock.wall_seconds()
     keys = [f"rl:{lim.key}:{int(now) // lim.window_seconds}" for lim in limits]
     results: list | None
@@ -102,15 +120,23 @@ def with_limits(*limits: Limit, reads: Callable[[Pipeline], Any] | None = None, 
         for lim, key in zip(limits, keys, strict=True):
             pipe.incrby(key, lim.count)
             pipe.expire(key, lim.window_seconds + 1)
+        for other in deferred:
+            other.queue(pipe)
         if reads is not None:
             reads(pipe)
         answers = pipe.execute()
         note_available()
-        hits, results = answers[0:2 * len(limits):2], answers[2 * len(limits):]
+        hits, at = answers[0:2 * len(limits):2], 2 * len(limits)
+        for other in deferred:
+            other.receive(answers[at:at + other.commands])
+            at += other.commands
+        results = answers[at:]
     except REDIS_UNAVAILABLE as error:
         note_unavailable(FALLBACK, error)
         hits = [_local.incr(key, lim.window_seconds + 1, lim.count) for lim, key in zip(limits, keys, strict=True)]
         results = None
+        for other in deferred:
+            other.receive(None)
     for lim, hits_now in zip(limits, hits, strict=True):
         if refuse and hits_now > lim.limit:
             bucket = int(now) // lim.window_seconds

@@ -15,6 +15,7 @@ import base64
 import hashlib
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -235,13 +236,18 @@ _SESSION_AND_ACCOUNT = (select(AuthSession, Account).join(Account, Account.id ==
                         .where(AuthSession.id == bindparam("sid")))  # built once: every request on a miss
 
 
-def authenticate(access_token: str) -> Principal:
+def authenticate(access_token: str, *, prefetch: Callable[[int], None] | None = None) -> Principal:
     """The principal behind a bearer token, checked against its live session on every request:
-    from the session cache when it holds the session, else from the database (then cached)."""
+    from the session cache when it holds the session, else from the database (then cached).
+
+    ``prefetch`` is called with the token's (verified) account id before the session check's round
+    trip to Redis, so reads it defers (``ratelimit.defer_reads``) join that round trip."""
     claims = signing_keys().verify(access_token, audience=AUDIENCE)
     session_id, subject = claims.get("sid"), claims.get("sub")
-    if not isinstance(session_id, str) or not isinstance(subject, str):
+    if not isinstance(session_id, str) or not isinstance(subject, str) or not subject.isdigit():
         raise errors.TokenInvalid()
+    if prefetch is not None:
+        prefetch(int(subject))
     cached = session_cache.lookup(session_id, subject)
     now = clock.now()
     if cached.account is not None:

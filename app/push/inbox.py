@@ -1,19 +1,44 @@
-"""My notifications: the list (newest first), the unread count, marking read."""
+"""My notifications: the list (newest first), the unread count, marking read.
+
+The inbox is a hot read, so its answers are cached per account (``app.readcache``, owner
+``inbox_owner``): every change to an account's notifications invalidates them after its commit —
+ORM changes through the session event below, the bulk statements (``write_notifications``,
+``mark_all_read``) by saying so.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, event, func, select, update
+from sqlalchemy.orm import Session
 
-from app import clock
+from app import clock, readcache
 from app.db import session, transactional
 from app.errors import NotFound
 from app.paging import Page, Window, fetch_page
 from app.push.models import Notification
 from app.push.why import explain
+
+
+def inbox_owner(account_id: int) -> str:
+    return f"inbox:{account_id}"
+
+
+def changed(account_ids: Iterable[int]) -> None:
+    """These accounts' notifications change in the current transaction (a bulk statement)."""
+    readcache.changed_after_commit(session(), {inbox_owner(a) for a in account_ids})
+
+
+@event.listens_for(Session, "after_flush")
+def _changed_rows(flushed: Session, _context: Any) -> None:
+    owners = {inbox_owner(obj.recipient_account_id) for obj in (*flushed.new, *flushed.dirty, *flushed.deleted)
+              if isinstance(obj, Notification)}
+    if owners:
+        readcache.changed_after_commit(flushed, owners)
 
 
 @dataclass(frozen=True)
@@ -66,6 +91,7 @@ def mark_read(account_id: int, notification_id: int) -> NotificationView:
 
 @transactional
 def mark_all_read(account_id: int) -> int:
+    changed([account_id])
     return session().execute(update(Notification).where(
         Notification.recipient_account_id == account_id, Notification.read_at.is_(None),
     ).values(read_at=clock.now())).rowcount

@@ -16,7 +16,7 @@ from typing import Any
 from app import clock
 from app.acting.represented import reminder_proxies
 from app.db import after_commit, session, transactional
-from app.push import consent
+from app.push import consent, inbox
 from app.push.content import WeChatMessage, render
 from app.push.delivery import enqueue_deliveries
 from app.push.models import Delivery, Notification
@@ -87,6 +87,7 @@ def write_notifications(planned: list[Planned]) -> list[int]:
         ("recipient_account_id", "dedupe_key"),
         returning=(Notification.id, Notification.recipient_account_id, Notification.dedupe_key))
     new = [(row.id, by_key[(row.recipient_account_id, row.dedupe_key)]) for row in written]
+    inbox.changed({p.account_id for _nid, p in new})  # a bulk insert: the ORM sees no row
     _plan_deliveries([(nid, p) for nid, p in new if p.message is not None], now)
     return [nid for nid, _p in new]
 

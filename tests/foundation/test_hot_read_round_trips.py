@@ -56,13 +56,23 @@ def test_me_on_a_cache_miss_reads_the_account_once(client, limited):
     assert trips.sql_in_transaction == 0
 
 
-def test_the_inbox_is_one_round_trip_and_one_select_when_the_page_is_short(client, limited):
+def test_the_inbox_is_one_round_trip_and_no_sql_once_cached(client, limited):
     resident = create_resident(level=3)
     trips = _measure(client, "/api/v1/me/notifications", resident.headers)
     assert len(trips.redis) == 1
+    assert sorted(trips.redis[0]) == ["EXPIRE", "GET", "HGET", "INCRBY", "MGET"]  # limit, cached page, session
+    assert trips.sql == []
+
+
+def test_the_inbox_on_a_cache_miss_is_one_select_when_the_page_is_short(client, limited):
+    resident = create_resident(level=3)
+    assert client.get("/api/v1/me", headers=resident.headers).status_code == 200  # the session cached
+    with counting() as trips:
+        assert client.get("/api/v1/me/notifications", headers=resident.headers).status_code == 200
     assert len(trips.sql) == 1, trips.sql  # the page; a short page needs no count
     assert "count(" not in trips.sql[0].lower()
     assert trips.sql_in_transaction == 0
+    assert len(trips.redis) == 2  # the check with the cache lookup, then the answer kept
 
 
 def test_an_entitys_licence_list_takes_no_transaction_and_no_write_lock(client, emulator, limited):

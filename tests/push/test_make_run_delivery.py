@@ -4,7 +4,7 @@ supervisor sees why."""
 
 from __future__ import annotations
 
-from app.push import consent
+from app.push import consent, preferences
 from app.push.rules import load_templates
 from app.staff.models import AGENT, SUPERVISOR
 from scripts.run import register_in_emulator
@@ -23,6 +23,8 @@ def _consenting_resident(emulator, templates_known: bool = True):
     if templates_known:  # WeChat records a consent only to a template it has
         emulator._post("/consents", {"openid": user["openid"], "template_id": NOTICE, "status": "accept"})
     consent.record_client_results(resident.account_id, {NOTICE: "accept"})
+    # No quiet hours (start = end), so the reply is sent now whatever the real hour of the run.
+    preferences.update_preferences(resident.account_id, quiet_hours={"start": "00:00", "end": "00:00"})
     return resident
 
 

@@ -1,0 +1,123 @@
+"""Cached answers of hot reads, kept in Redis per owner and believed only at the owner's generation.
+
+An owner is whose rows an answer is built from: an account's inbox (``inbox:<account_id>``). Its
+answers live in one hash (``rc:<owner>``, a field per page asked for), each tagged with the owner's
+generation (``rc:gen:<owner>``) as read *before* the database was. Any commit that changes the
+owner's rows bumps the generation (``changed_after_commit``; ORM changes are found by the owning
+capability's session event, bulk statements say so themselves), so an answer computed before a
+change is never believed again, even one written back from a read that raced the change.
+
+The lookup joins the request's first Redis round trip (``prefetch``, counted with the rate limits
+and the session check): a hit costs no extra round trip and no SQL. While Redis is down every read
+goes to the database, and a missed invalidation can only last an entry's 120 seconds.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from app import ratelimit
+from app.redis_store import REDIS_UNAVAILABLE, best_effort, get_redis, note_unavailable
+
+ENTRY_SECONDS = 120
+GENERATION_SECONDS = 86_400  # far past any entry's life, so a lapsed generation (0 again) revives none
+_FALLBACK = "cached answers are read from the database"
+
+
+@dataclass(frozen=True)
+class Cached:
+    value: str | None  # None: not cached, or cached at another generation
+    generation: int | None  # None: Redis is down, nothing to write back
+
+
+_fetched: ContextVar[dict[tuple[str, str], Cached] | None] = ContextVar("readcache_fetched", default=None)
+
+
+def _key(owner: str) -> str:
+    return f"rc:{owner}"
+
+
+def _generation_key(owner: str) -> str:
+    return f"rc:gen:{owner}"
+
+
+def _decode(answers: list | None) -> Cached:
+    if answers is None:
+        return Cached(None, None)
+    raw, generation = answers
+    current = int(generation or 0)
+    entry = json.loads(raw) if raw else None
+    return Cached(entry["v"] if entry and entry["g"] == current else None, current)
+
+
+def prefetch(owner: str, field: str) -> None:
+    """Read ``field`` of ``owner`` in the request's next round trip to Redis (``ratelimit.with_limits``)."""
+    fetched: dict[tuple[str, str], Cached] = {}
+    _fetched.set(fetched)  # what an earlier request on this thread fetched is never this one's
+
+    def receive(answers: list | None) -> None:
+        fetched[(owner, field)] = _decode(answers)
+
+    ratelimit.defer_reads(ratelimit.Reads(
+        lambda pipe: (pipe.hget(_key(owner), field), pipe.get(_generation_key(owner))), 2, receive))
+
+
+def lookup(owner: str, field: str) -> Cached:
+    """The cached answer (prefetched, or read now) and the generation to store a fresh one under."""
+    found = (_fetched.get() or {}).pop((owner, field), None)
+    if found is not None:
+        return found
+    try:
+        pipe = get_redis().pipeline(transaction=False)
+        pipe.hget(_key(owner), field)
+        pipe.get(_generation_key(owner))
+        return _decode(pipe.execute())
+    except REDIS_UNAVAILABLE as error:
+        note_unavailable(_FALLBACK, error)
+        return Cached(None, None)
+
+
+def store(owner: str, field: str, value: str, generation: int | None) -> None:
+    """Keep ``value`` as ``owner``'s answer for ``field``, as of ``generation`` (read before the database)."""
+    if generation is None:
+        return
+    with best_effort(_FALLBACK):
+        pipe = get_redis().pipeline(transaction=False)
+        pipe.hset(_key(owner), field, json.dumps({"g": generation, "v": value}, ensure_ascii=False))
+        pipe.expire(_key(owner), ENTRY_SECONDS)
+        pipe.execute()
+
+
+def invalidate(owners: Iterable[str]) -> None:
+    """Every cached answer of these owners stops counting now."""
+    owners = sorted(set(owners))
+    if not owners:
+        return
+    with best_effort(f"cached answers expire by themselves within {ENTRY_SECONDS} s"):
+        pipe = get_redis().pipeline(transaction=False)
+        for owner in owners:
+            pipe.incr(_generation_key(owner))
+            pipe.expire(_generation_key(owner), GENERATION_SECONDS)
+            pipe.delete(_key(owner))
+        pipe.execute()
+
+
+def changed_after_commit(session: Session, owners: Iterable[str]) -> None:
+    """These owners' rows changed in ``session``'s transaction: invalidate once it commits."""
+    session.info.setdefault("readcache_changed", set()).update(owners)
+
+
+@event.listens_for(Session, "after_commit")
+def _invalidate_after_commit(session: Session) -> None:
+    invalidate(session.info.pop("readcache_changed", set()))
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_on_rollback(session: Session) -> None:
+    session.info.pop("readcache_changed", None)
