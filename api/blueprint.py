@@ -25,7 +25,7 @@ from flask import Response, current_app, g, request
 
 from api.errors import EVERY_OPERATION, WITH_BODY
 from api.schemas import ErrorBodySchema, TextCheckingParser
-from app import ratelimit, readcache
+from app import clock, ratelimit, readcache
 from app.acting import represented
 from app.acting.errors import ActingNeedsAccount, ActingNotSupported, ActingRefused
 from app.errors import AppError, SessionRevoked, ValidationFailed
@@ -211,13 +211,14 @@ class Blueprint(flask_smorest.Blueprint):
         return doc
 
     def auth(self, level: int = L0, *, acting: str | None = None,
-             cached: Callable[[int], str] | None = None) -> Callable[[Callable], Callable]:
+             cached: Callable[[int, dict[str, Any]], str] | None = None) -> Callable[[Callable], Callable]:
         """Require a resident session at ``level`` or above (401 / 403 ``level_required``).
 
-        ``cached`` (account id → the owner of what the view reads, ``app.readcache``) keeps the view's
-        200 answers in Redis per owner and query string: the lookup joins the session check's round
-        trip, and a hit is answered without SQL or the view. Only for reads whose owner invalidates
-        on every change; a request acting for someone else is never cached.
+        ``cached`` ((account id, URL arguments) → the owner of what the view reads, ``app.readcache``)
+        keeps the view's 200 answers in Redis per owner, caller, query string and local day: the
+        lookup joins the session check's round trip, and a hit is answered without SQL or the view.
+        Only for reads whose owner invalidates on every change; a request acting for someone else is
+        never cached, nor one the use case keeps uncached (``readcache.keep_uncached``).
 
         ``acting`` (a scope of ``app.acting.models.SCOPES``) lets the view be called for someone else:
         the ``X-Acting-For`` header names them, the resident must hold ``acting`` for them (403
@@ -229,12 +230,12 @@ class Blueprint(flask_smorest.Blueprint):
             @functools.wraps(func)
             def wrapper(*args: Any, **kwargs: Any) -> Any:
                 token = bearer_token()
-                field = f"{request.endpoint}?{request.query_string.decode('latin-1')}" if cached else ""
+                page = f"{request.endpoint}?{request.query_string.decode('latin-1')}@{clock.today()}"
                 try:
                     if token is None:
                         raise LoginRequired()
                     principal = authenticate(token, prefetch=(lambda account_id: readcache.prefetch(
-                        cached(account_id), field)) if cached else None)
+                        cached(account_id, kwargs), f"{account_id}:{page}")) if cached else None)
                 except AppError:
                     ratelimit.flush()  # a refused token still counts; past the limit it hears 429
                     raise
@@ -248,7 +249,8 @@ class Blueprint(flask_smorest.Blueprint):
                     raise ActingNotSupported()
                 g.principal = principal if ref is None else represented.act_for(principal, ref, acting)
                 if cached and ref is None:
-                    return _cached_answer(cached(principal.account_id), field, lambda: func(*args, **kwargs))
+                    return _cached_answer(cached(principal.account_id, kwargs), f"{principal.account_id}:{page}",
+                                          lambda: func(*args, **kwargs))
                 answer = func(*args, **kwargs)
                 if g.principal.acting is not None:
                     represented.record_act(g.principal.acting, acting)

@@ -12,7 +12,7 @@ from app.errors import NotFound
 from app.identity.models import L2
 from app.licences import holdings, public_check
 from app.licences.errors import LicenceNotFound
-from app.licences.models import CHANGE_STATUSES
+from app.licences.models import CHANGE_STATUSES, licences_owner
 from app.licences.status import STATUSES
 
 blp = Blueprint("licences", __name__, url_prefix="/api/v1", description="许可证：状态查询与公开核验")
@@ -102,7 +102,7 @@ PUBLIC_EXAMPLE = {"number": "JY14401040012345", "found": True, "licence_type": "
 
 @blp.route("/entities/<uscc>/licences")
 class EntityLicences(MethodView):
-    @blp.auth(L2)
+    @blp.auth(L2, cached=lambda _account_id, url: licences_owner(url["uscc"]))
     @blp.arguments(LicenceQuerySchema, location="query")
     @blp.response(200, LicenceSchema(many=True), example=[LICENCE_EXAMPLE])
     @blp.errors(NotFound)

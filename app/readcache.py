@@ -1,7 +1,8 @@
 """Cached answers of hot reads, kept in Redis per owner and believed only at the owner's generation.
 
-An owner is whose rows an answer is built from: an account's inbox (``inbox:<account_id>``). Its
-answers live in one hash (``rc:<owner>``, a field per page asked for), each tagged with the owner's
+An owner is whose rows an answer is built from: an account's inbox (``inbox:<account_id>``), an
+entity's licences (``licences:<USCC>``). Its answers live in one hash (``rc:<owner>``, a field per
+caller and page asked for), each tagged with the owner's
 generation (``rc:gen:<owner>``) as read *before* the database was. Any commit that changes the
 owner's rows bumps the generation (``changed_after_commit``; ORM changes are found by the owning
 capability's session event, bulk statements say so themselves), so an answer computed before a
@@ -37,6 +38,7 @@ class Cached:
 
 
 _fetched: ContextVar[dict[tuple[str, str], Cached] | None] = ContextVar("readcache_fetched", default=None)
+_uncached: ContextVar[bool] = ContextVar("readcache_uncached", default=False)
 
 
 def _key(owner: str) -> str:
@@ -60,6 +62,7 @@ def prefetch(owner: str, field: str) -> None:
     """Read ``field`` of ``owner`` in the request's next round trip to Redis (``ratelimit.with_limits``)."""
     fetched: dict[tuple[str, str], Cached] = {}
     _fetched.set(fetched)  # what an earlier request on this thread fetched is never this one's
+    _uncached.set(False)
 
     def receive(answers: list | None) -> None:
         fetched[(owner, field)] = _decode(answers)
@@ -83,9 +86,15 @@ def lookup(owner: str, field: str) -> Cached:
         return Cached(None, None)
 
 
+def keep_uncached() -> None:
+    """This request's answer must not be kept: it rests on something no owner's generation follows
+    (an agent's grant, which lapses by itself and whose every use is audited)."""
+    _uncached.set(True)
+
+
 def store(owner: str, field: str, value: str, generation: int | None) -> None:
     """Keep ``value`` as ``owner``'s answer for ``field``, as of ``generation`` (read before the database)."""
-    if generation is None:
+    if generation is None or _uncached.get():
         return
     with best_effort(_FALLBACK):
         pipe = get_redis().pipeline(transaction=False)

@@ -56,7 +56,7 @@ class MarkedSchema(ma.Schema):
 
 @blp.route("")
 class Notifications(MethodView):
-    @blp.auth(L0, acting=RECEIVE_REMINDERS, cached=inbox.inbox_owner)
+    @blp.auth(L0, acting=RECEIVE_REMINDERS, cached=lambda account_id, _url: inbox.inbox_owner(account_id))
     @blp.arguments(InboxQuerySchema, location="query")
     @blp.response(200, NotificationSchema(many=True), example=[NOTIFICATION_EXAMPLE])
     @blp.paginate()
@@ -68,7 +68,7 @@ class Notifications(MethodView):
 
 @blp.route("/unread-count")
 class UnreadCount(MethodView):
-    @blp.auth(L0, acting=RECEIVE_REMINDERS, cached=inbox.inbox_owner)
+    @blp.auth(L0, acting=RECEIVE_REMINDERS, cached=lambda account_id, _url: inbox.inbox_owner(account_id))
     @blp.response(200, UnreadSchema, example={"unread": 3})
     def get(self):
         """How many of my notifications are unread."""

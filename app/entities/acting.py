@@ -15,7 +15,7 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, select
 
-from app import clock
+from app import clock, readcache
 from app.audit import log as audit_log
 from app.audit.log import Actor
 from app.db import session, transactional
@@ -66,6 +66,7 @@ def require_acting(account_id: int, uscc: str, scope: str | None) -> ActingAs:
     grant = next((g for g in grants if scope is ANY_SCOPE or scope in g.scopes), None)
     if grant is None:
         raise NotFound()
+    readcache.keep_uncached()  # a grant lapses by itself and each use is audited: never answer from a cache
     _record_agent_use(account_id, entity.uscc, grant.id, scope)
     role = "administrator" if MANAGE_AGENTS in grant.scopes else "agent"
     return ActingAs(entity, account_id, role, tuple(grant.scopes), grant.id)

@@ -1,4 +1,10 @@
-"""An entity's own licences, for its legal representative and agents holding ``view_licences``."""
+"""An entity's own licences, for its legal representative and agents holding ``view_licences``.
+
+The list is a hot read, cached per entity (``app.readcache``, owner ``licences_owner``) for its legal
+representative (an agent's answers never are: ``require_acting``); every commit that changes the
+entity, its licences, their decisions or its representative bindings invalidates it (the session
+event in models.py, loaded by every process that writes them).
+"""
 
 from __future__ import annotations
 
@@ -18,6 +24,8 @@ from app.licences.status import licence_status, status_condition, window_opens
 from app.paging import Page, Window, fetch_page
 
 VIEW_LICENCES = "view_licences"
+
+
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,14 @@ A decision dated after the day it arrives is kept as a ``scheduled`` status chan
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, event, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from app import readcache
 from app.db import Base, UTCDateTime
+from app.entities.models import Entity, RepresentativeBinding
 
 STATES = ("valid", "suspended", "revoked", "cancelled")
 # applied: the licence is in (or went through) this state; scheduled: waits for its effective_on;
@@ -52,3 +55,26 @@ class LicenceStatusChange(Base):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
     status: Mapped[str] = mapped_column(String(12), default="applied", server_default="applied")
     applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+# An entity's licence list is cached for its representative (holdings.py); every commit that changes
+# what it shows invalidates it. Here, beside the models, so every process that writes them has it.
+def licences_owner(uscc: str) -> str:
+    """The ``app.readcache`` owner of an entity's licence list."""
+    return f"licences:{uscc.strip().upper()}"
+
+
+@event.listens_for(Session, "after_flush")
+def _changed_rows(flushed: Session, _context: Any) -> None:
+    rows = (*flushed.new, *flushed.dirty, *flushed.deleted)
+    usccs = {row.uscc for row in rows if isinstance(row, Entity)}
+    entity_ids = {row.entity_id for row in rows if isinstance(row, Licence | RepresentativeBinding)}
+    licence_ids = {row.licence_id for row in rows if isinstance(row, LicenceStatusChange)}
+    if not (usccs or entity_ids or licence_ids):
+        return
+    connection = flushed.connection()  # Core on the flush's own connection: no autoflush inside a flush
+    if licence_ids:
+        entity_ids |= set(connection.scalars(select(Licence.entity_id).where(Licence.id.in_(licence_ids))))
+    if entity_ids:
+        usccs |= set(connection.scalars(select(Entity.uscc).where(Entity.id.in_(entity_ids))))
+    readcache.changed_after_commit(flushed, {licences_owner(uscc) for uscc in usccs})

@@ -75,12 +75,24 @@ def test_the_inbox_on_a_cache_miss_is_one_select_when_the_page_is_short(client, 
     assert len(trips.redis) == 2  # the check with the cache lookup, then the answer kept
 
 
-def test_an_entitys_licence_list_takes_no_transaction_and_no_write_lock(client, emulator, limited):
+def test_an_entitys_licence_list_is_one_round_trip_and_no_sql_once_cached(client, emulator, limited):
     authority = market_authority()
     company = bound_entity(client, emulator, authority)
     send_ok(client, authority, licence_record(NUMBER, company.uscc, issued_on=date(2024, 3, 1)))
     trips = _measure(client, f"/api/v1/entities/{company.uscc}/licences", company.representative.headers)
     assert len(trips.redis) == 1
+    assert sorted(trips.redis[0]) == ["EXPIRE", "GET", "HGET", "INCRBY", "MGET"]  # limit, cached page, session
+    assert trips.sql == []
+
+
+def test_an_entitys_licence_list_on_a_miss_takes_no_transaction_and_no_write_lock(client, emulator, limited):
+    authority = market_authority()
+    company = bound_entity(client, emulator, authority)
+    send_ok(client, authority, licence_record(NUMBER, company.uscc, issued_on=date(2024, 3, 1)))
+    headers = company.representative.headers
+    assert client.get("/api/v1/me", headers=headers).status_code == 200  # the session cached
+    with counting() as trips:
+        assert client.get(f"/api/v1/entities/{company.uscc}/licences", headers=headers).status_code == 200
     # the entity, the representative's binding, the page, its scheduled decisions; no count, no BEGIN
     assert len(trips.sql) == 4, trips.sql
     assert trips.sql_in_transaction == 0

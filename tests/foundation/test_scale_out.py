@@ -84,12 +84,15 @@ def test_a_session_made_through_one_api_process_is_honoured_and_revoked_through_
     assert (_me(b, first), _me(b, second)) == (401, 401), "every session ended through A, refused at B"
 
 
-def _worker(log: Path) -> subprocess.Popen:
-    env = {**os.environ, **_shared_env(), "LOG_LEVEL": "INFO"}
+def _worker(log: Path, barrier: str) -> subprocess.Popen:
+    # One thread, one message prefetched, and a barrier on each worker's first message
+    # (tests/support/worker_barrier.py): each must take a batch whichever started first.
+    env = {**os.environ, **_shared_env(), "LOG_LEVEL": "INFO", "dramatiq_queue_prefetch": "1",
+           "YSS_TEST_BARRIER": barrier}
     with log.open("w") as out:
-        return subprocess.Popen([sys.executable, "-m", "dramatiq", "app.worker", "--processes", "1", "--threads",
-                                 "1", "--queues", "push"], cwd=ROOT, env=env, stdout=out, stderr=out,
-                                start_new_session=True)
+        return subprocess.Popen([sys.executable, "-m", "dramatiq", "app.worker", "tests.support.worker_barrier",
+                                 "--processes", "1", "--threads", "1", "--queues", "push"], cwd=ROOT, env=env,
+                                stdout=out, stderr=out, start_new_session=True)
 
 
 def _batches_run(log: Path) -> list[tuple[str, int, int, int]]:
@@ -103,7 +106,8 @@ def test_a_scans_batches_are_shared_between_two_workers_and_none_is_done_twice(t
     born = scans.years_before(today, 60) - timedelta(days=3)  # sixty three days ago: in the 30-day window
     people = [create_resident(birth=born) for _ in range(PEOPLE)]
     logs = [tmp_path / "worker-1.log", tmp_path / "worker-2.log"]
-    workers = [_worker(log) for log in logs]
+    barrier = f"test:barrier:{tmp_path.name}"
+    workers = [_worker(log, barrier) for log in logs]
     try:
         # Both consuming before the batches exist, so that either may take any of them.
         wait_until(lambda: get_redis().zcard(f"{broker.namespace}:__heartbeats__") >= 2, timeout=120,
