@@ -142,16 +142,15 @@ def _cached_answer(owner: str, field: str, answer: Callable[[], Any]) -> Any:
     """The cached 200 answer of ``owner`` for ``field``, or the view's own (kept when it is a 200)."""
     found = readcache.lookup(owner, field)
     if found.value is not None:
-        body, pagination = json.loads(found.value)
+        pagination, _, body = found.value.partition("\n")  # the header's JSON holds no newline
         response = current_app.response_class(body, mimetype="application/json")
-        if pagination is not None:
+        if pagination:
             response.headers[Blueprint.PAGINATION_HEADER_NAME] = pagination
         return response
     response = answer()
     if isinstance(response, Response) and response.status_code == 200:
-        readcache.store(owner, field, json.dumps(
-            [response.get_data(as_text=True), response.headers.get(Blueprint.PAGINATION_HEADER_NAME)],
-            ensure_ascii=False), found.generation)
+        pagination = response.headers.get(Blueprint.PAGINATION_HEADER_NAME, "")
+        readcache.store(owner, field, f"{pagination}\n{response.get_data(as_text=True)}", found.generation)
     return response
 
 

@@ -62,6 +62,8 @@ def _require_json_body() -> None:
 
 def _finish(response: Response) -> Response:
     response.headers["X-Request-ID"] = g.get("request_id", "")
+    if not log.isEnabledFor(logging.INFO):
+        return response
     rule = request.url_rule.rule if request.url_rule else "<unmatched>"
     log.info(
         "request",

@@ -91,7 +91,7 @@ class TextCheckingParser(FlaskParser):
     def _load_location_data(self, *, schema, req, location):
         data = super()._load_location_data(schema=schema, req=req, location=location)
         if location in ("query", "querystring", "headers", "form"):
-            values = {"headers": req.headers, "form": req.form}.get(location, req.args)
+            values = req.headers if location == "headers" else req.form if location == "form" else req.args
             problems = {key: [MESSAGE] for key in values
                         if refused_text([key, *values.getlist(key)], multiline=location == "form")}
         else:

@@ -15,7 +15,6 @@ goes to the database, and a missed invalidation can only last an entry's 120 sec
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -54,8 +53,8 @@ def _decode(answers: list | None) -> Cached:
         return Cached(None, None)
     raw, generation = answers
     current = int(generation or 0)
-    entry = json.loads(raw) if raw else None
-    return Cached(entry["v"] if entry and entry["g"] == current else None, current)
+    tag, _, value = (raw or "").partition("\n")  # "<generation>\n<value>": no second JSON to parse
+    return Cached(value if raw and tag == str(current) else None, current)
 
 
 def prefetch(owner: str, field: str) -> None:
@@ -98,7 +97,7 @@ def store(owner: str, field: str, value: str, generation: int | None) -> None:
         return
     with best_effort(_FALLBACK):
         pipe = get_redis().pipeline(transaction=False)
-        pipe.hset(_key(owner), field, json.dumps({"g": generation, "v": value}, ensure_ascii=False))
+        pipe.hset(_key(owner), field, f"{generation}\n{value}")
         pipe.expire(_key(owner), ENTRY_SECONDS)
         pipe.execute()
 
