@@ -26,6 +26,7 @@ from app import ratelimit
 from app.redis_store import REDIS_UNAVAILABLE, best_effort, get_redis, note_unavailable
 
 ENTRY_SECONDS = 120
+MAX_FIELDS = 64  # answers kept per owner: every page anyone may ask for must not grow a hash without bound
 GENERATION_SECONDS = 86_400  # far past any entry's life, so a lapsed generation (0 again) revives none
 _FALLBACK = "cached answers are read from the database"
 
@@ -99,7 +100,9 @@ def store(owner: str, field: str, value: str, generation: int | None) -> None:
         pipe = get_redis().pipeline(transaction=False)
         pipe.hset(_key(owner), field, f"{generation}\n{value}")
         pipe.expire(_key(owner), ENTRY_SECONDS)
-        pipe.execute()
+        pipe.hlen(_key(owner))
+        if pipe.execute()[-1] > MAX_FIELDS:  # pages asked for without end (or old days' ones): start over
+            get_redis().delete(_key(owner))
 
 
 def invalidate(owners: Iterable[str]) -> None:

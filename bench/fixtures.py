@@ -13,6 +13,7 @@ class BenchData:
     token: str
     uscc: str
     licence_number: str
+    account_id: int = 0
 
 
 USCC = "91440101MA5BENCH01"
@@ -50,4 +51,4 @@ def create() -> BenchData:
         return "JY1440104BENCH00"
 
     number = rows()
-    return BenchData(resident.tokens.access_token, USCC, number)
+    return BenchData(resident.tokens.access_token, USCC, number, resident.account_id)

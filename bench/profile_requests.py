@@ -1,4 +1,5 @@
-"""Where a hot read's server CPU goes: `/me` and an entity's licence list over a raw WSGI loop.
+"""Where a hot read's server CPU goes: `/me`, the inbox, an entity's licence list and the cached public
+check over a raw WSGI loop.
 
 ``python -m bench profile [--label before|after]`` (``make bench ARGS=profile``). In one process, on
 a fresh instance (SQLite, or PostgreSQL with ``DATABASE_URL``; Redis from ``REDIS_URL`` or the
@@ -6,7 +7,9 @@ embedded one), the app's WSGI callable is called directly with a prepared enviro
 server, client or socket is measured. The per-address rate limit is on, as in production.
 
 Per endpoint it reports: worker CPU per request (``time.process_time`` over the loop, no
-profiler), the SQL statements and Redis round trips one request makes, and from a cProfile run the
+profiler; for the reads answered from ``app.readcache`` also on a miss, the owner invalidated
+before each request, untimed), the SQL statements and Redis round trips one request makes (a hit),
+and from a cProfile run the
 inclusive CPU of each part (parts nest: the session check contains its SQL and Redis), as µs per
 request and as a share of the profiled request.
 """
@@ -41,6 +44,7 @@ PARTS = [
     ("transaction use case (`transactional`)", "app/db.py", "wrapper"),
     ("session close (`remove_session`: rollback, pool return)", "app/db.py", "remove_session"),
     ("response body (marshmallow dump)", "marshmallow/schema.py", "dump"),
+    ("cached answer (`readcache` lookup and response)", "api/blueprint.py", "_cached_answer"),
 ]
 
 
@@ -92,16 +96,33 @@ def main(args: list[str]) -> None:
 
         app = create_app().wsgi_app
         auth = {"Authorization": f"Bearer {data.token}"}
-        cases = [("GET /healthz", "/healthz", {}), ("GET /api/v1/me", "/api/v1/me", auth),
-                 ("GET /api/v1/entities/<uscc>/licences", f"/api/v1/entities/{data.uscc}/licences", auth)]
+        from app import readcache
+        from app.licences.models import licences_owner
+        from app.push.inbox import inbox_owner
+
+        cases = [("GET /healthz", "/healthz", {}, None), ("GET /api/v1/me", "/api/v1/me", auth, None),
+                 ("GET /api/v1/me/notifications", "/api/v1/me/notifications", auth, inbox_owner(data.account_id)),
+                 ("GET /api/v1/entities/<uscc>/licences", f"/api/v1/entities/{data.uscc}/licences", auth,
+                  licences_owner(data.uscc)),
+                 ("GET /api/v1/licences/check (cached)", f"/api/v1/licences/check?number={data.licence_number}", {},
+                  None)]
         lines = [f"### Profile `{label}` ({_store()})", "",
                  f"`make bench ARGS=\"profile --label {label}\"` — {REQUESTS} calls of the WSGI app per request, "
                  f"in one process; {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
                  f"load average {os.getloadavg()[0]:.1f} at the start.", ""]
-        for title, path, headers in cases:
+        for title, path, headers, owner in cases:
             environ = _environ(path, headers)
             for _ in range(min(200, REQUESTS)):  # warm-up: caches, pools, lazy imports
                 assert _call(app, environ) == 200, path
+            miss = ""
+            if owner is not None:
+                spent = 0.0
+                for _ in range(REQUESTS):
+                    readcache.invalidate([owner])
+                    started = time.process_time()
+                    _call(app, environ)
+                    spent += time.process_time() - started
+                miss = f" ({spent * 1000 / REQUESTS:.3f} ms on a cache miss)"
             started = time.process_time()
             for _ in range(REQUESTS):
                 _call(app, environ)
@@ -113,7 +134,7 @@ def main(args: list[str]) -> None:
                 _call(app, environ)
             profile.disable()
             total, parts = _parts(profile, REQUESTS)
-            lines += [f"**{title}**: {cpu_ms:.3f} ms worker CPU per request; {sql} SQL statements "
+            lines += [f"**{title}**: {cpu_ms:.3f} ms worker CPU per request{miss}; {sql} SQL statements "
                       f"({in_tx} inside a transaction), {trips} Redis round trips ({commands} commands).", "",
                       "| part (inclusive; parts nest) | CPU µs per request under the profiler | share |",
                       "|---|---:|---:|",

@@ -9,6 +9,7 @@ import json
 from app import readcache
 from app.push.inbox import inbox_owner
 from app.push.notify import notify
+from app.redis_store import get_redis
 from tests.support.acting import acting, proxy_grant, ref_for
 from tests.support.residents import create_resident
 from tests.support.roundtrips import counting
@@ -99,3 +100,10 @@ def test_an_answer_written_from_a_read_that_raced_a_change_is_not_believed(clien
     readcache.invalidate([owner])  # … a change commits meanwhile …
     readcache.store(owner, field, json.dumps(["[]", None]), before.generation)  # … the stale answer is kept
     assert readcache.lookup(owner, field).value is None
+
+
+def test_an_owner_keeps_a_bounded_number_of_answers(client):
+    me = create_resident()
+    for page in range(1, readcache.MAX_FIELDS + 2):  # every page a client may ask for, each a 200
+        assert client.get(f"{INBOX}?page={page}", headers=me.headers).status_code == 200
+    assert get_redis().hlen(f"rc:{inbox_owner(me.account_id)}") <= readcache.MAX_FIELDS
