@@ -41,6 +41,11 @@ def fill(template: str, facts: dict[str, Any], *, raw: bool = False) -> str:
     return PLACEHOLDER.sub(one, template)
 
 
+def dedupe_key(rule: Rule, facts: dict[str, Any]) -> str:
+    """The rule's dedupe key over the facts (a scan computes it alone to skip what is already notified)."""
+    return fill(rule.dedupe_key, facts, raw=True)[:200]
+
+
 def render(rule: Rule, facts: dict[str, Any]) -> Rendered:
     message = None
     if rule.template is not None:
@@ -52,4 +57,4 @@ def render(rule: Rule, facts: dict[str, Any]) -> Rendered:
             data[keyword] = fit_value(kind, value, rule.template.enum_values.get(keyword))
         message = WeChatMessage(rule.template.template_id, rule.template.kind, data)
     return Rendered(fill(rule.title, facts)[:120], fill(rule.body, facts), fill(rule.page, facts, raw=True),
-                    fill(rule.dedupe_key, facts, raw=True)[:200], message)
+                    dedupe_key(rule, facts), message)
