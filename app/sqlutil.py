@@ -158,7 +158,14 @@ def add_counts(model: type, rows: list[dict[str, Any]], conflict: Sequence[str],
 
 
 def among(column: Any, values: Collection[Any]) -> ColumnElement[bool]:
-    """``column IN values``: on PostgreSQL ``column = ANY(:array)``, one parameter however many values."""
-    if _dialect() == "postgresql":
-        return column == any_(cast(bindparam(None, list(values), type_=ARRAY(column.type)), ARRAY(column.type)))
-    return column.in_(list(values))
+    """``column IN values``: on PostgreSQL ``column = ANY(:array)``, one parameter however many values.
+
+    Integers travel as one array literal (``'{1,2,3}'``, joined in C) rather than element by element
+    through the driver's array dumper."""
+    values = list(values)
+    if _dialect() != "postgresql":
+        return column.in_(values)
+    array = ARRAY(column.type)
+    if all(type(v) is int for v in values):
+        return column == any_(cast(bindparam(None, "{" + ",".join(map(str, values)) + "}", type_=Text), array))
+    return column == any_(cast(bindparam(None, values, type_=array), array))

@@ -8,13 +8,13 @@ nothing; only rows written now get a delivery, and their jobs are enqueued after
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Integer, String, and_, bindparam, cast, func, select, tuple_
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import JSON, Integer, Text, and_, bindparam, cast, column, func, select, tuple_
 
 from app import clock
 from app.acting.represented import reminder_proxies
@@ -96,19 +96,18 @@ def notified(pairs: set[tuple[int, str]]) -> set[tuple[int, str]]:
         return set()
     n = Notification
     if session().get_bind().dialect.name == "postgresql":
-        accounts, keys = zip(*pairs, strict=True)
-        rows = session().execute(_NOTIFIED, {"accounts": list(accounts), "keys": list(keys)})
+        wanted = json.dumps([{"account_id": a, "dedupe_key": k} for a, k in pairs], separators=(",", ":"))
+        rows = session().execute(_NOTIFIED, {"wanted": wanted})
     else:
         rows = session().execute(select(n.recipient_account_id, n.dedupe_key)
                                  .where(tuple_(n.recipient_account_id, n.dedupe_key).in_(sorted(pairs))))
     return {(account, key) for account, key in rows}
 
 
-# The wanted pairs as two arrays joined on the unique (recipient, dedupe key) index: one statement
-# text whatever the batch size.
-_WANTED = func.unnest(cast(bindparam("accounts", type_=ARRAY(Integer)), ARRAY(Integer)),
-                      cast(bindparam("keys", type_=ARRAY(String)), ARRAY(String))).table_valued(
-    "account_id", "dedupe_key", name="wanted").render_derived()
+# The wanted pairs as one JSON parameter joined on the unique (recipient, dedupe key) index: one
+# statement text whatever the batch size, and no per-value escaping by the driver.
+_WANTED = func.json_to_recordset(cast(bindparam("wanted", type_=Text), JSON)).table_valued(
+    column("account_id", Integer), column("dedupe_key", Text), name="wanted").render_derived(with_types=True)
 _NOTIFIED = select(Notification.recipient_account_id, Notification.dedupe_key).join(
     _WANTED, and_(Notification.recipient_account_id == _WANTED.c.account_id,
                   Notification.dedupe_key == _WANTED.c.dedupe_key))
