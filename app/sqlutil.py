@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Collection, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -34,7 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from app.db import session
+from app.db import UTCDateTime, session
 
 
 def _dialect() -> str:
@@ -57,10 +57,10 @@ def _records(table: Table, names: tuple[str, ...]):
 
 
 def _json_value(value: Any) -> str:
-    if isinstance(value, datetime):
+    if isinstance(value, datetime):  # what UTCDateTime binds on PostgreSQL: aware, in UTC
         if value.tzinfo is None:
-            raise ValueError("naive datetime in a bulk insert")
-        return value.isoformat()
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     raise TypeError(f"cannot bulk-insert a {type(value).__name__}")
@@ -68,10 +68,11 @@ def _json_value(value: Any) -> str:
 
 @functools.cache
 def _bind_processors(table: Table, names: tuple[str, ...]) -> tuple[tuple[str, Any], ...]:
-    """What each column's TypeDecorator does to a value before it is bound (UTCDateTime checks the zone)."""
+    """What any other TypeDecorator does to a value before it is bound (UTCDateTime's is ``_json_value``)."""
     dialect = postgresql.dialect()
     return tuple((name, functools.partial(table.c[name].type.process_bind_param, dialect=dialect))
-                 for name in names if isinstance(table.c[name].type, TypeDecorator))
+                 for name in names if isinstance(table.c[name].type, TypeDecorator)
+                 and not isinstance(table.c[name].type, UTCDateTime))
 
 
 def _rows_json(table: Table, rows: list[dict[str, Any]]) -> dict[str, str]:

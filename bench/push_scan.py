@@ -182,9 +182,10 @@ def _scan(args: argparse.Namespace) -> tuple[list[str], dict]:
     import psycopg
     from redis import Redis
 
-    from app.push.scans import plan_scan
+    from app.push.scans import BATCH_SIZE, plan_scan
     from app.queue import DELIVERY, PUSH, broker
 
+    args.batch_size = args.batch_size or BATCH_SIZE
     sql = psycopg.connect(PG + RUN_DB, autocommit=True)
     redis = Redis.from_url(os.environ["REDIS_URL"])
     redis.flushdb()
@@ -200,13 +201,13 @@ def _scan(args: argparse.Namespace) -> tuple[list[str], dict]:
             time.sleep(0.1)
         load = os.getloadavg()
         started = time.perf_counter()
-        batches = plan_scan(DAY)
+        batches = plan_scan(DAY, args.batch_size)
         retried = _drain(broker, redis, PUSH)
         first = time.perf_counter() - started
         written = sql.execute("SELECT count(*) FROM push_notifications").fetchone()[0]
         by_rule = dict(sql.execute("SELECT rule_id, count(*) FROM push_notifications GROUP BY rule_id").fetchall())
         started = time.perf_counter()
-        plan_scan(DAY)
+        plan_scan(DAY, args.batch_size)
         retried_repeat = _drain(broker, redis, PUSH)
         repeat = time.perf_counter() - started
         load_after = os.getloadavg()
@@ -239,7 +240,12 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--licences", type=int, default=200_000)
     parser.add_argument("--entities", type=int, default=20_000)
     parser.add_argument("--threads", type=int, default=2, help="threads per worker process")
+    parser.add_argument("--batch-size", type=int, default=None, help="matches per scan_batch job "
+                        "(default: app.push.scans.BATCH_SIZE)")
     args = parser.parse_args(argv)
+    options = "".join(f" --{name.replace('_', '-')} {value}" for name, value in
+                      (("threads", args.threads if args.threads != 2 else None), ("batch_size", args.batch_size))
+                      if value)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # so the workers and the embedded Redis are stopped
     sys.path.insert(0, str(ROOT))
     INSTANCE.mkdir(exist_ok=True)
@@ -269,13 +275,15 @@ def main(argv: list[str]) -> None:
     expected = sum(r["independent"].values())
     ok = r["written"] == expected and all(r["by_rule"].get(k, 0) == v for k, v in r["independent"].items())
     rate = r["written"] / r["first"]
-    cmd = f"python -m bench push --persons {args.persons} --licences {args.licences} --entities {args.entities}"
+    cmd = f"python -m bench push --persons {args.persons} --licences {args.licences} --entities {args.entities}" \
+        + options
     lines = [
         "## Push scan end to end, PostgreSQL",
         "",
         f"`{cmd}` — fixed day {DAY}; {args.persons:,} persons (40 % with a WeChat account, 70 % of those "
         f"consenting), {args.persons:,} ID cards + {args.persons // 3:,} driving licences, {args.entities:,} entities "
-        f"with a representative, {args.licences:,} licences; `plan_scan` → {r['batches']} `scan_batch` jobs → "
+        f"with a representative, {args.licences:,} licences; `plan_scan` → {r['batches']} `scan_batch` jobs "
+        f"(up to {args.batch_size:,} matches each) → "
         f"2 worker processes × {args.threads} threads (`dramatiq bench.scan_worker --queues push`: `app.worker` "
         f"with the business clock at 10:00 Shanghai on {DAY}, outside quiet hours), timed to an empty "
         f"queue; {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; load average "
