@@ -4,9 +4,11 @@
 ``today`` (Asia/Shanghai) — e.g. ``licences.valid_until BETWEEN today AND today + days_before``,
 read through the index, never a loop over the whole population — cuts them into id ranges of at
 most ``BATCH_SIZE`` matches and enqueues one ``scan_batch`` job per range after the commit.
-``run_batch`` re-runs the same range query bounded by ``id BETWEEN lo AND hi``, resolves the
-recipients for the whole batch at once and writes the notifications through
-``write_notifications``: each (recipient, dedupe key) is inserted once, so a repeated scan, a
+``run_batch`` re-runs the same range query bounded by ``id BETWEEN lo AND hi``, reads the matched
+subjects as column rows with their recipients for the whole batch at once, skips every subject
+whose notifications all exist (one look-up of the batch's (recipient, dedupe key) pairs, keys made
+from the cheap facts) and builds facts and plans for the rest only, written through
+``write_planned``: each (recipient, dedupe key) is inserted once, so a repeated scan, a
 redelivered job or two schedulers on the same day write nothing new and send nothing twice.
 
 A window is evaluated on every day it is open, not only on its first day: a day the scan did not
