@@ -4,7 +4,10 @@ What is timed is what ``flask push scan --date D`` starts: ``app.push.scans.plan
 date-window rule's matches and enqueues one ``scan_batch`` job per id range; two ``dramatiq
 app.worker`` processes (queue ``push`` only, so the deliveries the scan enqueues wait in their own
 queue) run the batches; the clock stops when the queue is empty (``broker.join``), workers already
-up. Then a repeat scan of the same day (it writes nothing) is timed the same way.
+up. Then a repeat scan of the same day (it writes nothing) is timed the same way. The workers are
+``bench.scan_worker``: ``app.worker`` with the business clock held at 10:00 of the fixed day in
+Shanghai, so every run plans its deliveries outside quiet hours (pending, enqueued after each
+batch) whatever the hour it runs at.
 
 Checks: the notifications written are counted against an independent plain-SQL count of who should
 be told (matches × recipients with an account, written here, not the scan's queries), per rule; the
@@ -13,8 +16,9 @@ notification and delivery rows (``INSERT … SELECT`` into copies of the tables 
 the floor for writing those rows at all.
 
 Generation is bulk SQL (``generate_series``) into ``bench_scan_template`` once; each run copies it
-(``CREATE DATABASE … TEMPLATE``). The template is rebuilt when the sizes, the migrations or this
-generator change (its signature is the database's comment). Encrypted fields use the dev keys of a
+(``CREATE DATABASE … TEMPLATE``). The template is rebuilt when the sizes, the migrations (their
+contents, not only their names) or this generator's SQL change: its signature is the database's
+comment. Encrypted fields use the dev keys of a
 fixed instance directory, kept with the template.
 """
 
@@ -28,7 +32,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bench.results import write_section
@@ -38,6 +42,7 @@ PG = "postgresql://postgres@127.0.0.1:5432/"
 TEMPLATE_DB, RUN_DB = "bench_scan_template", "bench_scan_run"
 INSTANCE = Path("/tmp/yss-bench-scan-instance")
 DAY = date(2026, 3, 2)  # outside the annual-report windows: the date-window and age rules only
+NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)  # 10:00 of DAY in Shanghai: outside quiet hours
 GENERATOR_VERSION = 5
 EXPIRY, SERVICE = "tmpl-expiry-reminder-0001", "tmpl-service-reminder-0002"
 
@@ -110,11 +115,14 @@ def _admin():
 
 
 def _signature(args: argparse.Namespace) -> str:
-    heads = sorted(p.name for p in (ROOT / "migrations" / "versions").glob("*.py"))
-    keys = (INSTANCE / "dev-keys.json").read_bytes() if (INSTANCE / "dev-keys.json").exists() else b""
-    sizes = f"{args.persons}:{args.licences}:{args.entities}"
-    text = f"{GENERATOR_VERSION}:{sizes}:{heads}:{hashlib.sha1(keys).hexdigest()}"
-    return hashlib.sha1(text.encode()).hexdigest()
+    """What the template was generated from: sizes, every migration's name and contents, this SQL, the keys."""
+    digest = hashlib.sha1(f"{GENERATOR_VERSION}:{args.persons}:{args.licences}:{args.entities}".encode())
+    for path in sorted((ROOT / "migrations" / "versions").glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    digest.update(GENERATE.encode() + repr(SEQUENCES).encode())
+    keys = INSTANCE / "dev-keys.json"
+    digest.update(keys.read_bytes() if keys.exists() else b"")
+    return digest.hexdigest()
 
 
 def _template(args: argparse.Namespace) -> float:
@@ -174,14 +182,16 @@ def _scan(args: argparse.Namespace) -> tuple[list[str], dict]:
     import psycopg
     from redis import Redis
 
-    from app.push.scans import plan_scan
+    from app.push.scans import BATCH_SIZE, plan_scan
     from app.queue import DELIVERY, PUSH, broker
 
+    args.batch_size = args.batch_size or BATCH_SIZE
     sql = psycopg.connect(PG + RUN_DB, autocommit=True)
     redis = Redis.from_url(os.environ["REDIS_URL"])
     redis.flushdb()
-    workers = subprocess.Popen([sys.executable, "-m", "dramatiq", "app.worker", "--processes", "2", "--threads",
-                                str(args.threads), "--queues", PUSH], cwd=ROOT, env=dict(os.environ),
+    workers = subprocess.Popen([sys.executable, "-m", "dramatiq", "bench.scan_worker", "--processes", "2",
+                                "--threads", str(args.threads), "--queues", PUSH], cwd=ROOT,
+                               env={**os.environ, "BENCH_SCAN_NOW": NOW.isoformat()},
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         deadline = time.monotonic() + 600  # a hang guard: both worker processes consuming
@@ -191,13 +201,13 @@ def _scan(args: argparse.Namespace) -> tuple[list[str], dict]:
             time.sleep(0.1)
         load = os.getloadavg()
         started = time.perf_counter()
-        batches = plan_scan(DAY)
+        batches = plan_scan(DAY, args.batch_size)
         retried = _drain(broker, redis, PUSH)
         first = time.perf_counter() - started
         written = sql.execute("SELECT count(*) FROM push_notifications").fetchone()[0]
         by_rule = dict(sql.execute("SELECT rule_id, count(*) FROM push_notifications GROUP BY rule_id").fetchall())
         started = time.perf_counter()
-        plan_scan(DAY)
+        plan_scan(DAY, args.batch_size)
         retried_repeat = _drain(broker, redis, PUSH)
         repeat = time.perf_counter() - started
         load_after = os.getloadavg()
@@ -230,7 +240,12 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--licences", type=int, default=200_000)
     parser.add_argument("--entities", type=int, default=20_000)
     parser.add_argument("--threads", type=int, default=2, help="threads per worker process")
+    parser.add_argument("--batch-size", type=int, default=None, help="matches per scan_batch job "
+                        "(default: app.push.scans.BATCH_SIZE)")
     args = parser.parse_args(argv)
+    options = "".join(f" --{name.replace('_', '-')} {value}" for name, value in
+                      (("threads", args.threads if args.threads != 2 else None), ("batch_size", args.batch_size))
+                      if value)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # so the workers and the embedded Redis are stopped
     sys.path.insert(0, str(ROOT))
     INSTANCE.mkdir(exist_ok=True)
@@ -260,14 +275,17 @@ def main(argv: list[str]) -> None:
     expected = sum(r["independent"].values())
     ok = r["written"] == expected and all(r["by_rule"].get(k, 0) == v for k, v in r["independent"].items())
     rate = r["written"] / r["first"]
-    cmd = f"python -m bench push --persons {args.persons} --licences {args.licences} --entities {args.entities}"
+    cmd = f"python -m bench push --persons {args.persons} --licences {args.licences} --entities {args.entities}" \
+        + options
     lines = [
         "## Push scan end to end, PostgreSQL",
         "",
         f"`{cmd}` — fixed day {DAY}; {args.persons:,} persons (40 % with a WeChat account, 70 % of those "
         f"consenting), {args.persons:,} ID cards + {args.persons // 3:,} driving licences, {args.entities:,} entities "
-        f"with a representative, {args.licences:,} licences; `plan_scan` → {r['batches']} `scan_batch` jobs → "
-        f"2 worker processes × {args.threads} threads (`dramatiq app.worker --queues push`), timed to an empty "
+        f"with a representative, {args.licences:,} licences; `plan_scan` → {r['batches']} `scan_batch` jobs "
+        f"(up to {args.batch_size:,} matches each) → "
+        f"2 worker processes × {args.threads} threads (`dramatiq bench.scan_worker --queues push`: `app.worker` "
+        f"with the business clock at 10:00 Shanghai on {DAY}, outside quiet hours), timed to an empty "
         f"queue; {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; load average "
         f"{r['load'][0]:.2f} before, {r['load_after'][0]:.2f} after. Batches that failed and waited for "
         f"Dramatiq's retry (at least 15 s): {r['retried']} in the first run, {r['retried_repeat']} in the repeat.",

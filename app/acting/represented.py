@@ -34,6 +34,7 @@ from app.identity.sessions import ActingFor, Principal
 from app.people.models import HouseholdLink, Person
 from app.people.persons import person_name
 from app.security.keys import lookup_hash
+from app.sqlutil import among
 
 GUARDIAN, PROXY = "guardian", "proxy"
 ADULT_AGE = 18
@@ -169,7 +170,7 @@ def reminder_proxies(account_ids: list[int]) -> dict[int, list[tuple[int, str]]]
         return found
     rows = session().execute(live_grants(clock.now()).add_columns(Person)
                              .join(Person, Person.id == ProxyGrant.grantor_person_id)
-                             .where(Person.account_id.in_(sorted(set(account_ids)))).order_by(ProxyGrant.id))
+                             .where(among(Person.account_id, sorted(set(account_ids)))).order_by(ProxyGrant.id))
     for grant, person in rows:
         if RECEIVE_REMINDERS in grant.scopes:
             found.setdefault(person.account_id, []).append((grant.grantee_account_id, person_name(person) or ""))

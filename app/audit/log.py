@@ -24,6 +24,7 @@ from sqlalchemy import select, update
 from app import clock, context
 from app.audit.models import AuditEntry, AuditHead
 from app.db import session, transactional
+from app.sqlutil import insert_rows
 from config import get_settings
 
 GENESIS = "0" * 64
@@ -130,7 +131,7 @@ def record_many(action: str, *, actor: Actor, entries: list[tuple[str, str | int
         row["entry_hash"] = entry_digest({**row, "at": at.isoformat()})
         rows.append(row)
         last_id, last_hash = row["id"], row["entry_hash"]
-    s.execute(AuditEntry.__table__.insert(), rows)
+    insert_rows(AuditEntry.__table__, rows)  # one statement (on PostgreSQL one JSON parameter)
     head.last_id, head.last_hash = last_id, last_hash
     s.flush()
 

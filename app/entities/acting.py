@@ -22,6 +22,7 @@ from app.db import session, transactional
 from app.entities.lifecycle import find_entity
 from app.entities.models import MANAGE_AGENTS, SCOPES, AgentGrant, Entity, RepresentativeBinding
 from app.errors import NotFound
+from app.sqlutil import among
 
 APPOINT_ADMINISTRATORS = "appoint_administrators"  # the legal representative's alone
 REPRESENTATIVE_SCOPES = (*SCOPES, MANAGE_AGENTS, APPOINT_ADMINISTRATORS)
@@ -84,17 +85,21 @@ def accounts_acting_for(entity_id: int, scope: str) -> list[int]:
 
 
 def accounts_acting_for_many(entity_ids: list[int], scope: str) -> dict[int, list[int]]:
-    """``accounts_acting_for`` for many entities in two queries (push scans resolve a batch at once)."""
+    """``accounts_acting_for`` for many entities in two column queries (push scans resolve a batch at once)."""
     s = session()
     found: dict[int, list[int]] = {}
+    if not entity_ids:
+        return found
     for entity_id, account_id in s.execute(select(RepresentativeBinding.entity_id, RepresentativeBinding.account_id)
-                                           .where(RepresentativeBinding.entity_id.in_(entity_ids),
+                                           .where(among(RepresentativeBinding.entity_id, entity_ids),
                                                   RepresentativeBinding.ended_at.is_(None))
                                            .order_by(RepresentativeBinding.id)):
         found.setdefault(entity_id, []).append(account_id)
-    for grant in s.scalars(live_grants_query(clock.now()).where(AgentGrant.entity_id.in_(entity_ids))
-                           .order_by(AgentGrant.id)):
-        ids = found.setdefault(grant.entity_id, [])
-        if scope in grant.scopes and grant.agent_account_id not in ids:
-            ids.append(grant.agent_account_id)
+    grants = live_grants_query(clock.now()).with_only_columns(
+        AgentGrant.entity_id, AgentGrant.agent_account_id, AgentGrant.scopes)
+    for entity_id, agent_account_id, scopes in s.execute(grants.where(among(AgentGrant.entity_id, entity_ids))
+                                                         .order_by(AgentGrant.id)):
+        ids = found.setdefault(entity_id, [])
+        if scope in scopes and agent_account_id not in ids:
+            ids.append(agent_account_id)
     return found

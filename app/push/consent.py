@@ -18,7 +18,7 @@ from app.push import errors
 from app.push.models import Consent
 from app.push.rules import load_templates, rules
 from app.push.why import why_catalogue
-from app.sqlutil import insert_ignoring_conflicts
+from app.sqlutil import among, insert_ignoring_conflicts
 
 
 def template_kinds() -> dict[str, str]:
@@ -94,7 +94,7 @@ def usable(account_ids: list[int], template_id: str, kind: str) -> set[int]:
     """Which of ``account_ids`` may be sent ``template_id`` now."""
     if not account_ids:
         return set()
-    stmt = select(Consent.account_id).where(Consent.account_id.in_(account_ids), Consent.template_id == template_id)
+    stmt = select(Consent.account_id).where(among(Consent.account_id, account_ids), Consent.template_id == template_id)
     stmt = stmt.where(Consent.credits > 0, Consent.status != "ban") if kind == "one_time" else stmt.where(
         Consent.status == "accept")
     return set(session().scalars(stmt))

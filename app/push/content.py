@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -32,13 +33,27 @@ def _text(value: Any) -> str:
     return format_date(value) if isinstance(value, date) else str(value)
 
 
+@functools.cache
+def _parts(template: str) -> tuple[str, ...]:
+    """The template split once into text and placeholder names: text, name, text, name, …, text."""
+    return tuple(PLACEHOLDER.split(template))
+
+
 def fill(template: str, facts: dict[str, Any], *, raw: bool = False) -> str:
     """Replace ``{a.b}`` placeholders; ``raw`` keeps dates ISO (for keys and keyword fitting)."""
-    def one(match) -> str:
-        value = facts.get(match.group(1), "")
-        return value.isoformat() if raw and isinstance(value, date) else _text(value)
+    parts = _parts(template)  # a scan fills the same few templates for every row
+    if len(parts) == 1:
+        return template
+    out = list(parts)
+    for i in range(1, len(parts), 2):
+        value = facts.get(parts[i], "")
+        out[i] = value.isoformat() if raw and isinstance(value, date) else _text(value)
+    return "".join(out)
 
-    return PLACEHOLDER.sub(one, template)
+
+def dedupe_key(rule: Rule, facts: dict[str, Any]) -> str:
+    """The rule's dedupe key over the facts (a scan computes it alone to skip what is already notified)."""
+    return fill(rule.dedupe_key, facts, raw=True)[:200]
 
 
 def render(rule: Rule, facts: dict[str, Any]) -> Rendered:
@@ -52,4 +67,4 @@ def render(rule: Rule, facts: dict[str, Any]) -> Rendered:
             data[keyword] = fit_value(kind, value, rule.template.enum_values.get(keyword))
         message = WeChatMessage(rule.template.template_id, rule.template.kind, data)
     return Rendered(fill(rule.title, facts)[:120], fill(rule.body, facts), fill(rule.page, facts, raw=True),
-                    fill(rule.dedupe_key, facts, raw=True)[:200], message)
+                    dedupe_key(rule, facts), message)

@@ -4,17 +4,24 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from app.certificates.catalogue import certificate_types
-from app.certificates.models import Certificate
-from app.people.facts import person_facts
-from app.people.models import Person
+from app.people.facts import PersonColumns, person_facts
 from app.security.keys import decrypt
 from app.security.masking import _keep_ends, mask_id_number
 
 
-def certificate_facts(cert: Certificate, holder: Person, today: date) -> dict[str, Any]:
+class CertificateColumns(Protocol):
+    """A ``Certificate`` or a row of the columns its facts need."""
+
+    id: int
+    type: str
+    number_enc: str
+    expires_on: date
+
+
+def certificate_facts(cert: CertificateColumns, holder: PersonColumns, today: date) -> dict[str, Any]:
     number = decrypt(cert.number_enc, "certificate.number")
     kind = certificate_types().get(cert.type)
     masked = mask_id_number(number) if cert.type == "resident_id_card" else _keep_ends(number, 2, 2)

@@ -20,9 +20,8 @@ from app.db import after_commit, session, transactional
 from app.identity.models import Account
 from app.identity.realname import when_verified
 from app.people.models import HouseholdLink, Person
-from app.push.notify import plan, write_notifications
 from app.push.rules import Rule
-from app.push.scans import SOURCES, _record_own_data_read, scanned_rules
+from app.push.scans import SOURCES, notify_matches, scanned_rules
 from app.queue import PUSH, actor
 
 
@@ -57,11 +56,8 @@ def scan_person(account_id: int, today: date | None = None) -> int:
         ids = list(session().scalars(query.where(column.in_(subjects)).order_by(column)))
         if not ids:
             continue
-        planned = [p for facts, accounts in source.facts(rule, today, ids)
-                   for p in plan(rule, facts, [a for a in accounts if a == account_id])]
-        new = write_notifications(planned)
-        _record_own_data_read(rule, new)
-        written += len(new)
+        written += notify_matches(rule, today, [(row, [a for a in accounts if a == account_id])
+                                                for row, accounts in source.load(rule, today, ids)])
     return written
 
 

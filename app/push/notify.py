@@ -8,10 +8,13 @@ nothing; only rows written now get a delivery, and their jobs are enqueued after
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
+
+from sqlalchemy import JSON, Integer, Text, and_, bindparam, cast, column, func, select, tuple_
 
 from app import clock
 from app.acting.represented import reminder_proxies
@@ -22,7 +25,10 @@ from app.push.delivery import enqueue_deliveries
 from app.push.models import Delivery, Notification
 from app.push.preferences import preferences_of, quiet_until, reserve_daily_slots
 from app.push.rules import Rule
-from app.sqlutil import insert_ignoring_conflicts
+from app.sqlutil import insert_ignoring_conflicts, insert_rows
+
+# {account: [(proxy account, the represented person's name)]}, as ``reminder_proxies`` answers
+Proxies = dict[int, list[tuple[int, str]]]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -64,21 +70,59 @@ def plan(rule: Rule, facts: dict[str, Any], account_ids: list[int]) -> list[Plan
             for a in dict.fromkeys(account_ids)]
 
 
-def for_proxies(planned: list[Planned]) -> list[Planned]:
+def proxy_key(dedupe_key: str, account_id: int) -> str:
+    """The dedupe key of a proxy's copy of ``account_id``'s reminder."""
+    return f"{dedupe_key}|for:{account_id}"
+
+
+def for_proxies(planned: list[Planned], proxies: Proxies | None = None) -> list[Planned]:
     """A copy of each reminder (a rule's notification) for whoever receives the recipient's reminders
     (亲属代办, ``receive_reminders``), with a "for whom" line; inbox only, their own WeChat consent
-    being for their own reminders."""
+    being for their own reminders. ``proxies``: already looked up for these recipients (a scan)."""
     reminders = [p for p in planned if p.rule_id is not None]
-    proxies = reminder_proxies([p.account_id for p in reminders])
+    if proxies is None:
+        proxies = reminder_proxies([p.account_id for p in reminders])
     return [replace(p, account_id=proxy, body=f"【为{name}代收】{p.body}", why={**p.why, "for_whom": name},
-                    dedupe_key=f"{p.dedupe_key}|for:{p.account_id}", message=None)
+                    dedupe_key=proxy_key(p.dedupe_key, p.account_id), message=None)
             for p in reminders for proxy, name in proxies.get(p.account_id, []) if proxy != p.account_id]
 
 
+def notified(pairs: set[tuple[int, str]]) -> set[tuple[int, str]]:
+    """Which of these (recipient, dedupe key) pairs already have their notification, in one query.
+
+    Lets a scan skip what an earlier run wrote before it builds any facts; the unique constraint,
+    not this look-up, is what keeps a notification from being written twice."""
+    if not pairs:
+        return set()
+    n = Notification
+    if session().get_bind().dialect.name == "postgresql":
+        wanted = json.dumps([{"account_id": a, "dedupe_key": k} for a, k in pairs], separators=(",", ":"))
+        rows = session().execute(_NOTIFIED, {"wanted": wanted})
+    else:
+        rows = session().execute(select(n.recipient_account_id, n.dedupe_key)
+                                 .where(tuple_(n.recipient_account_id, n.dedupe_key).in_(sorted(pairs))))
+    return {(account, key) for account, key in rows}
+
+
+# The wanted pairs as one JSON parameter joined on the unique (recipient, dedupe key) index: one
+# statement text whatever the batch size, and no per-value escaping by the driver.
+_WANTED = func.json_to_recordset(cast(bindparam("wanted", type_=Text), JSON)).table_valued(
+    column("account_id", Integer), column("dedupe_key", Text), name="wanted").render_derived(with_types=True)
+_NOTIFIED = select(Notification.recipient_account_id, Notification.dedupe_key).join(
+    _WANTED, and_(Notification.recipient_account_id == _WANTED.c.account_id,
+                  Notification.dedupe_key == _WANTED.c.dedupe_key))
+
+
 @transactional
-def write_notifications(planned: list[Planned]) -> list[int]:
+def write_notifications(planned: list[Planned], proxies: Proxies | None = None) -> list[int]:
+    return [nid for nid, _p in write_planned(planned, proxies)]
+
+
+@transactional
+def write_planned(planned: list[Planned], proxies: Proxies | None = None) -> list[tuple[int, Planned]]:
+    """``write_notifications`` answering (notification id, what was written) for each row written now."""
     now = clock.now()
-    planned = [*planned, *for_proxies(planned)]
+    planned = [*planned, *for_proxies(planned, proxies)]
     by_key = {(p.account_id, p.dedupe_key): p for p in planned}
     written = insert_ignoring_conflicts(Notification, [
         {"recipient_account_id": p.account_id, "rule_id": p.rule_id, "rule_version": p.rule_version,
@@ -86,10 +130,11 @@ def write_notifications(planned: list[Planned]) -> list[int]:
          "why": p.why, "dedupe_key": p.dedupe_key, "created_at": now} for p in by_key.values()],
         ("recipient_account_id", "dedupe_key"),
         returning=(Notification.id, Notification.recipient_account_id, Notification.dedupe_key))
-    new = [(row.id, by_key[(row.recipient_account_id, row.dedupe_key)]) for row in written]
+    new = sorted(((row.id, by_key[(row.recipient_account_id, row.dedupe_key)]) for row in written),
+                 key=lambda item: item[0])
     inbox.changed({p.account_id for _nid, p in new})  # a bulk insert: the ORM sees no row
     _plan_deliveries([(nid, p) for nid, p in new if p.message is not None], now)
-    return [nid for nid, _p in new]
+    return new
 
 
 def _plan_deliveries(items: list[tuple[int, Planned]], now: datetime) -> None:
@@ -137,14 +182,10 @@ def _plan_deliveries(items: list[tuple[int, Planned]], now: datetime) -> None:
                      "data": message.data, "page": p.page, "state": state, "reason": reason, "attempts": 0,
                      "next_attempt_at": due, "created_at": now, "updated_at": now})
     if not pending:
-        session().execute(_INSERT_DELIVERIES, rows)
+        insert_rows(Delivery.__table__, rows)
         return
     # Only the pending rows' ids are needed, to enqueue them after the commit.
-    by_notification = {row.notification_id: row.id
-                       for row in session().execute(_INSERT_DELIVERIES_RETURNING, rows)}
+    by_notification = {row.notification_id: row.id for row in insert_rows(
+        Delivery.__table__, rows, returning=(Delivery.id, Delivery.notification_id))}
     pending_ids = [by_notification[n] for n in pending]
     after_commit(lambda: enqueue_deliveries(pending_ids))
-
-
-_INSERT_DELIVERIES = Delivery.__table__.insert()
-_INSERT_DELIVERIES_RETURNING = Delivery.__table__.insert().returning(Delivery.id, Delivery.notification_id)

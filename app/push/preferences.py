@@ -16,7 +16,7 @@ from app.db import session, transactional
 from app.push import errors
 from app.push.models import DailyCount, Preference
 from app.push.rules import CATEGORIES
-from app.sqlutil import add_counts
+from app.sqlutil import add_counts, among
 
 DEFAULT_QUIET = ("22:00", "08:00")
 DEFAULT_DAILY_CAP = 3
@@ -54,7 +54,9 @@ def quiet_until(prefs: Preferences, at: datetime) -> datetime | None:
 
 
 def preferences_of(account_ids: list[int]) -> dict[int, Preferences]:
-    rows = session().scalars(select(Preference).where(Preference.account_id.in_(account_ids))) if account_ids else []
+    if not account_ids:
+        return {}
+    rows = session().scalars(select(Preference).where(among(Preference.account_id, account_ids)))
     found = {p.account_id: Preferences(tuple(p.disabled_categories), p.quiet_start, p.quiet_end, p.daily_cap)
              for p in rows}
     return {a: found.get(a, Preferences()) for a in account_ids}

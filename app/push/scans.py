@@ -4,9 +4,11 @@
 ``today`` (Asia/Shanghai) — e.g. ``licences.valid_until BETWEEN today AND today + days_before``,
 read through the index, never a loop over the whole population — cuts them into id ranges of at
 most ``BATCH_SIZE`` matches and enqueues one ``scan_batch`` job per range after the commit.
-``run_batch`` re-runs the same range query bounded by ``id BETWEEN lo AND hi``, resolves the
-recipients for the whole batch at once and writes the notifications through
-``write_notifications``: each (recipient, dedupe key) is inserted once, so a repeated scan, a
+``run_batch`` re-runs the same range query bounded by ``id BETWEEN lo AND hi``, reads the matched
+subjects as column rows with their recipients for the whole batch at once, skips every subject
+whose notifications all exist (one look-up of the batch's (recipient, dedupe key) pairs, keys made
+from the cheap facts) and builds facts and plans for the rest only, written through
+``write_planned``: each (recipient, dedupe key) is inserted once, so a repeated scan, a
 redelivered job or two schedulers on the same day write nothing new and send nothing twice.
 
 A window is evaluated on every day it is open, not only on its first day: a day the scan did not
@@ -23,8 +25,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Select, exists, select
+from sqlalchemy.orm import Bundle
 
 from app import clock
+from app.acting.represented import reminder_proxies
 from app.audit.disclosures import record_reads
 from app.audit.log import SYSTEM
 from app.certificates.models import Certificate
@@ -33,13 +37,14 @@ from app.entities.acting import accounts_acting_for_many
 from app.entities.models import AnnualReport, Entity
 from app.licences.facts import entity_facts, licence_facts
 from app.licences.models import Licence
-from app.people.facts import person_facts
+from app.people.facts import person_facts, person_key_facts
 from app.people.models import HouseholdLink, Person
+from app.push.content import dedupe_key
 from app.push.facts import certificate_facts
-from app.push.models import Notification
-from app.push.notify import plan, write_notifications
-from app.push.rules import Rule, rules
+from app.push.notify import notified, plan, proxy_key, write_planned
+from app.push.rules import PLACEHOLDER, Rule, rules
 from app.queue import PUSH, actor, send_many
+from app.sqlutil import among
 
 log = logging.getLogger("yss.push")
 
@@ -49,15 +54,28 @@ RECEIVE = "receive_notifications"
 
 @dataclass(frozen=True)
 class Source:
-    """How one kind of date-window rule finds its matches and the facts and recipients of each."""
+    """How one kind of date-window rule finds its matches, their recipients and their facts.
+
+    ``load`` reads the matched subjects as column rows (no ORM objects) with their recipients;
+    ``key_facts`` is what a dedupe key can name without decrypting anything (ids, dates), so a
+    subject already notified is skipped before ``facts`` builds the rest (names, masked numbers).
+    """
 
     # (rule, today) → SELECT of matching ids (one column, the subject's primary key), or None when closed
     matches: Callable[[Rule, date], Select | None]
-    # (rule, today, ids) → [(facts, recipient account ids)]
-    facts: Callable[[Rule, date, list[int]], list[tuple[dict[str, Any], list[int]]]]
+    # (rule, today, ids) → [(subject row, recipient account ids)], in id order
+    load: Callable[[Rule, date, list[int]], list[tuple[Any, list[int]]]]
+    # (rule, today, subject row) → every fact the rule's texts may name
+    facts: Callable[[Rule, date, Any], dict[str, Any]]
+    # (rule, today, subject row) → the cheap facts (a subset of ``facts``)
+    key_facts: Callable[[Rule, date, Any], dict[str, Any]]
 
 
 # --- licences: valid_until within days_before ---------------------------------------------------
+
+_LICENCE = Bundle("licence", Licence.id, Licence.number, Licence.type_code, Licence.valid_until, Licence.state)
+_ENTITY = Bundle("entity", Entity.id, Entity.name, Entity.uscc)
+
 
 def _licence_matches(rule: Rule, today: date) -> Select:
     last = today + timedelta(days=rule.trigger.days_before)
@@ -67,11 +85,15 @@ def _licence_matches(rule: Rule, today: date) -> Select:
     return query
 
 
-def _licence_facts(rule: Rule, today: date, ids: list[int]) -> list[tuple[dict[str, Any], list[int]]]:
-    rows = session().execute(select(Licence, Entity).join(Entity, Entity.id == Licence.entity_id)
-                             .where(Licence.id.in_(ids)).order_by(Licence.id)).all()
-    recipients = accounts_acting_for_many([entity.id for _l, entity in rows], RECEIVE)
-    return [(licence_facts(licence, entity), recipients.get(entity.id, [])) for licence, entity in rows]
+def _licence_load(rule: Rule, today: date, ids: list[int]) -> list[tuple[Any, list[int]]]:
+    rows = session().execute(select(_LICENCE, _ENTITY).join(Entity, Entity.id == Licence.entity_id)
+                             .where(among(Licence.id, ids)).order_by(Licence.id)).all()
+    recipients = accounts_acting_for_many(sorted({row.entity.id for row in rows}), RECEIVE)
+    return [(row, recipients.get(row.entity.id, [])) for row in rows]
+
+
+def _licence_facts(rule: Rule, today: date, row: Any) -> dict[str, Any]:
+    return licence_facts(row.licence, row.entity)
 
 
 # --- calendar: the annual-report window (report for year Y is filed 1 January – 30 June of Y + 1) ----
@@ -97,16 +119,23 @@ def _calendar_matches(rule: Rule, today: date) -> Select | None:
     return query
 
 
-def _calendar_facts(rule: Rule, today: date, ids: list[int]) -> list[tuple[dict[str, Any], list[int]]]:
+def _calendar_load(rule: Rule, today: date, ids: list[int]) -> list[tuple[Any, list[int]]]:
+    rows = session().execute(select(_ENTITY).where(among(Entity.id, ids)).order_by(Entity.id)).all()
+    recipients = accounts_acting_for_many([row.entity.id for row in rows], RECEIVE)
+    return [(row, recipients.get(row.entity.id, [])) for row in rows]
+
+
+def _calendar_facts(rule: Rule, today: date, row: Any) -> dict[str, Any]:
     opened = window_date(rule, today)
     assert opened is not None
-    entities = session().scalars(select(Entity).where(Entity.id.in_(ids)).order_by(Entity.id)).all()
-    recipients = accounts_acting_for_many([e.id for e in entities], RECEIVE)
-    return [({**entity_facts(e), "window.year": opened.year - 1, "window.date": opened}, recipients.get(e.id, []))
-            for e in entities]
+    return {**entity_facts(row.entity), "window.year": opened.year - 1, "window.date": opened}
 
 
 # --- certificates: expires_on within days_before, to the holder --------------------------------------
+
+_CERTIFICATE = Bundle("cert", Certificate.id, Certificate.type, Certificate.number_enc, Certificate.expires_on)
+_PERSON = Bundle("person", Person.id, Person.name_enc, Person.birth_date, Person.account_id)
+
 
 def _certificate_matches(rule: Rule, today: date) -> Select:
     last = today + timedelta(days=rule.trigger.days_before)
@@ -116,11 +145,20 @@ def _certificate_matches(rule: Rule, today: date) -> Select:
     return query
 
 
-def _certificate_facts(rule: Rule, today: date, ids: list[int]) -> list[tuple[dict[str, Any], list[int]]]:
-    rows = session().execute(select(Certificate, Person).join(Person, Person.id == Certificate.holder_id)
-                             .where(Certificate.id.in_(ids), Person.account_id.is_not(None))
+def _certificate_load(rule: Rule, today: date, ids: list[int]) -> list[tuple[Any, list[int]]]:
+    rows = session().execute(select(_CERTIFICATE, _PERSON).join(Person, Person.id == Certificate.holder_id)
+                             .where(among(Certificate.id, ids), Person.account_id.is_not(None))
                              .order_by(Certificate.id)).all()
-    return [(certificate_facts(cert, holder, today), [holder.account_id]) for cert, holder in rows]
+    return [(row, [row.person.account_id]) for row in rows]
+
+
+def _certificate_facts(rule: Rule, today: date, row: Any) -> dict[str, Any]:
+    return certificate_facts(row.cert, row.person, today)
+
+
+def _certificate_key_facts(rule: Rule, today: date, row: Any) -> dict[str, Any]:
+    return {"certificate.id": row.cert.id, "certificate.type": row.cert.type,
+            "certificate.expires_on": row.cert.expires_on, **person_key_facts(row.person, today)}
 
 
 # --- ages: a birthday reaching N years, as a birth_date range -------------------------------------
@@ -145,24 +183,37 @@ def _age_matches(rule: Rule, today: date) -> Select:
     return query
 
 
-def _age_facts(rule: Rule, today: date, ids: list[int]) -> list[tuple[dict[str, Any], list[int]]]:
-    people = session().scalars(select(Person).where(Person.id.in_(ids)).order_by(Person.id)).all()
+def _age_load(rule: Rule, today: date, ids: list[int]) -> list[tuple[Any, list[int]]]:
+    people = session().execute(select(_PERSON).where(among(Person.id, ids)).order_by(Person.id)).all()
     if rule.recipients == "self":
-        return [(person_facts(p, today), [p.account_id]) for p in people]
+        return [(row, [row.person.account_id]) for row in people]
     parents: dict[int, list[int]] = {}
     for child_id, account_id in session().execute(
             select(HouseholdLink.person_id, Person.account_id).join(Person, Person.id == HouseholdLink.relative_id)
-            .where(HouseholdLink.person_id.in_(ids), HouseholdLink.relation == "parent",
+            .where(among(HouseholdLink.person_id, ids), HouseholdLink.relation == "parent",
                    Person.account_id.is_not(None)).order_by(HouseholdLink.id)):
         parents.setdefault(child_id, []).append(account_id)
-    return [(person_facts(p, today, "child"), parents[p.id]) for p in people if p.id in parents]
+    return [(row, parents[row.person.id]) for row in people if row.person.id in parents]
+
+
+def _age_prefix(rule: Rule) -> str:
+    return "person" if rule.recipients == "self" else "child"
+
+
+def _age_facts(rule: Rule, today: date, row: Any) -> dict[str, Any]:
+    return person_facts(row.person, today, _age_prefix(rule))
+
+
+def _age_key_facts(rule: Rule, today: date, row: Any) -> dict[str, Any]:
+    return person_key_facts(row.person, today, _age_prefix(rule))
 
 
 SOURCES: dict[str, Source] = {
-    "licence.valid_until": Source(_licence_matches, _licence_facts),
-    "calendar": Source(_calendar_matches, _calendar_facts),
-    "certificate.expires_on": Source(_certificate_matches, _certificate_facts),
-    "age": Source(_age_matches, _age_facts),
+    "licence.valid_until": Source(_licence_matches, _licence_load, _licence_facts, _licence_facts),
+    "calendar": Source(_calendar_matches, _calendar_load, _calendar_facts, _calendar_facts),
+    "certificate.expires_on": Source(_certificate_matches, _certificate_load, _certificate_facts,
+                                     _certificate_key_facts),
+    "age": Source(_age_matches, _age_load, _age_facts, _age_key_facts),
 }
 
 
@@ -211,11 +262,38 @@ def run_batch(rule_id: str, day: date, lo: int, hi: int) -> int:
         return 0
     column = query.selected_columns[0]
     ids = list(session().scalars(query.where(column.between(lo, hi)).order_by(column)))
-    if not ids:
+    return notify_matches(rule, day, source.load(rule, day, ids)) if ids else 0
+
+
+def notify_matches(rule: Rule, today: date, matches: list[tuple[Any, list[int]]]) -> int:
+    """Write ``rule``'s notification for each (subject row, recipients) not notified yet; how many now.
+
+    The dedupe keys come from the cheap facts, and every (recipient, key) pair — a receiving proxy's
+    copy included — is looked up in one query: a subject whose every notification exists is
+    skipped before its facts are built, so a repeat scan reads and writes almost nothing.
+    """
+    source = SOURCES[rule.trigger.subject]
+    matches = [(row, accounts) for row, accounts in matches if accounts]
+    if not matches:
         return 0
-    planned = [p for facts, accounts in source.facts(rule, day, ids) for p in plan(rule, facts, accounts)]
-    written = write_notifications(planned)
-    _record_own_data_read(rule, written)
+    proxies = reminder_proxies(sorted({a for _row, accounts in matches for a in accounts}))
+    needed = set(PLACEHOLDER.findall(rule.dedupe_key))
+    wanted: list[tuple[Any, list[int], list[tuple[int, str]]]] = []
+    for row, accounts in matches:
+        facts = source.key_facts(rule, today, row)
+        if not needed <= facts.keys():
+            facts = source.facts(rule, today, row)
+        key = dedupe_key(rule, facts)
+        pairs = [(a, key) for a in accounts]
+        pairs += [(proxy, proxy_key(key, a)) for a in accounts for proxy, _name in proxies.get(a, []) if proxy != a]
+        wanted.append((row, accounts, pairs))
+    have = notified({pair for _row, _accounts, pairs in wanted for pair in pairs})
+    planned = [p for row, accounts, pairs in wanted if not have.issuperset(pairs)
+               for p in plan(rule, source.facts(rule, today, row), accounts)]
+    if not planned:
+        return 0
+    written = write_planned(planned, proxies)
+    _record_own_data_read(rule, [(nid, p.account_id) for nid, p in written])
     return len(written)
 
 
@@ -224,14 +302,13 @@ def run_batch(rule_id: str, day: date, lo: int, hi: int) -> int:
 SCANNED_DATA = {"certificate.expires_on": ["certificate_expiry"], "age": ["birth_date"]}
 
 
-def _record_own_data_read(rule: Rule, notification_ids: list[int]) -> None:
+def _record_own_data_read(rule: Rule, written: list[tuple[int, int]]) -> None:
+    """Record the reads on the trackers of the accounts told: (notification id, account id) each."""
     data = SCANNED_DATA.get(rule.trigger.subject)
-    if not data or not notification_ids or (rule.trigger.subject == "age" and rule.recipients != "self"):
+    if not data or not written or (rule.trigger.subject == "age" and rule.recipients != "self"):
         return
-    rows = session().execute(select(Notification.id, Notification.recipient_account_id)
-                             .where(Notification.id.in_(notification_ids)).order_by(Notification.id))
-    record_reads([(account_id, {"notification_id": nid}) for nid, account_id in rows], by=SYSTEM, data=data,
-                 purpose="proactive_service")
+    record_reads([(account_id, {"notification_id": nid}) for nid, account_id in sorted(written)], by=SYSTEM,
+                 data=data, purpose="proactive_service")
 
 
 def scan_now(today: date | None = None, size: int = BATCH_SIZE, only: str | None = None) -> int:
