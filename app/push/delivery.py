@@ -47,7 +47,7 @@ STUCK_AFTER = timedelta(minutes=5)
 SWEEP_BATCH = 5000
 # Deliveries per job: one claim and one record per batch. A worker killed mid-batch leaves at most this
 # many rows per thread ``sending`` (interrupted dead letters, settled by WeChat's sent reports).
-BATCH = 10
+BATCH = 50
 PERMANENT = {47003: "invalid_data", 40003: "invalid_openid", 40037: "invalid_template", 41030: "invalid_page"}
 RETRYABLE = {-1, 45009}
 
