@@ -32,6 +32,17 @@ def http_pool() -> urllib3.PoolManager:
     return urllib3.PoolManager(num_pools=8, maxsize=32, block=False, retries=False)
 
 
+@functools.lru_cache(maxsize=16)
+def _host_pool(origin: str) -> urllib3.HTTPConnectionPool:
+    # The pool of one origin, found once: PoolManager parses and normalises the URL on every call.
+    return http_pool().connection_from_url(origin)
+
+
+@functools.lru_cache(maxsize=4)
+def _timeout(seconds: float) -> urllib3.Timeout:
+    return urllib3.Timeout(connect=seconds, read=seconds)
+
+
 def request_json(method: str, url: str, *, service: str, params: dict[str, str] | None = None,
                  json: Any = None, timeout: float | None = None) -> tuple[int, Any]:
     """Call an outside service and return (status, JSON body).
@@ -41,13 +52,16 @@ def request_json(method: str, url: str, *, service: str, params: dict[str, str] 
     connection dropped after the request was written, or a 2xx–4xx answer could not be read.
     The URL may carry an access token, so it is never put into the error or the log.
     """
+    scheme, _empty, host, *path = url.split("/", 3)
+    target = "/" + (path[0] if path else "")
     if params:
-        url = f"{url}{'&' if '?' in url else '?'}{urlencode(params)}"
+        target = f"{target}{'&' if '?' in target else '?'}{urlencode(params)}"
     body = None if json is None else jsonlib.dumps(json, ensure_ascii=False, separators=(",", ":")).encode()
     wait = get_settings().http_timeout_seconds if timeout is None else timeout
     try:
-        response = http_pool().urlopen(method, url, body=body, headers=JSON_HEADERS if body is not None else None,
-                                       timeout=urllib3.Timeout(connect=wait, read=wait), redirect=False)
+        response = _host_pool(f"{scheme}//{host}").urlopen(
+            method, target, body=body, headers=JSON_HEADERS if body is not None else None, timeout=_timeout(wait),
+            redirect=False, retries=False)
     except ConnectTimeoutError:  # also refused and unresolvable: the request never went out
         raise UpstreamUnavailable(details={"service": service}, retry_after=RETRY_AFTER_SECONDS) from None
     except HTTPError as exc:  # read timeout, connection reset or closed mid-call
