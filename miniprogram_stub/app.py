@@ -13,6 +13,7 @@ from miniprogram_stub import (
     devapi_messages,
     devapi_users,
     face,
+    fastpath,
     faults,
     registries,
     subscribe,
@@ -54,11 +55,13 @@ def create_app(settings: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, static_folder=None)
     app.json.ensure_ascii = False  # WeChat answers in UTF-8, not \\u escapes
     state_file = settings.get("state_file", os.environ.get("EMULATOR_STATE_FILE"))
-    app.extensions[EXTENSION_KEY] = State(EmulatorClock(), apps, Path(state_file) if state_file else None)
+    state = State(EmulatorClock(), apps, Path(state_file) if state_file else None)
+    app.extensions[EXTENSION_KEY] = state
     for module in (wechat, subscribe, face, registries, devapi, devapi_users, devapi_messages):
         app.register_blueprint(module.bp)
     faults.install(app)
     devapi.install(app)
+    app.wsgi_app = fastpath.FastSend(app.wsgi_app, state)  # the send at volume, without Flask's overhead
     # The mini program's pages; /api is forwarded to the yss API at YSS_API_BASE.
     from miniprogram_stub.web import web_blueprint
 

@@ -4,7 +4,8 @@ POST   /__emulator__/reset                  forget everything (pre-registered ap
 GET    /__emulator__/clock                  {"now": epoch}
 POST   /__emulator__/clock                  {"advance_seconds": n} → {"now": epoch}
 POST   /__emulator__/apps                   {appid, secret} (upsert)
-POST   /__emulator__/faults                 {path, kind: busy|rate_limit|slow|http_500|blocked,
+POST   /__emulator__/faults                 {path, kind: busy|rate_limit|slow|http_500|blocked|
+                                             disconnect (carried out, then no answer),
                                              count?: 1, delay_seconds?: for slow (default 2)}
 DELETE /__emulator__/faults
 GET    /__emulator__/stats                  {"calls": {path: count}} for WeChat and registry paths

@@ -2,20 +2,27 @@
 
 A before-request hook counts the call (`GET /__emulator__/stats`) and, when the developer API has
 queued faults for the exact path, spends one: the next n calls fail that way, in queue order.
+
+`disconnect` is the ambiguous failure: the call is carried out (a message is sent, a token issued)
+and then the connection is closed before any answer, as when a network drops a response. The caller
+sees the connection end without a status line and cannot know whether the call took effect.
 """
 
 from __future__ import annotations
 
+import socket
 import time
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 
 from miniprogram_stub.replies import json_error, wechat_error
 from miniprogram_stub.state import SUBSCRIBE_SEND_PATH, Fault, get_state
 
 DEV_PREFIX = "/__emulator__"
 REGISTRY_PREFIX = "/registry/"
-FAULT_KINDS = ("busy", "rate_limit", "slow", "http_500", "blocked")
+FAULT_KINDS = ("busy", "rate_limit", "slow", "http_500", "blocked", "disconnect")
+# Where the servers the emulator runs under put the client's socket in the WSGI environ.
+SOCKET_KEYS = ("werkzeug.socket", "gunicorn.socket")
 
 
 def _take_fault(path: str) -> Fault | None:
@@ -63,6 +70,9 @@ def before_request() -> Response | tuple[Response, int] | tuple[str, int, dict[s
     if fault.kind == "slow":
         time.sleep(fault.delay_seconds)  # outside the lock: other calls go on meanwhile
         return None
+    if fault.kind == "disconnect":
+        g.disconnect = True  # carried out first; ``after_request`` drops the answer
+        return None
     if fault.kind == "http_500":
         return "Internal Server Error", 500, {"Content-Type": "text/plain; charset=utf-8"}
     if path.startswith(REGISTRY_PREFIX):
@@ -70,5 +80,16 @@ def before_request() -> Response | tuple[Response, int] | tuple[str, int, dict[s
     return _wechat_failure(fault.kind, path)
 
 
+def after_request(response: Response) -> Response:
+    """Close the connection of a call with a ``disconnect`` fault, before the server writes the answer."""
+    if g.pop("disconnect", False):
+        sock = next((request.environ[k] for k in SOCKET_KEYS if k in request.environ), None)
+        if sock is None:
+            raise RuntimeError("disconnect needs a real server (werkzeug or gunicorn) under the emulator")
+        sock.shutdown(socket.SHUT_RDWR)  # the server's write then fails, and it drops the connection
+    return response
+
+
 def install(app: Flask) -> None:
     app.before_request(before_request)
+    app.after_request(after_request)

@@ -9,9 +9,14 @@ from flask import Response, jsonify, request
 from miniprogram_stub.state import new_rid
 
 
+def wechat_error_body(errcode: int, message: str) -> dict[str, Any]:
+    """A WeChat business error's body: the errmsg carries a trace suffix like the real one."""
+    return {"errcode": errcode, "errmsg": f"{message} rid: {new_rid()}"}
+
+
 def wechat_error(errcode: int, message: str) -> Response:
-    """A WeChat business error: HTTP 200 and an errmsg carrying a trace suffix like the real one."""
-    return jsonify({"errcode": errcode, "errmsg": f"{message} rid: {new_rid()}"})
+    """A WeChat business error: HTTP 200 and ``wechat_error_body``."""
+    return jsonify(wechat_error_body(errcode, message))
 
 
 def wechat_ok(**fields: Any) -> Response:

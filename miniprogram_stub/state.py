@@ -111,7 +111,7 @@ class Consent:
 
 @dataclass
 class Fault:
-    kind: str  # busy | rate_limit | slow | http_500 | blocked
+    kind: str  # busy | rate_limit | slow | http_500 | blocked | disconnect
     remaining: int
     delay_seconds: float = 0.0
 
@@ -152,6 +152,10 @@ class State:
                 self.users = self._load_users()
             else:
                 self.save_users()
+
+    def record_sent(self, message: dict[str, Any]) -> None:
+        """Keep one accepted subscribe message (caller holds the lock); ``GET /__emulator__/sent`` lists them."""
+        self.sent.append(message)
 
     def user_by_phone(self, appid: str, phone: str) -> User | None:
         """The first WeChat user of ``appid`` with this phone: one person, one openid per app."""

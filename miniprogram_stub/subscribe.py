@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, jsonify, request
 
 from miniprogram_stub.keywords import check_value
-from miniprogram_stub.replies import json_body, wechat_error, wechat_ok
+from miniprogram_stub.replies import json_body, wechat_error_body
 from miniprogram_stub.state import SUBSCRIBE_SEND_PATH, State, get_state
-from miniprogram_stub.wechat import authorize
+from miniprogram_stub.wechat import token_appid
 
 CONSENT_STATUSES = ("accept", "reject", "ban", "filter")
 MINIPROGRAM_STATES = ("developer", "trial", "formal")
@@ -75,58 +75,60 @@ def _check_data(data: Any, keywords: dict[str, str], enum_values: dict[str, list
     return None
 
 
-@bp.post(SUBSCRIBE_SEND_PATH)
-def send() -> Response:
-    state = get_state()
-    appid = authorize(state)
-    if isinstance(appid, Response):
+def send_message(state: State, access_token: str, body: dict[str, Any] | None) -> dict[str, Any]:
+    """One `subscribe/send` call: WeChat's answer body (always HTTP 200). Shared by the Flask route
+    and the lean WSGI path (``fastpath``), so both check and record exactly the same way."""
+    appid = token_appid(state, access_token)
+    if not isinstance(appid, str):
         return appid
-    body = json_body()
     if body is None:
-        return wechat_error(47001, "data format error")
+        return wechat_error_body(47001, "data format error")
     openid, template_id, page = body.get("touser"), body.get("template_id"), body.get("page", "")
     with state.lock:
         user = state.users.get(openid) if isinstance(openid, str) else None
         if user is None or user.appid != appid:
-            return wechat_error(40003, "invalid openid")
+            return wechat_error_body(40003, "invalid openid")
         template = state.templates.get(template_id) if isinstance(template_id, str) else None
         if template is None:
-            return wechat_error(40037, "invalid template_id")
+            return wechat_error_body(40037, "invalid template_id")
         if not isinstance(page, str) or not _page_allowed(state, page):
-            return wechat_error(41030, "invalid page")
+            return wechat_error_body(41030, "invalid page")
         problem = _check_data(body.get("data"), template.keywords, template.enum_values)
         if problem:
-            return wechat_error(47003, problem)
+            return wechat_error_body(47003, problem)
         mp_state = body.get("miniprogram_state", "formal")
         if mp_state not in MINIPROGRAM_STATES:
-            return wechat_error(47003, "argument invalid! miniprogram_state")
+            return wechat_error_body(47003, "argument invalid! miniprogram_state")
         usage_key = (state.today(), SUBSCRIBE_SEND_PATH)
         if state.daily_usage[usage_key] >= state.daily_limit:
-            return wechat_error(45009, "reach max api daily quota limit")
+            return wechat_error_body(45009, "reach max api daily quota limit")
         consent = state.consent(user.openid, template.template_id)
         if consent.banned:
-            return wechat_error(43101, "user refuse to accept the msg")
+            return wechat_error_body(43101, "user refuse to accept the msg")
         if template.kind == "long_term":
             if not consent.long_term_allowed:
-                return wechat_error(43101, "user refuse to accept the msg")
+                return wechat_error_body(43101, "user refuse to accept the msg")
         elif consent.credits <= 0:
-            return wechat_error(43101, "user refuse to accept the msg")
+            return wechat_error_body(43101, "user refuse to accept the msg")
         else:
             consent.credits -= 1
         state.daily_usage[usage_key] += 1
         state.next_msgid += 1
         msgid = state.next_msgid
-        state.sent.append(
-            {
-                "msgid": msgid,
-                "appid": appid,
-                "openid": user.openid,
-                "template_id": template.template_id,
-                "page": page,
-                "data": body.get("data"),
-                "miniprogram_state": mp_state,
-                "lang": body.get("lang", "zh_CN"),
-                "time": int(state.now()),
-            }
-        )
-    return wechat_ok(msgid=msgid)
+        state.record_sent({
+            "msgid": msgid,
+            "appid": appid,
+            "openid": user.openid,
+            "template_id": template.template_id,
+            "page": page,
+            "data": body.get("data"),
+            "miniprogram_state": mp_state,
+            "lang": body.get("lang", "zh_CN"),
+            "time": int(state.now()),
+        })
+    return {"errcode": 0, "errmsg": "ok", "msgid": msgid}
+
+
+@bp.post(SUBSCRIBE_SEND_PATH)
+def send() -> Response:
+    return jsonify(send_message(get_state(), request.args.get("access_token", ""), json_body()))

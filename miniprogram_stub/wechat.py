@@ -12,10 +12,12 @@ as WeChat documents. Every access_token API answers 41001 missing, 40014 unknown
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from miniprogram_stub.crypto import new_session_key, session_signature
-from miniprogram_stub.replies import json_body, wechat_error, wechat_ok
+from miniprogram_stub.replies import json_body, wechat_error, wechat_error_body, wechat_ok
 from miniprogram_stub.state import (
     SUBSCRIBE_SEND_PATH,
     App,
@@ -33,21 +35,26 @@ FORCE_REFRESH_GAP = 30
 bp = Blueprint("wechat", __name__)
 
 
-def authorize(state: State) -> str | Response:
-    """Check `?access_token=`; return the token's appid or the WeChat error to answer."""
-    value = request.args.get("access_token", "")
+def token_appid(state: State, value: str) -> str | dict[str, Any]:
+    """The appid an access_token belongs to, or the WeChat error body to answer."""
     if not value:
-        return wechat_error(41001, "access_token missing")
+        return wechat_error_body(41001, "access_token missing")
     with state.lock:
         token = state.tokens.get(value)
         now = state.now()
         if token is None:
-            return wechat_error(40014, "invalid access_token")
+            return wechat_error_body(40014, "invalid access_token")
         if token.superseded_at is not None and now >= token.superseded_at + OVERLAP_SECONDS:
-            return wechat_error(40001, "invalid credential, access_token is invalid or not latest")
+            return wechat_error_body(40001, "invalid credential, access_token is invalid or not latest")
         if now >= token.expires_at:
-            return wechat_error(42001, "access_token expired")
+            return wechat_error_body(42001, "access_token expired")
         return token.appid
+
+
+def authorize(state: State) -> str | Response:
+    """Check `?access_token=`; return the token's appid or the WeChat error to answer."""
+    appid = token_appid(state, request.args.get("access_token", ""))
+    return appid if isinstance(appid, str) else jsonify(appid)
 
 
 def _check_app(state: State, appid: str, secret: str) -> App | Response:

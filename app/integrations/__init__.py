@@ -1,2 +1,2 @@
-"""Clients of outside systems (WeChat, the registries), on ``requests`` with timeouts and typed
-errors. In development and tests they talk to the emulator in ``miniprogram_stub/``."""
+"""Clients of outside systems (WeChat, the registries), on a urllib3 connection pool with timeouts and
+typed errors. In development and tests they talk to the emulator in ``miniprogram_stub/``."""

@@ -5,6 +5,12 @@ from __future__ import annotations
 from app.errors import AppError, UpstreamUnavailable
 
 
+class UpstreamInterrupted(UpstreamUnavailable):
+    """A call that may have taken effect: the answer timed out, or the connection dropped after the
+    request was written, or the answer could not be read. To a user it is the same "try again later";
+    a sender must not repeat it blindly (a WeChat message would arrive twice): see app/push/delivery.py."""
+
+
 class WeChatError(AppError):
     """A business error from WeChat; ``errcode`` is the only thing to match on."""
 

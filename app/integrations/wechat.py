@@ -3,19 +3,23 @@
 The access_token is cached in Redis and refreshed single-flight across every process: a fetch
 supersedes the previous token, so processes refreshing on their own would knock each other out.
 A token error from an API call drops the cached token (only if it is still the one that failed),
-fetches once and retries once; never a loop.
+fetches once and retries once; never a loop. A batch of calls (``reusing_token``) reads the token
+from Redis once rather than once a call.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import secrets
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from app.errors import UpstreamUnavailable
-from app.integrations.errors import WeChatBusy, WeChatError, WeChatRateLimited
+from app.integrations.errors import UpstreamInterrupted, WeChatBusy, WeChatError, WeChatRateLimited
 from app.integrations.http import RETRY_AFTER_SECONDS, request_json
 from app.redis_store import get_redis
 from config import get_settings
@@ -57,9 +61,30 @@ class WeChatClient:
         self.base_url = base_url.rstrip("/")
         self.appid = appid
         self._secret = secret
+        self._batch = threading.local()  # this thread's token while inside ``reusing_token``
 
     # --- access_token -------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def reusing_token(self) -> Iterator[None]:
+        """Within the block, this thread's calls share one access_token read (a batch of sends).
+
+        Safe for a batch's length (under a minute or two): a token superseded meanwhile by another
+        process keeps working for WeChat's 5-minute overlap, the cached one expires with a 5-minute
+        margin, and a token error still drops it and fetches once."""
+        self._batch.active, self._batch.token = True, None
+        try:
+            yield
+        finally:
+            self._batch.active, self._batch.token = False, None
+
     def access_token(self) -> str:
+        if getattr(self._batch, "active", False):
+            if self._batch.token is None:
+                self._batch.token = self._shared_token()
+            return self._batch.token
+        return self._shared_token()
+
+    def _shared_token(self) -> str:
         redis = get_redis()
         token = redis.get(TOKEN_KEY)
         if token:
@@ -80,10 +105,13 @@ class WeChatClient:
         raise UpstreamUnavailable(details={"service": "wechat"}, retry_after=RETRY_AFTER_SECONDS)
 
     def _fetch_token(self) -> str:
-        _status, body = request_json(
-            "GET", f"{self.base_url}/cgi-bin/token", service="wechat",
-            params={"grant_type": "client_credential", "appid": self.appid, "secret": self._secret},
-        )
+        try:
+            _status, body = request_json(
+                "GET", f"{self.base_url}/cgi-bin/token", service="wechat",
+                params={"grant_type": "client_credential", "appid": self.appid, "secret": self._secret},
+            )
+        except UpstreamInterrupted:  # whether or not it took effect, no token came back: plainly unavailable
+            raise UpstreamUnavailable(details={"service": "wechat"}, retry_after=RETRY_AFTER_SECONDS) from None
         errcode = body.get("errcode", 0)
         if errcode:
             raise _error(errcode)
@@ -93,6 +121,8 @@ class WeChatClient:
         return token
 
     def _drop_token(self, failed: str) -> None:
+        if getattr(self._batch, "token", None) == failed:
+            self._batch.token = None
         get_redis().eval(_RELEASE, 1, TOKEN_KEY, failed)
 
     def _call(self, method: str, path: str, *, json: dict[str, Any] | None = None,
@@ -147,6 +177,7 @@ class WeChatClient:
 
     def send_subscribe_message(self, *, openid: str, template_id: str, data: dict[str, str],
                                page: str | None = None, state: str | None = None) -> str | None:
+        """Send one subscribe message; WeChat's msgid. ``UpstreamInterrupted`` means it may have been sent."""
         payload: dict[str, Any] = {
             "touser": openid, "template_id": template_id, "lang": "zh_CN",
             "data": {key: {"value": value} for key, value in data.items()},

@@ -7,18 +7,21 @@ nothing. Outcomes (WECHAT.md errcodes):
 - success → ``sent`` with WeChat's msgid;
 - 43101 → consent gone: recorded on the consent, ``inbox_only``;
 - 47003 / 40003 / 40037 / 41030 (and other business errors) → ``failed`` with the reason;
-- -1, 45009, timeouts and 5xx → back to ``pending`` with exponential backoff, at most
-  ``MAX_ATTEMPTS`` (about four hours), then ``failed`` as ``retries_exhausted`` (the dead letters).
-A row left ``sending`` past its lease belongs to a worker that died mid-call: WeChat may or may not
-have sent it, and there is no way to ask, so it is never resent on its own — it becomes a dead
-letter (``interrupted``). WeChat's own sent report settles it when one arrives (``reports``); an
-operator may requeue one that never arrived.
+- -1, 45009, no connection and 5xx → back to ``pending`` with exponential backoff, at most
+  ``MAX_ATTEMPTS`` (about four hours), then ``failed`` as ``retries_exhausted`` (the dead letters);
+- a call that may have been sent — the answer timed out, the connection dropped after the request
+  was written (``UpstreamInterrupted``) — → ``failed`` as ``interrupted`` at once, never retried.
+A row left ``sending`` past its lease belongs to a worker that died mid-call: the same doubt, the
+same dead letter (``interrupted``), from the sweep. WeChat may or may not have sent either, and
+there is no way to ask, so neither is resent on its own; WeChat's own sent report settles it when
+one arrives (``reports``); an operator may requeue one that never arrived.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import and_, bindparam, or_, select, update
@@ -27,11 +30,12 @@ from app import clock
 from app.db import after_commit, session, transactional
 from app.errors import UpstreamUnavailable
 from app.identity.models import Account
-from app.integrations.errors import WeChatError
+from app.integrations.errors import UpstreamInterrupted, WeChatError
 from app.integrations.wechat import wechat
 from app.push import consent, reports
 from app.push.models import Delivery
 from app.queue import DELIVERY, PUSH, actor, send_many
+from config import get_settings
 
 log = logging.getLogger("yss.push")
 
@@ -42,8 +46,10 @@ LEASE = timedelta(minutes=2)  # longer than any WeChat call (HTTP timeout) plus 
 STUCK_AFTER = timedelta(minutes=5)
 SWEEP_BATCH = 5000
 # Deliveries per job: one claim and one record per batch. A worker killed mid-batch leaves at most this
-# many rows per thread ``sending`` (interrupted dead letters, settled by WeChat's sent reports).
-BATCH = 10
+# many rows per thread ``sending`` (interrupted dead letters, settled by WeChat's sent reports; those
+# never sent wait for an operator). 100 rather than 10: the claim, the record and Dramatiq's own cost
+# per job come to ~60 µs a message instead of ~500 (bench/RESULTS.md, push-delivery).
+BATCH = 100
 PERMANENT = {47003: "invalid_data", 40003: "invalid_openid", 40037: "invalid_template", 41030: "invalid_page"}
 RETRYABLE = {-1, 45009}
 
@@ -60,6 +66,7 @@ class Claimed:
     data: dict
     page: str | None
     kind: str
+    account_id: int
 
 
 # A job that fails (the database busy, say) is retried soon: safe, because a retry claims only rows
@@ -82,25 +89,49 @@ def deliver_many(delivery_ids: list[int]) -> None:
     """Claim, send, record. Sends are retried on the row (not by Dramatiq) so they stay bounded.
 
     One transaction claims the batch and one records it; the sends between go out one after another
-    on the process's keep-alive connection. When WeChat is unreachable the rest of the batch is not
-    tried (each would wait out the timeout, past the lease): those rows go back with a backoff.
+    on the process's keep-alive connections, with one access_token read for the batch. When WeChat
+    is unreachable, or a send's fate is unknown, the rest of the batch is not tried (each would wait
+    out the timeout, past the lease): those rows go back with a backoff. Sends stop early enough that
+    the last one ends inside the lease, so the sweep never calls a send in progress interrupted; the
+    rows not reached go back to the queue as they were.
     """
     claims = claim_batch(delivery_ids)
+    if not claims:
+        return
     client = wechat()
-    sent: list[tuple[int, str | None]] = []
-    failed: list[tuple[int, int | None, str]] = []
-    for n, claimed in enumerate(claims):
-        try:
-            msgid = client.send_subscribe_message(openid=claimed.openid, template_id=claimed.template_id,
-                                                  data=claimed.data, page=claimed.page)
-        except WeChatError as error:
-            failed.append((claimed.delivery_id, error.errcode, claimed.kind))
-            continue
-        except UpstreamUnavailable:
-            failed += [(c.delivery_id, None, c.kind) for c in claims[n:]]
-            break
-        sent.append((claimed.delivery_id, msgid))
-    _record(sent, failed)
+    # The worst a send can take: a token fetch and the send, twice (one token refresh), each up to the timeout.
+    stop_at = time.monotonic() + LEASE.total_seconds() - 4 * get_settings().http_timeout_seconds
+    outcome = Outcome()
+    with client.reusing_token():
+        for n, claimed in enumerate(claims):
+            if time.monotonic() > stop_at:
+                outcome.untried += claims[n:]
+                break
+            try:
+                msgid = client.send_subscribe_message(openid=claimed.openid, template_id=claimed.template_id,
+                                                      data=claimed.data, page=claimed.page)
+            except WeChatError as error:
+                outcome.failed.append((claimed.delivery_id, error.errcode, claimed.kind))
+                continue
+            except UpstreamInterrupted:
+                outcome.interrupted.append(claimed.delivery_id)
+                outcome.failed += [(c.delivery_id, None, c.kind) for c in claims[n + 1:]]
+                break
+            except UpstreamUnavailable:
+                outcome.failed += [(c.delivery_id, None, c.kind) for c in claims[n:]]
+                break
+            outcome.sent.append((claimed.delivery_id, msgid))
+    _record(outcome)
+
+
+@dataclass
+class Outcome:
+    """What a batch's sends came to, for ``_record``."""
+
+    sent: list[tuple[int, str | None]] = field(default_factory=list)
+    failed: list[tuple[int, int | None, str]] = field(default_factory=list)  # (id, errcode or None, kind)
+    interrupted: list[int] = field(default_factory=list)  # may have been sent: never resent on its own
+    untried: list[Claimed] = field(default_factory=list)  # not reached before the lease ran short
 
 
 def claim(delivery_id: int) -> tuple[str, str, dict, str | None, str] | None:
@@ -138,7 +169,7 @@ def claim_batch(delivery_ids: list[int]) -> list[Claimed]:
             settled.setdefault("no_consent", []).append(row.id)
         else:
             claims.append(Claimed(row.id, account.provider_uid, row.template_id, dict(row.data), row.page,
-                                  row.template_kind))
+                                  row.template_kind, row.account_id))
     for reason, ids in settled.items():
         s.execute(update(Delivery).where(Delivery.id.in_(ids)).values(state="inbox_only", reason=reason,
                                                                        lease_until=None, updated_at=now)
@@ -161,14 +192,33 @@ _MARK_SENT = Delivery.__table__.update().where(
          updated_at=bindparam("at"))
 
 
+_BACK_UNTRIED = Delivery.__table__.update().where(
+    Delivery.__table__.c.id == bindparam("delivery_id"), Delivery.__table__.c.state == "sending",
+).values(state="pending", lease_until=None, attempts=Delivery.__table__.c.attempts - 1, next_attempt_at=bindparam("at"),
+         updated_at=bindparam("at"))
+
+
 @transactional
-def _record(sent: list[tuple[int, str | None]], failed: list[tuple[int, int | None, str]]) -> None:
+def _record(outcome: Outcome) -> None:
     """What the batch's sends came to, in one transaction (the sent rows in one executemany)."""
-    if sent:
-        now = clock.now()
-        session().execute(_MARK_SENT, [{"delivery_id": d, "sent_msgid": m, "at": now} for d, m in sent])
-    for delivery_id, errcode, kind in failed:
+    now = clock.now()
+    s = session()
+    if outcome.sent:
+        s.execute(_MARK_SENT, [{"delivery_id": d, "sent_msgid": m, "at": now} for d, m in outcome.sent])
+    if outcome.interrupted:
+        # The consent stays spent: the message may have gone out.
+        s.execute(update(Delivery).where(Delivery.id.in_(outcome.interrupted), Delivery.state == "sending")
+                  .values(state="failed", reason="interrupted", lease_until=None, updated_at=now)
+                  .execution_options(synchronize_session=False))
+        log.warning("delivery interrupted mid-call", extra={"delivery_ids": outcome.interrupted})
+    for delivery_id, errcode, kind in outcome.failed:
         _record_failure(delivery_id, errcode, kind)
+    if outcome.untried:  # as they were before the claim: the attempt and the credit given back
+        s.execute(_BACK_UNTRIED, [{"delivery_id": c.delivery_id, "at": now} for c in outcome.untried])
+        for c in outcome.untried:
+            consent.refund_credit(c.account_id, c.template_id, c.kind)
+        untried = [c.delivery_id for c in outcome.untried]
+        after_commit(lambda: enqueue_deliveries(untried))
 
 
 def _record_failure(delivery_id: int, errcode: int | None, kind: str) -> None:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+import requests
+
 from .client import APPID, SECRET, Emulator
 
 TOKEN = "/cgi-bin/token"
@@ -104,3 +107,20 @@ def test_unknown_paths_answer_json(emulator: Emulator) -> None:
     missing = emulator.dev("GET", "/nothing-here")
     assert missing.status_code == 404 and missing.json()["code"] == "not_found"
     assert emulator.get("/cgi-bin/stable_token").status_code == 405
+
+
+def test_disconnect_carries_the_call_out_and_drops_the_answer(emulator: Emulator) -> None:
+    """The ambiguous failure: the caller sees the connection close without an answer, yet WeChat
+    has acted (here: a message sent, which a sender must not blindly send again)."""
+    send = "/cgi-bin/message/subscribe/send"
+    emulator.ok("POST", "/templates", {"template_id": "T", "kind": "long_term", "keywords": {"thing1": "thing"}})
+    openid, token = emulator.user()["openid"], emulator.token()
+    emulator.ok("POST", "/consents", {"openid": openid, "template_id": "T", "status": "accept"})
+    _fault(emulator, send, "disconnect")
+    body = {"touser": openid, "template_id": "T", "data": {"thing1": {"value": "第一条"}}}
+    with pytest.raises(requests.ConnectionError):
+        requests.post(f"{emulator.url}{send}", json=body, params={"access_token": token}, timeout=10)
+    assert [m["data"]["thing1"]["value"] for m in emulator.ok("GET", "/sent", openid=openid)["sent"]] == ["第一条"]
+    assert emulator.post(send, {**body, "data": {"thing1": {"value": "第二条"}}}, access_token=token).json()[
+        "errcode"] == 0, "the fault is spent: the next call is answered"
+    assert emulator.ok("GET", "/stats")["calls"][send] == 2

@@ -135,3 +135,25 @@ def test_send_checks_token(emulator: Emulator, setup: tuple[str, str]) -> None:
     openid, _ = setup
     assert _send(emulator, "", openid)["errcode"] == 41001
     assert _send(emulator, "bogus", openid)["errcode"] == 40014
+
+
+def test_the_lean_send_path_answers_what_the_flask_route_answers(emulator: Emulator, setup: tuple[str, str]) -> None:
+    """A send with no fault queued skips Flask (``fastpath``); one with a fault queued goes through it.
+    Both must answer the same bytes and count the call the same way."""
+    openid, token = setup
+    _consent(emulator, openid, LONG_TERM, "accept")
+    lean = emulator.post(SEND, {"touser": openid, "template_id": LONG_TERM, "data": GOOD}, access_token=token)
+    emulator.ok("POST", "/faults", {"path": SEND, "kind": "slow", "delay_seconds": 0.01})  # routes it via Flask
+    routed = emulator.post(SEND, {"touser": openid, "template_id": LONG_TERM, "data": GOOD}, access_token=token)
+    assert lean.status_code == routed.status_code == 200
+    assert lean.headers["Content-Type"] == routed.headers["Content-Type"] == "application/json"
+    assert lean.content == b'{"errcode":0,"errmsg":"ok","msgid":1000001}\n'
+    assert routed.content == b'{"errcode":0,"errmsg":"ok","msgid":1000002}\n'
+    for body in (b"not json", b"[1]", b'{"touser": "\xe9'):  # not JSON, not an object, not UTF-8
+        lean = emulator.http.post(f"{emulator.url}{SEND}", data=body, params={"access_token": token}, timeout=10)
+        emulator.ok("POST", "/faults", {"path": SEND, "kind": "slow", "delay_seconds": 0.01})
+        routed = emulator.http.post(f"{emulator.url}{SEND}", data=body, params={"access_token": token}, timeout=10)
+        assert lean.json()["errcode"] == routed.json()["errcode"] == 47001, body
+    assert _send(emulator, "", openid)["errcode"] == 41001
+    assert emulator.ok("GET", "/stats")["calls"][SEND] == 9
+    assert [m["msgid"] for m in emulator.ok("GET", "/sent", openid=openid)["sent"]] == [1000001, 1000002]
