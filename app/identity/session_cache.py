@@ -16,6 +16,7 @@ before that read, so it is never believed. While Redis is down the check reads t
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -90,12 +91,19 @@ def lookup(session_id: str, account_id: str) -> Lookup:
     current = int(generation or 0)
     if raw is None:
         return Lookup(None, current)
-    entry = json.loads(raw)
-    if entry["g"] != current or str(entry["a"]) != account_id:
+    entry_generation, account = _parsed(raw)
+    if entry_generation != current or str(account.id) != account_id:
         return Lookup(None, current)
-    return Lookup(AccountSnapshot(entry["a"], entry["p"], _time(entry["r"]), _time(entry["f"]), entry["m"],
-                                  datetime.fromisoformat(entry["c"]), entry["e"], entry["pe"], entry["ne"],
-                                  entry["ie"]), current)
+    return Lookup(account, current)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(raw: str) -> tuple[int, AccountSnapshot]:
+    """An entry as read back (the same entry is read on every request of its session: parse it once)."""
+    entry = json.loads(raw)
+    return entry["g"], AccountSnapshot(entry["a"], entry["p"], _time(entry["r"]), _time(entry["f"]), entry["m"],
+                                       datetime.fromisoformat(entry["c"]), entry["e"], entry["pe"], entry["ne"],
+                                       entry["ie"])
 
 
 def remember(session_id: str, account: Account, generation: int | None) -> None:

@@ -10,6 +10,7 @@ periodic job applies it on its date. Callers are rate-limited per IP.
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -58,6 +59,13 @@ def public_answer(licence: Licence, holder: Entity) -> dict[str, Any]:
             "valid_until": None if licence.valid_until is None else licence.valid_until.isoformat()}
 
 
+@functools.lru_cache(maxsize=4096)
+def _entry(raw: str) -> dict[str, Any]:
+    """A cached answer as read back, parsed once (a checked licence is asked for again and again);
+    callers only read it."""
+    return json.loads(raw)
+
+
 def _answers(numbers: list[str], limit: ratelimit.Limit) -> dict[str, dict[str, Any]]:
     """The answers for ``numbers``, counting ``limit`` (and the request's own) in the round trip
     that reads the cache: a cached check costs one round trip and no SQL."""
@@ -66,7 +74,7 @@ def _answers(numbers: list[str], limit: ratelimit.Limit) -> dict[str, dict[str, 
     results = ratelimit.with_limits(limit, reads=lambda pipe: pipe.mget([cache_key(n) for n in numbers]))
     cache = results[0] if results is not None else [None] * len(numbers)
     for number, cached in zip(numbers, cache, strict=True):
-        entry = json.loads(cached) if cached else None
+        entry = _entry(cached) if cached else None
         if entry and entry["as_of"] == today:
             found[number] = entry["answer"]
     missing = [n for n in numbers if n not in found]
