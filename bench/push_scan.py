@@ -272,6 +272,8 @@ def main(argv: list[str]) -> None:
             conn.execute(f"DROP DATABASE IF EXISTS {RUN_DB} WITH (FORCE)")
         if embedded:
             stop_embedded_redis(INSTANCE)  # `bench push` used to leave it running
+    from app.push.delivery import BATCH as delivery_batch
+
     expected = sum(r["independent"].values())
     ok = r["written"] == expected and all(r["by_rule"].get(k, 0) == v for k, v in r["independent"].items())
     rate = r["written"] / r["first"]
@@ -307,7 +309,7 @@ def main(argv: list[str]) -> None:
         *[f"| {rule} | {r['by_rule'].get(rule, 0):,} | {n:,} |" for rule, n in r["independent"].items()],
         "",
         "Deliveries: " + ", ".join(f"{k} {v:,}" for k, v in sorted(r["states"].items()))
-        + f"; {r['queued']:,} delivery jobs (batches of up to 10) waiting in the `delivery` queue.",
+        + f"; {r['queued']:,} delivery jobs (batches of up to {delivery_batch}) waiting in the `delivery` queue.",
     ]
     print("\n".join(lines), flush=True)
     write_section("push-scan-e2e-postgres", "\n".join(lines))
