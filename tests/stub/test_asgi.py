@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import urlencode
 
@@ -34,7 +35,9 @@ def _call(app, method: str, path: str, query: dict[str, Any] | None = None, body
              "query_string": urlencode(query or {}).encode(), "root_path": "",
              "headers": [(b"content-type", b"application/json"), (b"host", b"wechat.test")],
              "server": ("127.0.0.1", 8001), "client": ("127.0.0.1", 50000)}
-    asyncio.run(app(scope, receive, send))
+    # In a thread of its own: a browser test's Playwright may hold this thread's event loop open.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
     start, end = sent
     return start["status"], dict(start["headers"]), end["body"]
 
