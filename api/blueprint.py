@@ -138,6 +138,14 @@ def error_responses(classes: list[type[AppError]]) -> dict[int, dict[str, Any]]:
     return responses
 
 
+def _cache_place(owner: Callable[[int, dict[str, Any]], str],
+                 url: dict[str, Any]) -> Callable[[int], tuple[str, str]]:
+    """account id → (owner, field) of this request's answer: the field names the caller, the view,
+    the query string and the local day (statuses derived from dates change at midnight)."""
+    page = f"{request.endpoint}?{request.query_string.decode('latin-1')}@{clock.today()}"
+    return lambda account_id: (owner(account_id, url), f"{account_id}:{page}")
+
+
 def _cached_answer(owner: str, field: str, answer: Callable[[], Any]) -> Any:
     """The cached 200 answer of ``owner`` for ``field``, or the view's own (kept when it is a 200)."""
     found = readcache.lookup(owner, field)
@@ -229,12 +237,12 @@ class Blueprint(flask_smorest.Blueprint):
             @functools.wraps(func)
             def wrapper(*args: Any, **kwargs: Any) -> Any:
                 token = bearer_token()
-                page = f"{request.endpoint}?{request.query_string.decode('latin-1')}@{clock.today()}"
+                where = _cache_place(cached, kwargs) if cached else None
                 try:
                     if token is None:
                         raise LoginRequired()
                     principal = authenticate(token, prefetch=(lambda account_id: readcache.prefetch(
-                        cached(account_id, kwargs), f"{account_id}:{page}")) if cached else None)
+                        *where(account_id))) if where else None)
                 except AppError:
                     ratelimit.flush()  # a refused token still counts; past the limit it hears 429
                     raise
@@ -247,9 +255,8 @@ class Blueprint(flask_smorest.Blueprint):
                 if ref is not None and acting is None:
                     raise ActingNotSupported()
                 g.principal = principal if ref is None else represented.act_for(principal, ref, acting)
-                if cached and ref is None:
-                    return _cached_answer(cached(principal.account_id, kwargs), f"{principal.account_id}:{page}",
-                                          lambda: func(*args, **kwargs))
+                if where and ref is None:
+                    return _cached_answer(*where(principal.account_id), lambda: func(*args, **kwargs))
                 answer = func(*args, **kwargs)
                 if g.principal.acting is not None:
                     represented.record_act(g.principal.acting, acting)

@@ -27,9 +27,11 @@ from sqlalchemy import (
     any_,
     bindparam,
     cast,
+    column,
     func,
     literal_column,
     select,
+    tuple_,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -170,3 +172,15 @@ def among(column: Any, values: Collection[Any]) -> ColumnElement[bool]:
     if all(type(v) is int for v in values):
         return column == any_(cast(bindparam(None, "{" + ",".join(map(str, values)) + "}", type_=Text), array))
     return column == any_(cast(bindparam(None, values, type_=array), array))
+
+
+def among_pairs(first: Any, second: Any, pairs: Collection[tuple[Any, Any]]) -> ColumnElement[bool]:
+    """``(first, second) IN pairs``: on PostgreSQL against one JSON parameter (``json_to_recordset``),
+    one statement text however many pairs, with no per-value escaping by the driver."""
+    ordered = sorted(pairs)
+    if _dialect() != "postgresql":
+        return tuple_(first, second).in_(ordered)
+    rows = json.dumps([{"a": a, "b": b} for a, b in ordered], separators=(",", ":"))
+    wanted = func.json_to_recordset(cast(bindparam(None, rows, type_=Text), JSON)).table_valued(
+        column("a", first.type), column("b", second.type), name="wanted").render_derived(with_types=True)
+    return tuple_(first, second).in_(select(wanted.c.a, wanted.c.b))

@@ -26,8 +26,6 @@ from app.paging import Page, Window, fetch_page
 VIEW_LICENCES = "view_licences"
 
 
-
-
 @dataclass(frozen=True)
 class StatusChangeView:
     state: str

@@ -8,13 +8,12 @@ nothing; only rows written now get a delivery, and their jobs are enqueued after
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Integer, Text, and_, bindparam, cast, column, func, select, tuple_
+from sqlalchemy import select
 
 from app import clock
 from app.acting.represented import reminder_proxies
@@ -25,7 +24,7 @@ from app.push.delivery import enqueue_deliveries
 from app.push.models import Delivery, Notification
 from app.push.preferences import preferences_of, quiet_until, reserve_daily_slots
 from app.push.rules import Rule
-from app.sqlutil import insert_ignoring_conflicts, insert_rows
+from app.sqlutil import among_pairs, insert_ignoring_conflicts, insert_rows
 
 # {account: [(proxy account, the represented person's name)]}, as ``reminder_proxies`` answers
 Proxies = dict[int, list[tuple[int, str]]]
@@ -95,22 +94,9 @@ def notified(pairs: set[tuple[int, str]]) -> set[tuple[int, str]]:
     if not pairs:
         return set()
     n = Notification
-    if session().get_bind().dialect.name == "postgresql":
-        wanted = json.dumps([{"account_id": a, "dedupe_key": k} for a, k in pairs], separators=(",", ":"))
-        rows = session().execute(_NOTIFIED, {"wanted": wanted})
-    else:
-        rows = session().execute(select(n.recipient_account_id, n.dedupe_key)
-                                 .where(tuple_(n.recipient_account_id, n.dedupe_key).in_(sorted(pairs))))
+    rows = session().execute(select(n.recipient_account_id, n.dedupe_key)
+                             .where(among_pairs(n.recipient_account_id, n.dedupe_key, pairs)))
     return {(account, key) for account, key in rows}
-
-
-# The wanted pairs as one JSON parameter joined on the unique (recipient, dedupe key) index: one
-# statement text whatever the batch size, and no per-value escaping by the driver.
-_WANTED = func.json_to_recordset(cast(bindparam("wanted", type_=Text), JSON)).table_valued(
-    column("account_id", Integer), column("dedupe_key", Text), name="wanted").render_derived(with_types=True)
-_NOTIFIED = select(Notification.recipient_account_id, Notification.dedupe_key).join(
-    _WANTED, and_(Notification.recipient_account_id == _WANTED.c.account_id,
-                  Notification.dedupe_key == _WANTED.c.dedupe_key))
 
 
 @transactional
