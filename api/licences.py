@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask import request
+from flask import current_app, request
 from flask.views import MethodView
 
 from api.blueprint import Blueprint, current_principal, paged, window
@@ -135,7 +135,9 @@ class LicenceCheck(MethodView):
     @blp.errors(LicenceNotFound)
     def get(self, query):
         """Check one licence's status by its number (public fields only, no login)."""
-        return public_check.check_licence(query["number"], query.get("uscc"), request.remote_addr or "")
+        answer = public_check.check_licence(query["number"], query.get("uscc"), request.remote_addr or "")
+        # kept as the text it is sent as (PublicLicenceSchema's fields): a cached check is not dumped again
+        return current_app.response_class(answer.text, mimetype="application/json")
 
     get.reads_redis_first = True  # the request's rate limit joins the cache read (one round trip)
 

@@ -3,6 +3,7 @@ converters, the argument parser that refuses control characters in every schema'
 
 from __future__ import annotations
 
+import copy
 from datetime import date, datetime, time
 from typing import Any
 
@@ -74,11 +75,39 @@ class TextCheckingParser(FlaskParser):
     naming where (``app.text`` says what is refused: tab and newline pass in bodies, not in queries).
 
     A schema given as a class is made once: webargs would make one on every request (a deep copy of
-    its fields, about a tenth of a list page's CPU). Loading holds no state on the instance."""
+    its fields, about a tenth of a list page's CPU). Loading holds no state on the instance.
+
+    A query string's arguments depend on nothing but the string (a query schema reads no clock and
+    no caller: ``tests/foundation/test_query_arguments.py`` holds every one to that), so those of a
+    short query are kept per schema once loaded: the same page or check asked again and again is not
+    parsed again (for a public check, a sixth of its CPU). A refused query is not kept, and each
+    request gets its own copy of the arguments."""
+
+    QUERY_KEPT = 1024  # queries kept per parser (of at most MAX_KEPT_QUERY bytes each)
+    MAX_KEPT_QUERY = 256
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._schemas: dict[type, ma.Schema] = {}
+        self._queries: dict[tuple, dict[str, Any]] = {}
+
+    def parse(self, argmap: Any, req: Any = None, *, location: str | None = None, **kwargs: Any) -> Any:
+        if location not in ("query", "querystring") or not isinstance(argmap, type) or kwargs.get("validate"):
+            return super().parse(argmap, req, location=location, **kwargs)
+        req = req if req is not None else self.get_default_request()
+        query = req.query_string
+        if len(query) > self.MAX_KEPT_QUERY:
+            return super().parse(argmap, req, location=location, **kwargs)
+        key = (argmap, query, kwargs.get("unknown"))
+        kept = self._queries.get(key)
+        if kept is None:
+            kept = super().parse(argmap, req, location=location, **kwargs)
+            if len(self._queries) >= self.QUERY_KEPT:
+                self._queries.clear()  # many distinct queries: start again rather than track use
+            self._queries[key] = kept
+        if isinstance(kept, dict):
+            return {name: list(value) if isinstance(value, list) else value for name, value in kept.items()}
+        return copy.copy(kept)  # e.g. smorest's PaginationParameters, which the view's page then fills in
 
     def _get_schema(self, argmap: Any, req: Any) -> ma.Schema:
         if isinstance(argmap, type) and issubclass(argmap, ma.Schema):

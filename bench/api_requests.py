@@ -8,9 +8,10 @@ Flask hello-world under the same gunicorn settings shows the stack's own ceiling
 comes from a different client address behind one trusted proxy (bench/many_clients.lua), so the
 per-address limits (on, at their production values) count as they would for real clients.
 
-On a small shared machine one wrk run is noisy, so the cases run in interleaved rounds (baseline,
-then each endpoint, again and again): each round's ratio is taken against that round's own baseline,
-and the table gives the median over rounds with the lowest and highest ratio seen.
+On a small shared machine one wrk run is noisy, and the machine's speed drifts within a minute, so
+the cases run in interleaved rounds, and in each round every endpoint runs right after a baseline
+run of its own: its ratio is taken against that adjacent run (not one half a minute earlier), and
+the table gives the median over rounds with the lowest and highest ratio seen.
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ CLIENTS_SCRIPT = str(Path(__file__).resolve().parent / "many_clients.lua")
 DURATION = os.environ.get("BENCH_DURATION", "5s")
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "4")  # two cores: more connections only measure queueing
+# BENCH_ONLY=me,check: only the cases whose path holds one of these (the baseline always runs); for
+# trying a change, not for RESULTS.md (the section is then not written).
+ONLY = [part for part in os.environ.get("BENCH_ONLY", "").split(",") if part]
 
 
 def wrk(url: str, headers: dict[str, str], duration: str = DURATION, *, threads: int = 2,
@@ -124,10 +128,11 @@ def main(_args: list[str]) -> None:
             ("GET /api/v1/licences/check (public, cached)",
              f"{base}/api/v1/licences/check?number={data.licence_number}", {}),
         ]
+        if ONLY:
+            cases = cases[:1] + [case for case in cases[1:] if any(part in case[1] for part in ONLY)]
         for _label, url, headers in cases:  # warm-up: imports, connection pools, caches
             wrk(url, headers, "2s", script=CLIENTS_SCRIPT)
-        rounds = [[wrk(url, headers, script=CLIENTS_SCRIPT) for _label, url, headers in cases]
-                  for _ in range(ROUNDS)]
+        rounds = [_paired_round(cases) for _ in range(ROUNDS)]
     finally:
         shutdown([server, hello], instance)
     store = "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite (embedded default)"
@@ -135,26 +140,44 @@ def main(_args: list[str]) -> None:
         f"## API requests ({store})",
         "",
         f"`make bench ARGS=api` — gunicorn 2 workers × 4 threads, wrk -t2 -c{CONNECTIONS} -d{DURATION} on loopback "
-        f"(each request from another client address), a warm-up, then {ROUNDS} interleaved rounds; "
+        f"(each request from another client address), a warm-up, then {ROUNDS} interleaved rounds, each "
+        "endpoint right after a /healthz run of its own; "
         f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; load average "
         f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1/5/15 min) at the start. Figures are medians over the "
-        "rounds; each round's ratio is against that round's /healthz.",
+        "rounds; each ratio is against the /healthz run just before it (the baseline row: the median of a "
+        "round's /healthz runs).",
         "",
         "| request | req/s | ratio to /healthz (min–max) | p50 ms | p99 ms | non-2xx |",
         "|---|---:|---:|---:|---:|---:|",
     ]
     lines += ratio_rows([label for label, _url, _headers in cases], rounds)
+    if ONLY:
+        print("\n".join(lines))
+        return
     write_section(f"api-{'pg' if os.environ.get('DATABASE_URL') else 'sqlite'}", "\n".join(lines))
     print("\n".join(lines))
 
 
+def _paired_round(cases: list[tuple[str, str, dict[str, str]]]) -> list[dict]:
+    """One round: each case after a baseline run (``cases[0]``) of its own, which it carries as
+    ``baseline_rps``; the round's baseline entry is the median of those runs."""
+    _label, base_url, base_headers = cases[0]
+    runs, baselines = [], []
+    for _label, url, headers in cases[1:]:
+        baselines.append(wrk(base_url, base_headers, script=CLIENTS_SCRIPT))
+        runs.append({**wrk(url, headers, script=CLIENTS_SCRIPT), "baseline_rps": baselines[-1]["rps"]})
+    middle = sorted(baselines, key=lambda run: run["rps"])[len(baselines) // 2]
+    return [middle, *runs]
+
+
 def ratio_rows(labels: list[str], rounds: list[list[dict]]) -> list[str]:
-    """One table row per case: median req/s, median ratio to the round's first case (the baseline)
-    with its spread, latencies and non-2xx answers over the interleaved rounds."""
+    """One table row per case: median req/s, median ratio to its baseline (the run's own
+    ``baseline_rps`` when it has one, else the round's first case) with its spread, latencies and
+    non-2xx answers over the interleaved rounds."""
     lines = []
     for i, label in enumerate(labels):
         runs = [r[i] for r in rounds]
-        ratios = sorted(r[i]["rps"] / r[0]["rps"] for r in rounds)
+        ratios = sorted(r[i]["rps"] / r[i].get("baseline_rps", r[0]["rps"]) for r in rounds)
         spread = f"{median(ratios):.2f} ({ratios[0]:.2f}–{ratios[-1]:.2f})"
         lines.append(
             f"| {label} | {median(x['rps'] for x in runs):.0f} | {spread} "

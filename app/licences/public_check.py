@@ -4,6 +4,8 @@ Answers carry public fields only — the holder's name and code, the licence typ
 and validity — never the legal representative or anyone else's personal data. They are cached
 in Redis per licence number for up to 10 minutes, never past the next local midnight (a derived
 status such as ``expiring`` changes at midnight), and tagged with the day they were computed for;
+an answer is kept as the JSON text it is sent as, so a cached single check is sent without being
+built, dumped or encoded again;
 a status change drops the entry after its commit (register.py), a scheduled decision too, when the
 periodic job applies it on its date. Callers are rate-limited per IP.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import json
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -33,7 +36,7 @@ MAX_BULK = 100
 
 
 def cache_key(number: str) -> str:
-    return f"licence:check:{number}"
+    return f"licence:check:v2:{number}"  # v2: the entry holds the answer as sent (older processes parse v1)
 
 
 def forget(number: str) -> None:
@@ -59,24 +62,41 @@ def public_answer(licence: Licence, holder: Entity) -> dict[str, Any]:
             "valid_until": None if licence.valid_until is None else licence.valid_until.isoformat()}
 
 
+@dataclass(frozen=True)
+class Answer:
+    """One licence's public answer: its fields, and the same as the JSON text the API sends."""
+
+    fields: dict[str, Any]
+    text: str
+
+    @classmethod
+    def of(cls, fields: dict[str, Any]) -> Answer:
+        return cls(fields, json.dumps(fields, ensure_ascii=False, separators=(",", ":")))
+
+
 @functools.lru_cache(maxsize=4096)
-def _entry(raw: str) -> dict[str, Any]:
-    """A cached answer as read back, parsed once (a checked licence is asked for again and again);
-    callers only read it."""
-    return json.loads(raw)
+def _entry(raw: str) -> tuple[str, Answer | None]:
+    """A cached entry (``<day it is for>\n<answer text>``) as read back, parsed once (a checked
+    licence is asked for again and again); callers only read it. An entry in another form is for
+    no day, so it is answered afresh and replaced."""
+    as_of, _, text = raw.partition("\n")  # compact JSON holds no newline
+    try:
+        return as_of, Answer(json.loads(text), text)
+    except ValueError:
+        return "", None
 
 
-def _answers(numbers: list[str], limit: ratelimit.Limit) -> dict[str, dict[str, Any]]:
+def _answers(numbers: list[str], limit: ratelimit.Limit) -> dict[str, Answer]:
     """The answers for ``numbers``, counting ``limit`` (and the request's own) in the round trip
     that reads the cache: a cached check costs one round trip and no SQL."""
     today = clock.today().isoformat()
-    found: dict[str, dict[str, Any]] = {}
+    found: dict[str, Answer] = {}
     results = ratelimit.with_limits(limit, reads=lambda pipe: pipe.mget([cache_key(n) for n in numbers]))
     cache = results[0] if results is not None else [None] * len(numbers)
     for number, cached in zip(numbers, cache, strict=True):
-        entry = _entry(cached) if cached else None
-        if entry and entry["as_of"] == today:
-            found[number] = entry["answer"]
+        as_of, answer = _entry(cached) if cached else ("", None)
+        if answer is not None and as_of == today:
+            found[number] = answer
     missing = [n for n in numbers if n not in found]
     if missing:
         rows = session().execute(select(Licence, Entity).join(Entity, Entity.id == Licence.entity_id)
@@ -84,32 +104,32 @@ def _answers(numbers: list[str], limit: ratelimit.Limit) -> dict[str, dict[str, 
         ttl = min(CACHE_SECONDS, _seconds_to_local_midnight())
         pipe = get_redis().pipeline(transaction=False)
         for licence, holder in rows:
-            answer = found[licence.number] = public_answer(licence, holder)
-            pipe.set(cache_key(licence.number), json.dumps({"as_of": today, "answer": answer}, ensure_ascii=False),
-                     ex=ttl)
+            answer = found[licence.number] = Answer.of(public_answer(licence, holder))
+            pipe.set(cache_key(licence.number), f"{today}\n{answer.text}", ex=ttl)
         if len(pipe):
             with best_effort("licence checks read the database uncached"):
                 pipe.execute()
     return found
 
 
-def _matches(answer: dict[str, Any] | None, uscc: str | None) -> bool:
-    return answer is not None and (not uscc or answer["holder_uscc"] == uscc.strip().upper())
+def _matches(answer: Answer | None, uscc: str | None) -> bool:
+    return answer is not None and (not uscc or answer.fields["holder_uscc"] == uscc.strip().upper())
 
 
-def check_licence(number: str, uscc: str | None, client: str) -> dict[str, Any]:
+def check_licence(number: str, uscc: str | None, client: str) -> Answer:
     number = number.strip()
     answer = _answers([number], ratelimit.Limit(f"licence-check:{client}", CHECKS_PER_MINUTE, 60)).get(number)
     if not _matches(answer, uscc):
         raise errors.LicenceNotFound()
-    return answer  # type: ignore[return-value]
+    return answer  # type: ignore[return-value]  # _matches: not None
 
 
 def check_licences(numbers: list[str], uscc: str | None, client: str) -> list[dict[str, Any]]:
     limit = ratelimit.Limit(f"licence-check:{client}", CHECKS_PER_MINUTE, 60, count=len(numbers))
     numbers = [n.strip() for n in numbers]
     answers = _answers(list(dict.fromkeys(numbers)), limit)
-    return [answers[n] if _matches(answers.get(n), uscc) else {"number": n, "found": False} for n in numbers]
+    return [answers[n].fields if _matches(answers.get(n), uscc) else {"number": n, "found": False}
+            for n in numbers]
 
 
 @when_renamed
