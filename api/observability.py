@@ -7,7 +7,7 @@ import os
 import re
 import time
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Request, Response, current_app, g, request
 from werkzeug.exceptions import UnsupportedMediaType
 
 from app import context, db, ratelimit
@@ -18,33 +18,35 @@ _BODY_METHODS = {"POST", "PUT", "PATCH"}
 
 
 def _start() -> None:
-    incoming = request.headers.get("X-Request-ID", "")
+    req = request._get_current_object()  # type: ignore[attr-defined]  # one proxy look-up, not ten
+    incoming = req.headers.get("X-Request-ID", "")
     g.request_id = incoming if _REQUEST_ID.match(incoming) else os.urandom(16).hex()  # as uuid4().hex, without the UUID
     context.request_id.set(g.request_id)
     g.started = time.perf_counter()
     ratelimit.defer()
-    if request.path.startswith("/api/v1/"):
+    if req.path.startswith("/api/v1/"):
         db.plain_reads()  # reads outside a use case run without a transaction (app/db.py)
         _require_json_body()
-        limit = current_app.config["RATE_LIMIT_PER_MINUTE"]
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        limit = app.config["RATE_LIMIT_PER_MINUTE"]
         if limit:
-            per_address = ratelimit.Limit(f"ip:{request.remote_addr}", limit, 60)
-            if _reads_redis_first():
+            per_address = ratelimit.Limit(f"ip:{req.remote_addr}", limit, 60)
+            if _reads_redis_first(app, req):
                 ratelimit.defer(per_address)  # counted in the view's own first round trip to Redis
             else:
                 ratelimit.with_limits(per_address)
 
 
-def _view_function() -> object:
-    view = current_app.view_functions.get(request.endpoint or "")
+def _view_function(app: Flask, req: Request) -> object:
+    view = app.view_functions.get(req.endpoint or "")
     view_class = getattr(view, "view_class", None)
-    return getattr(view_class, request.method.lower(), view) if view_class is not None else view
+    return getattr(view_class, req.method.lower(), view) if view_class is not None else view
 
 
-def _reads_redis_first() -> bool:
+def _reads_redis_first(app: Flask, req: Request) -> bool:
     """Views marked ``reads_redis_first`` (the resident session check, the cached public licence
     check) make a Redis round trip before any other work, and the limit joins it."""
-    return getattr(_view_function(), "reads_redis_first", False)
+    return getattr(_view_function(app, req), "reads_redis_first", False)
 
 
 def _require_json_body() -> None:

@@ -36,8 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PORT = 8765
 HELLO_PORT = 8766
 CLIENTS_SCRIPT = str(Path(__file__).resolve().parent / "many_clients.lua")
-DURATION = os.environ.get("BENCH_DURATION", "5s")
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
+DURATION = os.environ.get("BENCH_DURATION", "1s")
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "21"))
 CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "4")  # two cores: more connections only measure queueing
 # BENCH_ONLY=me,check: only the cases whose path holds one of these (the baseline always runs); for
 # trying a change, not for RESULTS.md (the section is then not written).
