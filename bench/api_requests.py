@@ -178,7 +178,7 @@ def ratio_rows(labels: list[str], rounds: list[list[dict]]) -> list[str]:
     for i, label in enumerate(labels):
         runs = [r[i] for r in rounds]
         ratios = sorted(r[i]["rps"] / r[i].get("baseline_rps", r[0]["rps"]) for r in rounds)
-        spread = f"{median(ratios):.2f} ({ratios[0]:.2f}–{ratios[-1]:.2f})"
+        spread = f"{median(ratios):.3f} ({ratios[0]:.2f}–{ratios[-1]:.2f})"  # a goal is read off the median
         lines.append(
             f"| {label} | {median(x['rps'] for x in runs):.0f} | {spread} "
             f"| {median(x['p50'] for x in runs):.2f} | {median(x['p99'] for x in runs):.2f} "
