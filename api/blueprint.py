@@ -146,12 +146,17 @@ def _cache_place(owner: Callable[[int, dict[str, Any]], str],
     return lambda account_id: (owner(account_id, url), f"{account_id}:{page}")
 
 
+def kept_json(body: str) -> Response:
+    """A 200 answer kept as the JSON text it is sent as (a cached read): sent without a dump."""
+    return current_app.response_class(body, mimetype="application/json")
+
+
 def _cached_answer(owner: str, field: str, answer: Callable[[], Any]) -> Any:
     """The cached 200 answer of ``owner`` for ``field``, or the view's own (kept when it is a 200)."""
     found = readcache.lookup(owner, field)
     if found.value is not None:
         pagination, _, body = found.value.partition("\n")  # the header's JSON holds no newline
-        response = current_app.response_class(body, mimetype="application/json")
+        response = kept_json(body)
         if pagination:
             response.headers[Blueprint.PAGINATION_HEADER_NAME] = pagination
         return response

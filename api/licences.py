@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask import current_app, request
+from flask import request
 from flask.views import MethodView
 
-from api.blueprint import Blueprint, current_principal, paged, window
+from api.blueprint import Blueprint, current_principal, kept_json, paged, window
 from api.schemas import USCC_EXAMPLE, Int
 from app.errors import NotFound
 from app.identity.models import L2
@@ -136,8 +136,7 @@ class LicenceCheck(MethodView):
     def get(self, query):
         """Check one licence's status by its number (public fields only, no login)."""
         answer = public_check.check_licence(query["number"], query.get("uscc"), request.remote_addr or "")
-        # kept as the text it is sent as (PublicLicenceSchema's fields): a cached check is not dumped again
-        return current_app.response_class(answer.text, mimetype="application/json")
+        return kept_json(answer.text)  # PublicLicenceSchema's fields, as public_check keeps them
 
     get.reads_redis_first = True  # the request's rate limit joins the cache read (one round trip)
 
