@@ -47,6 +47,20 @@ def test_me_is_one_redis_round_trip_and_no_sql(client, limited):
     assert trips.sql == []  # the cached entry carries the account's snapshot (PII still encrypted)
 
 
+def test_me_from_the_session_cache_decrypts_and_dumps_once_per_account_state(client, limited, monkeypatch):
+    resident = create_resident(level=3)
+    kept = _measure(client, "/api/v1/me", resident.headers)  # decrypted and rendered for this state
+    assert kept.sql == []
+
+    def refused(*_args, **_kwargs):
+        raise AssertionError("a kept /me answer was built again")
+
+    monkeypatch.setattr("app.identity.accounts.decrypt", refused)
+    monkeypatch.setattr("api.identity._ME.dump", refused)
+    answer = client.get("/api/v1/me", headers=resident.headers)
+    assert answer.status_code == 200 and answer.json["id"] == resident.account_id
+
+
 def test_me_on_a_cache_miss_reads_the_account_once(client, limited):
     resident = create_resident(level=3)
     with counting() as trips:

@@ -5,7 +5,7 @@ lost — also when the change is made through another API process sharing the da
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import requests
@@ -117,6 +117,42 @@ def test_an_entry_written_from_a_read_that_raced_a_change_is_not_believed(client
     session_cache.remember(sid, account, before.generation)  # … and the stale read is written back
     assert get_redis().get(session_cache.entry_key(sid)) is not None
     assert session_cache.lookup(sid, subject).account is None
+
+
+def test_l3_lapsing_shows_on_me_at_the_instant_though_nothing_was_written(client):
+    """The answer is kept per account state and level: time alone takes L3 away, nothing invalidates."""
+    resident = create_resident(level=3)
+    lapses_at = datetime.fromisoformat(client.get(ME, headers=resident.headers).json["l3_lapses_at"])
+    with clock.freeze(lapses_at - timedelta(microseconds=1)):
+        _cached(client, resident.headers)
+        before = client.get(ME, headers=resident.headers).json
+    with clock.freeze(lapses_at):
+        after = client.get(ME, headers=resident.headers).json
+    assert (before["level"], before["masked"]) == (3, False)
+    assert before["name"] == "张三" and "*" not in before["id_number"]
+    assert (after["level"], after["masked"], after["l3_lapses_at"], after["l3_method"]) == (2, True, None, None)
+    assert after["name"] == "*三" and after["id_number"] == before["id_number"][0] + "*" * 16 + \
+        before["id_number"][-1]
+
+
+def test_me_kept_for_one_resident_is_never_shown_to_another(client):
+    """Two residents whose accounts differ only in id and identity each see their own, from the cache too."""
+    first, second = create_resident(level=3, name="张三"), create_resident(level=3, name="李四")
+    for _round in range(2):
+        mine = client.get(ME, headers=first.headers).json
+        theirs = client.get(ME, headers=second.headers).json
+        assert (mine["id"], mine["name"]) == (first.account_id, "张三")
+        assert (theirs["id"], theirs["name"]) == (second.account_id, "李四")
+
+
+def test_a_kept_me_answer_is_what_the_schema_dumps(client):
+    """A hit sends the bytes a fresh answer would: the same JSON, the same type."""
+    resident = create_resident(level=2)
+    first = client.get(ME, headers=resident.headers)  # the database read (miss)
+    second = client.get(ME, headers=resident.headers)  # the snapshot, rendered once
+    third = client.get(ME, headers=resident.headers)  # the kept text
+    assert first.data == second.data == third.data
+    assert third.mimetype == "application/json" and third.json["masked"] is True
 
 
 @pytest.fixture
