@@ -7,22 +7,20 @@ its limit until Redis is back, rather than no limit at all or no service at all.
 A request's counters and its cached reads share one round trip: the API defers its per-address
 limit (``defer``) for views that read Redis anyway, other modules defer the reads they will want
 (``defer_reads``: a cached answer, ``app.readcache``), and ``with_limits`` counts what is pending
-together with the view's own limits and reads, in one pipeline.
+together with the view's own limits and reads, in one round trip (``redis_store.exchange``).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from redis.client import Pipeline
-
 from app import clock
 from app.errors import RateLimited
-from app.redis_store import REDIS_UNAVAILABLE, get_redis, note_available, note_unavailable
+from app.redis_store import REDIS_UNAVAILABLE, exchange, get_redis, note_available, note_unavailable
 
 FALLBACK = "rate limits count in each process's memory"
 _MAX_LOCAL_KEYS = 50_000
@@ -78,8 +76,7 @@ class Limit:
 class Reads:
     """Commands another module queues on the request's next round trip, and where their answers go."""
 
-    queue: Callable[[Pipeline], Any]  # queues exactly ``commands`` commands
-    commands: int
+    commands: tuple[tuple[Any, ...], ...]  # e.g. ("HGET", key, field), sent as they stand
     receive: Callable[[list | None], None]  # their answers, or None when Redis is out of reach
 
 
@@ -105,31 +102,29 @@ def flush(*, refuse: bool = True) -> None:
         with_limits(refuse=refuse)
 
 
-def with_limits(*limits: Limit, reads: Callable[[Pipeline], Any] | None = None, refuse: bool = True) -> list | None:
-    """Count the pending limits and ``limits``, and queue ``reads`` on the same pipeline: one round
-    trip. Past a limit raise its error (429) with the seconds left; else return the results of the
-    commands ``reads`` queued, or None when Redis is out of reach (the counters then count here)."""
+def with_limits(*limits: Limit, reads: Sequence[tuple[Any, ...]] = (), refuse: bool = True) -> list | None:
+    """Count the pending limits and ``limits``, and send the commands ``reads`` in the same round
+    trip. Past a limit raise its error (429) with the seconds left; else return the replies to
+    ``reads``, or None when Redis is out of reach (the counters then count here)."""
     limits, deferred = (*_pending.get(), *limits), _pending_reads.get()
     _pending.set(())
     _pending_reads.set(())
     now = clock.wall_seconds()
     keys = [f"rl:{lim.key}:{int(now) // lim.window_seconds}" for lim in limits]
+    commands: list[tuple[Any, ...]] = []
+    for lim, key in zip(limits, keys, strict=True):
+        commands += (("INCRBY", key, lim.count), ("EXPIRE", key, lim.window_seconds + 1))
+    for other in deferred:
+        commands += other.commands
+    commands += reads
     results: list | None
     try:
-        pipe = get_redis().pipeline(transaction=False)
-        for lim, key in zip(limits, keys, strict=True):
-            pipe.incrby(key, lim.count)
-            pipe.expire(key, lim.window_seconds + 1)
-        for other in deferred:
-            other.queue(pipe)
-        if reads is not None:
-            reads(pipe)
-        answers = pipe.execute()
+        answers = exchange(commands) if commands else []
         note_available()
         hits, at = answers[0:2 * len(limits):2], 2 * len(limits)
         for other in deferred:
-            other.receive(answers[at:at + other.commands])
-            at += other.commands
+            other.receive(answers[at:at + len(other.commands)])
+            at += len(other.commands)
         results = answers[at:]
     except REDIS_UNAVAILABLE as error:
         note_unavailable(FALLBACK, error)

@@ -67,8 +67,7 @@ def prefetch(owner: str, field: str) -> None:
     def receive(answers: list | None) -> None:
         fetched[(owner, field)] = _decode(answers)
 
-    ratelimit.defer_reads(ratelimit.Reads(
-        lambda pipe: (pipe.hget(_key(owner), field), pipe.get(_generation_key(owner))), 2, receive))
+    ratelimit.defer_reads(ratelimit.Reads((("HGET", _key(owner), field), ("GET", _generation_key(owner))), receive))
 
 
 def lookup(owner: str, field: str) -> Cached:

@@ -38,6 +38,7 @@ PARTS = [
     ("session check (`authenticate`, incl. its SQL and Redis)", "app/identity/sessions.py", "authenticate"),
     ("JWT verification (`SigningKeyRing.verify`)", "app/security/signing.py", "verify"),
     ("SQL (ORM execute incl. driver round trips)", "sqlalchemy/orm/session.py", "_execute_internal"),
+    ("Redis round trips (limits, caches)", "app/redis_store.py", "exchange"),
     ("Redis round trips (limits, caches)", "redis/client.py", "execute"),
     ("Redis single commands", "redis/client.py", "execute_command"),
     ("rate limit (`ratelimit.hit` / `with_limits`)", "app/ratelimit.py", "hit"),

@@ -84,7 +84,7 @@ def _time(value: str | None) -> datetime | None:
 def lookup(session_id: str, account_id: str) -> Lookup:
     """The cached account of a live session, counting the request's pending rate limits in the same
     round trip (a limit passed raises ``RateLimited`` here)."""
-    results = ratelimit.with_limits(reads=lambda pipe: pipe.mget(entry_key(session_id), generation_key(account_id)))
+    results = ratelimit.with_limits(reads=(("MGET", entry_key(session_id), generation_key(account_id)),))
     if results is None:
         return Lookup(None, None)
     raw, generation = results[0]

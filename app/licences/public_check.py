@@ -91,7 +91,7 @@ def _answers(numbers: list[str], limit: ratelimit.Limit) -> dict[str, Answer]:
     that reads the cache: a cached check costs one round trip and no SQL."""
     today = clock.today().isoformat()
     found: dict[str, Answer] = {}
-    results = ratelimit.with_limits(limit, reads=lambda pipe: pipe.mget([cache_key(n) for n in numbers]))
+    results = ratelimit.with_limits(limit, reads=(("MGET", *(cache_key(n) for n in numbers)),))
     cache = results[0] if results is not None else [None] * len(numbers)
     for number, cached in zip(numbers, cache, strict=True):
         as_of, answer = _entry(cached) if cached else ("", None)

@@ -4,7 +4,8 @@ transaction), and Redis round trips with the commands they carried.
 SQL is counted with SQLAlchemy's cursor events on the real engine. A statement "in a transaction"
 is one the driver runs inside BEGIN … COMMIT/ROLLBACK: on SQLite an explicit BEGIN was issued, on
 PostgreSQL the connection is not in autocommit (psycopg then sends BEGIN before it, and a ROLLBACK
-or COMMIT after). Redis is counted by wrapping redis-py's single commands and pipeline executions.
+or COMMIT after). Redis is counted by wrapping redis-py's single commands and its packing of several commands into
+one write (a pipeline's, or ``redis_store.exchange``'s).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import redis
-from redis.client import Pipeline
+from redis.connection import AbstractConnection
 from sqlalchemy import event
 
 from app.db import get_engine
@@ -49,22 +50,21 @@ def counting() -> Iterator[RoundTrips]:
         if statement.strip().upper().startswith("BEGIN") or _in_transaction(conn.connection.dbapi_connection):
             trips.sql_in_transaction += 1
 
-    single, batch = redis.Redis.execute_command, Pipeline.execute
+    single, batch = redis.Redis.execute_command, AbstractConnection.pack_commands
 
     def execute_command(self: redis.Redis, *args: Any, **kwargs: Any) -> Any:
         trips.redis.append([str(args[0])])
         return single(self, *args, **kwargs)
 
-    def execute(self: Pipeline, *args: Any, **kwargs: Any) -> Any:
-        if self.command_stack:
-            commands = [str(c[0][0]) for c in self.command_stack]
-            trips.redis.append(["MULTI", *commands, "EXEC"] if self.transaction else commands)
-        return batch(self, *args, **kwargs)
+    def pack_commands(self: AbstractConnection, commands: Any) -> Any:
+        commands = list(commands)  # a transaction's carry its MULTI and EXEC
+        trips.redis.append([str(command[0]) for command in commands])
+        return batch(self, commands)
 
     event.listen(engine, "before_cursor_execute", before)
-    redis.Redis.execute_command, Pipeline.execute = execute_command, execute  # type: ignore[method-assign]
+    redis.Redis.execute_command, AbstractConnection.pack_commands = execute_command, pack_commands  # type: ignore[method-assign]
     try:
         yield trips
     finally:
-        redis.Redis.execute_command, Pipeline.execute = single, batch  # type: ignore[method-assign]
+        redis.Redis.execute_command, AbstractConnection.pack_commands = single, batch  # type: ignore[method-assign]
         event.remove(engine, "before_cursor_execute", before)
