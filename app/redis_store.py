@@ -10,6 +10,7 @@ import contextlib
 import fcntl
 import functools
 import logging
+import os
 import subprocess
 import threading
 import time
@@ -126,18 +127,30 @@ def exchange(commands: Sequence[tuple[Any, ...]]) -> list[Any]:
     reads a quarter of their Redis CPU, bench/RESULTS.md). Replies are as the server sends them
     (EXPIRE answers 1 or 0, not a bool). A connection that drops is retried as redis-py retries a
     pipeline; a reply that is an error is raised, and the connection, its later replies unread,
-    is closed."""
-    pool = get_redis().connection_pool
-    conn = pool.get_connection()
+    is closed (it reconnects on its next use)."""
+    conn = _thread_connection()
     try:
         return conn.retry.call_with_retry(lambda: _send_and_read(conn, commands), lambda _error: conn.disconnect())
     except BaseException:
         conn.disconnect()
         raise
-    finally:
-        pool.release(conn)
 
 
 def _send_and_read(conn: Any, commands: Sequence[tuple[Any, ...]]) -> list[Any]:
     conn.send_packed_command(conn.pack_commands(commands))
     return [conn.read_response() for _ in commands]
+
+
+_held = threading.local()
+
+
+def _thread_connection() -> Any:
+    """This thread's own connection for ``exchange``, from the current client's pool but never
+    returned to it: a checkout's lock and its poll for stray data (a syscall) are a fifth of a hot
+    read's Redis CPU, and a connection only ever used by one thread, always read to the end or
+    closed, holds no stray data. A new one after a fork or when the client changes (tests)."""
+    pool = get_redis().connection_pool
+    held = getattr(_held, "connection", None)
+    if held is None or held[0] is not pool or held[1] != os.getpid():
+        held = _held.connection = (pool, os.getpid(), pool.make_connection())
+    return held[2]

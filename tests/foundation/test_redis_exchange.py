@@ -1,15 +1,18 @@
-"""``redis_store.exchange``: several commands in one write, their replies in order, and a connection
-whose replies were not all read is never handed to the next caller (real Redis)."""
+"""``redis_store.exchange``: several commands in one write, their replies in order; a connection
+whose replies were not all read is never used again as it stands; each thread's connection is its
+own, and comes back by itself after the server restarts (real Redis servers)."""
 
 from __future__ import annotations
 
 import secrets
+import threading
 
 import pytest
 import redis
 
 from app.redis_store import exchange, get_redis
 from tests.support.roundtrips import counting
+from tests.support.stores import PrivateRedis
 
 
 def _key() -> str:
@@ -41,3 +44,39 @@ def test_redis_out_of_reach_raises_what_callers_fall_back_on(monkeypatch):
     monkeypatch.setattr(redis_store, "get_redis", lambda: unreachable)
     with pytest.raises(redis_store.REDIS_UNAVAILABLE):
         exchange([("GET", _key())])
+
+
+def test_after_the_server_restarts_the_next_exchange_reconnects(monkeypatch):
+    from app import redis_store
+
+    server = PrivateRedis()
+    server.start()
+    try:
+        client = redis.Redis.from_url(server.url, decode_responses=True, socket_timeout=5)
+        monkeypatch.setattr(redis_store, "get_redis", lambda: client)
+        assert exchange([("INCRBY", "k", 2)]) == [2]
+        server.stop()
+        with pytest.raises(redis_store.REDIS_UNAVAILABLE):  # down: what callers fall back on
+            exchange([("INCRBY", "k", 1)])
+        server.start()
+        assert exchange([("INCRBY", "k", 1), ("GET", "k")]) == [1, "1"]  # a new server, nothing kept
+    finally:
+        server.close()
+
+
+def test_threads_exchanging_at_once_each_read_their_own_replies():
+    keys = [_key() for _ in range(8)]
+    mismatches: list[tuple] = []
+
+    def run(key: str) -> None:
+        for n in range(1, 201):
+            replies = exchange([("INCRBY", key, 1), ("GET", key)])
+            if replies != [n, str(n)]:
+                mismatches.append((key, n, replies))
+
+    threads = [threading.Thread(target=run, args=(key,)) for key in keys]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert mismatches == []
