@@ -23,7 +23,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app import ratelimit
-from app.redis_store import REDIS_UNAVAILABLE, best_effort, get_redis, note_unavailable
+from app.redis_store import REDIS_UNAVAILABLE, best_effort, exchange, get_redis, note_unavailable
 
 ENTRY_SECONDS = 120
 MAX_FIELDS = 64  # answers kept per owner: every page anyone may ask for must not grow a hash without bound
@@ -67,7 +67,12 @@ def prefetch(owner: str, field: str) -> None:
     def receive(answers: list | None) -> None:
         fetched[(owner, field)] = _decode(answers)
 
-    ratelimit.defer_reads(ratelimit.Reads((("HGET", _key(owner), field), ("GET", _generation_key(owner))), receive))
+    ratelimit.defer_reads(ratelimit.Reads(_reads(owner, field), receive))
+
+
+def _reads(owner: str, field: str) -> tuple[tuple[str, ...], ...]:
+    """The commands that read ``field`` of ``owner``'s answers and the owner's generation."""
+    return ("HGET", _key(owner), field), ("GET", _generation_key(owner))
 
 
 def lookup(owner: str, field: str) -> Cached:
@@ -76,10 +81,7 @@ def lookup(owner: str, field: str) -> Cached:
     if found is not None:
         return found
     try:
-        pipe = get_redis().pipeline(transaction=False)
-        pipe.hget(_key(owner), field)
-        pipe.get(_generation_key(owner))
-        return _decode(pipe.execute())
+        return _decode(exchange(_reads(owner, field)))
     except REDIS_UNAVAILABLE as error:
         note_unavailable(_FALLBACK, error)
         return Cached(None, None)

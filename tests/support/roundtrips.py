@@ -57,7 +57,7 @@ def counting() -> Iterator[RoundTrips]:
         return single(self, *args, **kwargs)
 
     def pack_commands(self: AbstractConnection, commands: Any) -> Any:
-        commands = list(commands)  # a transaction's carry its MULTI and EXEC
+        commands = list(commands)  # a transaction's list carries its MULTI and EXEC
         trips.redis.append([str(command[0]) for command in commands])
         return batch(self, commands)
 
